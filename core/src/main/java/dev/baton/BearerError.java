@@ -1,0 +1,32 @@
+package dev.baton;
+
+/**
+ * The error codes a protected resource returns in a bearer-token challenge
+ * (RFC 6750 §3.1), each with the HTTP status that goes with it.
+ */
+public enum BearerError {
+    /** Malformed request: several credentials, a token in the query or body (RFC 6750 §3.1). HTTP 400. */
+    INVALID_REQUEST("invalid_request", 400),
+    /** The token is expired, revoked, malformed or invalid for another reason (RFC 6750 §3.1). HTTP 401. */
+    INVALID_TOKEN("invalid_token", 401),
+    /** The token is valid but lacks a scope the resource requires (RFC 6750 §3.1). HTTP 403. */
+    INSUFFICIENT_SCOPE("insufficient_scope", 403);
+
+    private final String code;
+    private final int httpStatus;
+
+    BearerError(String code, int httpStatus) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+    }
+
+    /** The {@code error} value as it appears on the wire, for example {@code invalid_token}. */
+    public String code() {
+        return code;
+    }
+
+    /** The HTTP status RFC 6750 §3.1 recommends for this error. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

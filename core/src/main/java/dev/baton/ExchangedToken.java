@@ -1,0 +1,72 @@
+package dev.baton;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A token issued by a token exchange (RFC 8693 §2.2.1). Immutable; {@link #toString()} never shows it.
+ */
+public final class ExchangedToken {
+    private final String accessToken;
+    private final String tokenType;
+    private final TokenType issuedTokenType;
+    private final Instant expiresAt;
+    private final Set<String> scopes;
+
+    /**
+     * @param accessToken the issued token ({@code access_token})
+     * @param tokenType the {@code token_type}, for example {@code Bearer} or {@code N_A}
+     * @param issuedTokenType the {@code issued_token_type}
+     * @param expiresAt when the token expires, as Baton computed it from {@code expires_in} (capped)
+     * @param scopes the granted scopes
+     */
+    public ExchangedToken(String accessToken, String tokenType, TokenType issuedTokenType, Instant expiresAt,
+            Collection<String> scopes) {
+        this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
+        this.tokenType = Objects.requireNonNull(tokenType, "tokenType");
+        this.issuedTokenType = Objects.requireNonNull(issuedTokenType, "issuedTokenType");
+        this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+        this.scopes = Collections.unmodifiableSet(new LinkedHashSet<>(scopes));
+    }
+
+    /** The issued token, to send upstream. Never log it. */
+    public String accessToken() {
+        return accessToken;
+    }
+
+    /** The {@code token_type} as the server sent it, for example {@code Bearer} or {@code N_A}. */
+    public String tokenType() {
+        return tokenType;
+    }
+
+    /** Whether {@link #tokenType()} is {@code Bearer}, compared case-insensitively (RFC 6749 §7.1). */
+    public boolean isBearer() {
+        return "bearer".equalsIgnoreCase(tokenType);
+    }
+
+    /** The {@code issued_token_type}. */
+    public TokenType issuedTokenType() {
+        return issuedTokenType;
+    }
+
+    /** When the token expires. */
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    /** The granted scopes: the response's {@code scope}, or the requested ones when it was omitted (RFC 6749 §5.1). */
+    public Set<String> scopes() {
+        return scopes;
+    }
+
+    @Override
+    public String toString() {
+        return "ExchangedToken[token_type=" + tokenType + ", issued_token_type=" + issuedTokenType
+                + ", expires_at=" + expiresAt + ", scope=" + scopes
+                + ", fingerprint=" + ValidatedToken.fingerprintOf(accessToken) + "]";
+    }
+}

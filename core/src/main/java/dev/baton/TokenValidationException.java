@@ -1,0 +1,72 @@
+package dev.baton;
+
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Collections;
+
+/**
+ * An incoming bearer token was not accepted.
+ *
+ * <p>The {@linkplain #getMessage() message} and {@link #description()} are safe to show to the
+ * client in an {@code error_description} (RFC 6750 §3): they never contain the token, a key or a
+ * stack trace. {@link #isServiceUnavailable()} tells a failure of the authorization server (JWKS or
+ * introspection unreachable) apart from a bad token, so a filter may answer 503 instead of 401.
+ */
+public final class TokenValidationException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final BearerError error;
+    private final String description;
+    private final Set<String> requiredScopes;
+    private final boolean serviceUnavailable;
+
+    /**
+     * @param error the RFC 6750 error code
+     * @param description a short, client-safe description; never the token
+     */
+    public TokenValidationException(BearerError error, String description) {
+        this(error, description, Set.of(), false, null);
+    }
+
+    /**
+     * @param error the RFC 6750 error code
+     * @param description a short, client-safe description; never the token
+     * @param requiredScopes the scopes the resource requires (for the {@code scope} challenge attribute)
+     * @param serviceUnavailable {@code true} when the token could not be checked because the
+     *     authorization server (JWKS, introspection) failed, not because the token is bad
+     * @param cause the underlying failure, kept for logs; its message must not contain the token
+     */
+    public TokenValidationException(BearerError error, String description, Collection<String> requiredScopes,
+            boolean serviceUnavailable, Throwable cause) {
+        super(Objects.requireNonNull(description, "description"), cause, false, true);
+        this.error = Objects.requireNonNull(error, "error");
+        this.description = description;
+        this.requiredScopes = Collections.unmodifiableSet(new TreeSet<>(requiredScopes));
+        this.serviceUnavailable = serviceUnavailable;
+    }
+
+    /** The RFC 6750 error code. */
+    public BearerError error() {
+        return error;
+    }
+
+    /** A short description that is safe to send to the client. */
+    public String description() {
+        return description;
+    }
+
+    /** The scopes the resource requires, sorted; empty when none are configured. */
+    public Set<String> requiredScopes() {
+        return requiredScopes;
+    }
+
+    /**
+     * Whether the token could not be checked because the authorization server (JWKS or
+     * introspection endpoint) failed. The token is still rejected: Baton fails closed.
+     */
+    public boolean isServiceUnavailable() {
+        return serviceUnavailable;
+    }
+}
