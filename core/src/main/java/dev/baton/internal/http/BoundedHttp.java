@@ -1,0 +1,238 @@
+package dev.baton.internal.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends one request to an authorization server with the limits Baton puts on every such call:
+ * a total deadline that covers the whole response body (a per-read timeout would let a server
+ * trickle bytes forever), a cap on the body size checked while reading, and no redirects
+ * (the client given must not follow them). Not API.
+ */
+public final class BoundedHttp {
+    /** Connect timeout of the default client. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final class DefaultClientHolder {
+        static final HttpClient CLIENT = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(DEFAULT_CONNECT_TIMEOUT)
+                .build();
+    }
+
+    private BoundedHttp() {
+    }
+
+    /** The shared client Baton uses when the user supplies none: no redirects, 5 s connect timeout. */
+    public static HttpClient defaultClient() {
+        return DefaultClientHolder.CLIENT;
+    }
+
+    /**
+     * Checks that a user-supplied client will not follow redirects: a followed 307 would re-send a
+     * token or client secret to another host (RFC 9700 §4.12).
+     *
+     * @throws IllegalArgumentException if it would
+     */
+    public static HttpClient requireNoRedirects(HttpClient client) {
+        Objects.requireNonNull(client, "httpClient");
+        if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+            throw new IllegalArgumentException(
+                    "the HttpClient must be built with followRedirects(HttpClient.Redirect.NEVER): a followed"
+                            + " redirect would re-send tokens and client credentials to another location");
+        }
+        return client;
+    }
+
+    /** A response whose body was read completely within the limits. */
+    public record Response(int status, HttpHeaders headers, byte[] body) {
+        /** The first value of a header, or {@code null}. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    /** The response body exceeded the cap. */
+    public static final class BodyTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLargeException(long max) {
+            super("response body larger than " + max + " bytes");
+        }
+    }
+
+    /**
+     * Sends {@code request} and reads the whole response within {@code deadline}.
+     *
+     * @throws HttpTimeoutException if the deadline passed before the body was read completely
+     * @throws BodyTooLargeException if the body is larger than {@code maxBodyBytes}
+     * @throws InterruptedIOException if the calling thread was interrupted
+     * @throws IOException on any connection failure
+     */
+    public static Response send(HttpClient client, HttpRequest request, Duration deadline, int maxBodyBytes)
+            throws IOException {
+        CompletableFuture<HttpResponse<byte[]>> future = sendAsync(client, request, deadline, maxBodyBytes);
+        try {
+            HttpResponse<byte[]> r = future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            return new Response(r.statusCode(), r.headers(), r.body());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the authorization server");
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    /**
+     * The asynchronous form of {@link #send}: completes with the response, or exceptionally with
+     * an {@link IOException} (including {@link HttpTimeoutException} at the deadline).
+     */
+    public static CompletableFuture<Response> sendAsyncBounded(HttpClient client, HttpRequest request,
+            Duration deadline, int maxBodyBytes) {
+        CompletableFuture<HttpResponse<byte[]>> future = sendAsync(client, request, deadline, maxBodyBytes);
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        future.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, t) -> {
+            if (t == null) {
+                result.complete(new Response(r.statusCode(), r.headers(), r.body()));
+                return;
+            }
+            Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+                    ? t.getCause() : t;
+            if (cause instanceof TimeoutException) {
+                future.cancel(true);
+                result.completeExceptionally(
+                        new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms"));
+            } else {
+                result.completeExceptionally(unwrap(cause));
+            }
+        });
+        return result;
+    }
+
+    private static CompletableFuture<HttpResponse<byte[]>> sendAsync(HttpClient client, HttpRequest request,
+            Duration deadline, int maxBodyBytes) {
+        HttpRequest bounded = HttpRequest.newBuilder(request, (n, v) -> true).timeout(deadline).build();
+        return client.sendAsync(bounded, capped(maxBodyBytes));
+    }
+
+    private static IOException unwrap(Throwable t) {
+        if (t instanceof IOException io) {
+            return io;
+        }
+        return new IOException("request to the authorization server failed: " + t.getClass().getSimpleName(), t);
+    }
+
+    /** A body handler that fails as soon as the body (declared or read) exceeds {@code max} bytes. */
+    public static HttpResponse.BodyHandler<byte[]> capped(int max) {
+        return info -> {
+            long declared = info.headers().firstValueAsLong("content-length").orElse(-1L);
+            if (declared > max) {
+                return new Failing(new BodyTooLargeException(max));
+            }
+            return new Capped(max);
+        };
+    }
+
+    private static final class Failing implements HttpResponse.BodySubscriber<byte[]> {
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private final IOException failure;
+
+        Failing(IOException failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            body.completeExceptionally(failure);
+        }
+    }
+
+    private static final class Capped implements HttpResponse.BodySubscriber<byte[]> {
+        private final int max;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        Capped(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            this.subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (body.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : items) {
+                if (buffer.size() + (long) b.remaining() > max) {
+                    subscription.cancel();
+                    body.completeExceptionally(new BodyTooLargeException(max));
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                buffer.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            body.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(buffer.toByteArray());
+        }
+    }
+}
