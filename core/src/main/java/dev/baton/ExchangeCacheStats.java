@@ -1,0 +1,28 @@
+package dev.baton;
+
+/**
+ * A snapshot of a {@link TokenExchanger}'s cache counters, from {@link TokenExchanger#cacheStats()}.
+ * Counters only grow; compare two snapshots to get rates.
+ *
+ * <pre>{@code
+ * ExchangeCacheStats s = exchanger.cacheStats();
+ * log.info("exchange cache: hit rate {}, {} token endpoint calls, {} failed",
+ *     s.hitRate(), s.loads() + s.loadFailures(), s.loadFailures());
+ * }</pre>
+ *
+ * @param hits exchange calls answered without calling the token endpoint themselves: served from the
+ *     cache, or joined an exchange already in flight for the same key
+ * @param misses exchange calls that started a token endpoint exchange (every call when the cache is off)
+ * @param loads token endpoint exchanges that produced a token (one per exchange, however many retries it took)
+ * @param loadFailures token endpoint exchanges that failed (after their retries)
+ * @param evictions entries removed because the cache was full or they expired; not counting
+ *     {@link TokenExchanger#invalidate(ExchangeRequest)}
+ */
+public record ExchangeCacheStats(long hits, long misses, long loads, long loadFailures, long evictions) {
+
+    /** Hits over all calls, between 0 and 1; 1 when there was no call yet. */
+    public double hitRate() {
+        long total = hits + misses;
+        return total == 0 ? 1.0 : (double) hits / total;
+    }
+}
