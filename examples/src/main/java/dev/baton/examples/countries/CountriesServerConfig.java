@@ -1,0 +1,203 @@
+package dev.baton.examples.countries;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The countries MCP server's settings, one environment variable each, named after ToolHive's flags
+ * where ToolHive has one ({@code --oidc-issuer} → {@code OIDC_ISSUER}, ...). Unset variables keep the
+ * defaults given to {@link #fromEnvironment}; the demo's defaults are its embedded authorization
+ * server and Node backend.
+ *
+ * <table>
+ *   <caption>Environment variables</caption>
+ *   <tr><th>variable</th><th>ToolHive flag</th><th>meaning</th></tr>
+ *   <tr><td>{@code OIDC_ISSUER}</td><td>{@code --oidc-issuer}</td><td>issuer of the tokens the MCP server accepts</td></tr>
+ *   <tr><td>{@code OIDC_AUDIENCE}</td><td>{@code --oidc-audience}</td><td>audience they must carry</td></tr>
+ *   <tr><td>{@code OIDC_JWKS_URL}</td><td>{@code --oidc-jwks-url}</td><td>JWKS URL, instead of discovery</td></tr>
+ *   <tr><td>{@code OIDC_SCOPES}</td><td>{@code --oidc-scopes}</td><td>scopes required (and advertised, RFC 9728), comma-separated</td></tr>
+ *   <tr><td>{@code RESOURCE_URL}</td><td>{@code --resource-url}</td><td>the RFC 9728 resource identifier of the MCP endpoint</td></tr>
+ *   <tr><td>{@code TOKEN_EXCHANGE_URL}</td><td>{@code --token-exchange-url}</td><td>token endpoint of the backend's authorization server</td></tr>
+ *   <tr><td>{@code TOKEN_EXCHANGE_CLIENT_ID}</td><td>{@code --token-exchange-client-id}</td><td>client that performs the exchange</td></tr>
+ *   <tr><td>{@code TOKEN_EXCHANGE_CLIENT_SECRET}</td><td>{@code --token-exchange-client-secret}</td><td>its secret</td></tr>
+ *   <tr><td>{@code TOKEN_EXCHANGE_CLIENT_SECRET_FILE}</td><td>{@code --token-exchange-client-secret-file}</td><td>a file holding the secret</td></tr>
+ *   <tr><td>{@code TOKEN_EXCHANGE_AUDIENCE}</td><td>{@code --token-exchange-audience}</td><td>audience of the exchanged token</td></tr>
+ *   <tr><td>{@code TOKEN_EXCHANGE_SCOPES}</td><td>{@code --token-exchange-scopes}</td><td>scopes of the exchanged token, comma-separated</td></tr>
+ *   <tr><td>{@code BACKEND_GRAPHQL_URL}</td><td>(none)</td><td>the GraphQL endpoint of the countries API</td></tr>
+ *   <tr><td>{@code HOST}, {@code PORT}</td><td>{@code --host}, {@code --port} of {@code thv proxy}</td><td>where the MCP server listens (0: any free port)</td></tr>
+ * </table>
+ *
+ * @param issuer issuer of incoming tokens
+ * @param audience audience incoming tokens must carry
+ * @param jwksUrl JWKS URL, or {@code null} to discover it from the issuer
+ * @param requiredScopes scopes incoming tokens must carry
+ * @param resourceUrl RFC 9728 resource identifier, or {@code null} for {@code http://HOST:PORT/mcp}
+ * @param tokenExchangeUrl the backend authorization server's token endpoint
+ * @param clientId the exchanging client's id
+ * @param clientSecret the exchanging client's secret
+ * @param exchangeAudience audience of exchanged tokens
+ * @param exchangeScopes scopes of exchanged tokens
+ * @param graphqlUrl the backend's GraphQL endpoint
+ * @param host listening address
+ * @param port listening port, 0 for any free one
+ */
+public record CountriesServerConfig(
+        String issuer,
+        String audience,
+        String jwksUrl,
+        List<String> requiredScopes,
+        String resourceUrl,
+        String tokenExchangeUrl,
+        String clientId,
+        String clientSecret,
+        String exchangeAudience,
+        List<String> exchangeScopes,
+        String graphqlUrl,
+        String host,
+        int port) {
+
+    /** Checks the required settings. */
+    public CountriesServerConfig {
+        requireSet(issuer, "OIDC_ISSUER");
+        requireSet(audience, "OIDC_AUDIENCE");
+        requiredScopes = List.copyOf(requiredScopes);
+        requireSet(tokenExchangeUrl, "TOKEN_EXCHANGE_URL");
+        requireSet(clientId, "TOKEN_EXCHANGE_CLIENT_ID");
+        requireSet(clientSecret, "TOKEN_EXCHANGE_CLIENT_SECRET or TOKEN_EXCHANGE_CLIENT_SECRET_FILE");
+        requireSet(exchangeAudience, "TOKEN_EXCHANGE_AUDIENCE");
+        exchangeScopes = List.copyOf(exchangeScopes);
+        requireSet(graphqlUrl, "BACKEND_GRAPHQL_URL");
+        requireSet(host, "HOST");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("PORT must be between 0 and 65535: " + port);
+        }
+    }
+
+    /**
+     * Defaults for everything that has a sensible one: {@code aud=mcpserver} and
+     * {@code mcp:tools:call} in, {@code aud=backend} and {@code backend-api:read} out, 127.0.0.1
+     * and any free port. The issuer, token endpoint, client and GraphQL URL are the caller's.
+     */
+    public static CountriesServerConfig defaults(String issuer, String tokenExchangeUrl, String clientId,
+            String clientSecret, String graphqlUrl) {
+        return new CountriesServerConfig(issuer, "mcpserver", null, List.of("mcp:tools:call"), null,
+                tokenExchangeUrl, clientId, clientSecret, "backend", List.of("backend-api:read"), graphqlUrl,
+                "127.0.0.1", 0);
+    }
+
+    /**
+     * These settings overridden by the environment variables that are set (and not blank).
+     *
+     * @throws IllegalArgumentException if a value is invalid or the secret file cannot be read
+     */
+    public CountriesServerConfig withEnvironment(Map<String, String> env) {
+        String secret = clientSecret;
+        String secretFile = value(env, "TOKEN_EXCHANGE_CLIENT_SECRET_FILE", null);
+        String secretValue = value(env, "TOKEN_EXCHANGE_CLIENT_SECRET", null);
+        if (secretValue != null && secretFile != null) {
+            throw new IllegalArgumentException(
+                    "set TOKEN_EXCHANGE_CLIENT_SECRET or TOKEN_EXCHANGE_CLIENT_SECRET_FILE, not both");
+        }
+        if (secretValue != null) {
+            secret = secretValue;
+        } else if (secretFile != null) {
+            secret = readSecret(Path.of(secretFile));
+        }
+        String portValue = value(env, "PORT", Integer.toString(port));
+        int parsedPort;
+        try {
+            parsedPort = Integer.parseInt(portValue);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("PORT is not a number: " + portValue);
+        }
+        return new CountriesServerConfig(
+                value(env, "OIDC_ISSUER", issuer),
+                value(env, "OIDC_AUDIENCE", audience),
+                value(env, "OIDC_JWKS_URL", jwksUrl),
+                list(env, "OIDC_SCOPES", requiredScopes),
+                value(env, "RESOURCE_URL", resourceUrl),
+                value(env, "TOKEN_EXCHANGE_URL", tokenExchangeUrl),
+                value(env, "TOKEN_EXCHANGE_CLIENT_ID", clientId),
+                secret,
+                value(env, "TOKEN_EXCHANGE_AUDIENCE", exchangeAudience),
+                list(env, "TOKEN_EXCHANGE_SCOPES", exchangeScopes),
+                value(env, "BACKEND_GRAPHQL_URL", graphqlUrl),
+                value(env, "HOST", host),
+                parsedPort);
+    }
+
+    /** The same settings with another GraphQL endpoint. */
+    public CountriesServerConfig withGraphqlUrl(String url) {
+        return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, resourceUrl, tokenExchangeUrl,
+                clientId, clientSecret, exchangeAudience, exchangeScopes, url, host, port);
+    }
+
+    /** The same settings with another exchanging client secret. */
+    public CountriesServerConfig withClientSecret(String secret) {
+        return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, resourceUrl, tokenExchangeUrl,
+                clientId, secret, exchangeAudience, exchangeScopes, graphqlUrl, host, port);
+    }
+
+    /** The settings for printing: the secret is never shown. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("OIDC_ISSUER", issuer);
+        out.put("OIDC_AUDIENCE", audience);
+        out.put("OIDC_JWKS_URL", jwksUrl == null ? "(discovered)" : jwksUrl);
+        out.put("OIDC_SCOPES", String.join(",", requiredScopes));
+        out.put("RESOURCE_URL", resourceUrl == null ? "(http://HOST:PORT/mcp)" : resourceUrl);
+        out.put("TOKEN_EXCHANGE_URL", tokenExchangeUrl);
+        out.put("TOKEN_EXCHANGE_CLIENT_ID", clientId);
+        out.put("TOKEN_EXCHANGE_CLIENT_SECRET", "(set, not shown)");
+        out.put("TOKEN_EXCHANGE_AUDIENCE", exchangeAudience);
+        out.put("TOKEN_EXCHANGE_SCOPES", String.join(",", exchangeScopes));
+        out.put("BACKEND_GRAPHQL_URL", graphqlUrl);
+        out.put("HOST", host);
+        out.put("PORT", Integer.toString(port));
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "CountriesServerConfig" + describe();
+    }
+
+    private static String value(Map<String, String> env, String name, String fallback) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? fallback : v.strip();
+    }
+
+    private static List<String> list(Map<String, String> env, String name, List<String> fallback) {
+        String v = value(env, name, null);
+        if (v == null) {
+            return fallback;
+        }
+        return Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static String readSecret(Path file) {
+        try {
+            String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (secret.isEmpty()) {
+                throw new IllegalArgumentException("TOKEN_EXCHANGE_CLIENT_SECRET_FILE is empty: " + file);
+            }
+            return secret;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read TOKEN_EXCHANGE_CLIENT_SECRET_FILE " + file, e);
+        }
+    }
+
+    private static void requireSet(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is not set");
+        }
+        Objects.requireNonNull(value);
+    }
+}
