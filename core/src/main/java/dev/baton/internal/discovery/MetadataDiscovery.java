@@ -1,0 +1,158 @@
+package dev.baton.internal.discovery;
+
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.baton.internal.http.BoundedHttp;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Finds an authorization server's metadata from its issuer identifier: first RFC 8414
+ * {@code /.well-known/oauth-authorization-server} (path-inserted, RFC 8414 §3.1), then, when that
+ * answers anything but 200, OpenID Connect Discovery 1.0 {@code {issuer}/.well-known/openid-configuration}.
+ *
+ * <p>The {@code issuer} in the document must equal the configured issuer exactly (RFC 8414 §3.3,
+ * OIDC Discovery §4.3): a mismatch is a misconfiguration or an impersonation attempt, so it fails
+ * instead of falling back. Every request goes through {@link BoundedHttp} with a deadline and a size
+ * cap; the client must not follow redirects. Not API.
+ */
+public final class MetadataDiscovery {
+    /** Largest metadata document accepted. Real ones are a few kilobytes. */
+    public static final int MAX_METADATA_BYTES = 256 * 1024;
+
+    private static final String RFC8414_SUFFIX = "/.well-known/oauth-authorization-server";
+    private static final String OIDC_SUFFIX = "/.well-known/openid-configuration";
+
+    private MetadataDiscovery() {
+    }
+
+    /** Discovery failed: unreachable server, no metadata, unparseable metadata or an issuer mismatch. */
+    public static final class DiscoveryException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DiscoveryException(String message) {
+            super(message);
+        }
+
+        DiscoveryException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Fetches and checks the metadata of {@code issuer}.
+     *
+     * @param client the HTTP client; must not follow redirects
+     * @param issuer the issuer identifier exactly as tokens carry it in {@code iss}
+     * @param deadline the total time allowed for each of the (at most two) requests
+     * @return the metadata; an {@link OIDCProviderMetadata} when it came from OIDC discovery
+     * @throws DiscoveryException if neither document could be fetched and checked
+     * @throws IOException on a connection failure or timeout
+     */
+    public static AuthorizationServerMetadata discover(HttpClient client, String issuer, Duration deadline)
+            throws IOException {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(deadline, "deadline");
+        URI rfc8414 = rfc8414Uri(issuer);
+        BoundedHttp.Response first = get(client, rfc8414, deadline);
+        if (first.status() == 200) {
+            return check(issuer, parseRfc8414(first.body()), rfc8414);
+        }
+        URI oidc = oidcUri(issuer);
+        BoundedHttp.Response second = get(client, oidc, deadline);
+        if (second.status() == 200) {
+            return check(issuer, parseOidc(second.body()), oidc);
+        }
+        throw new DiscoveryException("no authorization server metadata for issuer " + issuer + ": " + rfc8414
+                + " answered " + first.status() + ", " + oidc + " answered " + second.status());
+    }
+
+    /**
+     * The RFC 8414 §3.1 metadata URL: the well-known segment is inserted between the host and the
+     * issuer's path ({@code https://h/oauth2/mcp} → {@code https://h/.well-known/oauth-authorization-server/oauth2/mcp}).
+     *
+     * @throws IllegalArgumentException if {@code issuer} is not an absolute http(s) URL without query or fragment
+     */
+    public static URI rfc8414Uri(String issuer) {
+        URI uri = requireIssuerUri(issuer);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + RFC8414_SUFFIX + path);
+    }
+
+    /**
+     * The OpenID Connect Discovery §4 URL: {@code /.well-known/openid-configuration} appended to the
+     * issuer, without a doubled slash.
+     *
+     * @throws IllegalArgumentException if {@code issuer} is not an absolute http(s) URL without query or fragment
+     */
+    public static URI oidcUri(String issuer) {
+        requireIssuerUri(issuer);
+        String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+        return URI.create(base + OIDC_SUFFIX);
+    }
+
+    /**
+     * Checks that {@code issuer} is an absolute {@code http} or {@code https} URL with a host and
+     * without query or fragment (RFC 8414 §2).
+     *
+     * @throws IllegalArgumentException if not
+     */
+    public static URI requireIssuerUri(String issuer) {
+        Objects.requireNonNull(issuer, "issuer");
+        URI uri;
+        try {
+            uri = new URI(issuer);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("issuer is not a valid URL: " + issuer, e);
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("issuer must be an absolute https URL: " + issuer);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("issuer must not have a query or fragment (RFC 8414 §2): " + issuer);
+        }
+        return uri;
+    }
+
+    private static BoundedHttp.Response get(HttpClient client, URI uri, Duration deadline) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(uri).GET().header("Accept", "application/json").build();
+        return BoundedHttp.send(client, request, deadline, MAX_METADATA_BYTES);
+    }
+
+    private static AuthorizationServerMetadata parseRfc8414(byte[] body) throws DiscoveryException {
+        try {
+            return AuthorizationServerMetadata.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (ParseException | RuntimeException e) {
+            throw new DiscoveryException("malformed RFC 8414 authorization server metadata", e);
+        }
+    }
+
+    private static AuthorizationServerMetadata parseOidc(byte[] body) throws DiscoveryException {
+        try {
+            return OIDCProviderMetadata.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (ParseException | RuntimeException e) {
+            throw new DiscoveryException("malformed OpenID provider metadata", e);
+        }
+    }
+
+    private static AuthorizationServerMetadata check(String issuer, AuthorizationServerMetadata metadata, URI from)
+            throws DiscoveryException {
+        String discovered = metadata.getIssuer() == null ? null : metadata.getIssuer().getValue();
+        if (!issuer.equals(discovered)) {
+            throw new DiscoveryException("metadata at " + from + " names issuer " + discovered
+                    + ", which does not equal the configured issuer " + issuer + " (RFC 8414 §3.3)");
+        }
+        return metadata;
+    }
+}
