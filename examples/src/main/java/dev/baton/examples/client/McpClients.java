@@ -1,0 +1,92 @@
+package dev.baton.examples.client;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.Implementation;
+import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * MCP Java SDK clients over Streamable HTTP for the demo and the tests, each sending one user's
+ * bearer token through the transport's request customizer.
+ */
+public final class McpClients {
+    /** How long any MCP request may take; bounded, so nothing hangs. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private McpClients() {
+    }
+
+    /**
+     * A client for {@code endpoint} ({@code http://host:port/mcp}) that sends
+     * {@code Authorization: Bearer token} on every request, or no {@code Authorization} when
+     * {@code token} is {@code null}. Not yet initialized.
+     */
+    public static McpSyncClient client(String endpoint, String token) {
+        URI uri = URI.create(endpoint);
+        String base = uri.getScheme() + "://" + uri.getRawAuthority();
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
+                .endpoint(uri.getRawPath())
+                .connectTimeout(Duration.ofSeconds(5))
+                .httpRequestCustomizer((request, method, target, body, context) -> {
+                    if (token != null) {
+                        request.header("Authorization", "Bearer " + token);
+                    }
+                })
+                .build();
+        return McpClient.sync(transport)
+                .clientInfo(new Implementation("baton-demo-client", "0.1.0"))
+                .requestTimeout(REQUEST_TIMEOUT)
+                .initializationTimeout(REQUEST_TIMEOUT)
+                .build();
+    }
+
+    /** Calls a tool. */
+    public static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> arguments) {
+        return client.callTool(new CallToolRequest(tool, arguments));
+    }
+
+    /** The text content of a tool result, joined. */
+    public static String text(CallToolResult result) {
+        return result.content().stream()
+                .filter(TextContent.class::isInstance)
+                .map(c -> ((TextContent) c).text())
+                .collect(Collectors.joining("\n"));
+    }
+
+    /**
+     * The HTTP refusal behind an MCP client failure, when there is one (the SDK reports 401 and 403
+     * as {@link McpHttpClientTransportAuthorizationException}).
+     */
+    public static Optional<Refusal> refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof McpHttpClientTransportAuthorizationException auth && auth.getResponseInfo() != null) {
+                return Optional.of(new Refusal(auth.getResponseInfo().statusCode(),
+                        auth.getResponseInfo().headers().firstValue("WWW-Authenticate").orElse("")));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * An HTTP refusal of an MCP request.
+     *
+     * @param status the HTTP status
+     * @param wwwAuthenticate the {@code WWW-Authenticate} challenge, or empty
+     */
+    public record Refusal(int status, String wwwAuthenticate) {
+        /** A parameter of the Bearer challenge ({@code error}, {@code scope}, {@code resource_metadata}), if present. */
+        public Optional<String> parameter(String name) {
+            var matcher = java.util.regex.Pattern.compile("(?:^|[\\s,])" + name + "=\"([^\"]*)\"").matcher(wwwAuthenticate);
+            return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+        }
+    }
+}

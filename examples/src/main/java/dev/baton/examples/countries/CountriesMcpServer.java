@@ -1,0 +1,193 @@
+package dev.baton.examples.countries;
+
+import dev.baton.AuditListener;
+import dev.baton.ClientAuthentication;
+import dev.baton.TokenExchanger;
+import dev.baton.TokenValidator;
+import dev.baton.ValidatedToken;
+import dev.baton.okhttp.TokenExchangeInterceptor;
+import dev.baton.servlet.BearerTokenFilter;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import jakarta.servlet.DispatcherType;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The countries MCP server: the MCP Java SDK's Streamable HTTP transport on Jetty 12 (ee10), behind
+ * Baton's {@link BearerTokenFilter}, with tools that call the countries GraphQL API through one OkHttp
+ * client carrying Baton's {@link TokenExchangeInterceptor}.
+ *
+ * <pre>
+ *   MCP client ──Bearer (aud=mcpserver)──▶ BearerTokenFilter ──▶ MCP transport ──▶ tool handler
+ *                                                  │ ValidatedToken (transport context)  │
+ *                                                  ▼                                     ▼
+ *                                   RFC 9728 metadata          OkHttp + TokenExchangeInterceptor
+ *                                                                ──RFC 8693──▶ backend AS
+ *                                                                ──Bearer (aud=backend)──▶ GraphQL API
+ * </pre>
+ */
+public final class CountriesMcpServer implements AutoCloseable {
+    /** The MCP endpoint's path. */
+    public static final String MCP_PATH = "/mcp";
+    /** Longest a backend call may take, exchange included; a tool never hangs longer. */
+    public static final Duration BACKEND_CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Server jetty;
+    private final McpSyncServer mcp;
+    private final TokenExchanger exchanger;
+    private final OkHttpClient http;
+    private final String endpoint;
+    private final String resource;
+
+    private CountriesMcpServer(Server jetty, McpSyncServer mcp, TokenExchanger exchanger, OkHttpClient http,
+            String endpoint, String resource) {
+        this.jetty = jetty;
+        this.mcp = mcp;
+        this.exchanger = exchanger;
+        this.http = http;
+        this.endpoint = endpoint;
+        this.resource = resource;
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @param config the settings
+     * @param audit receives Baton's validation and exchange events (besides the SLF4J audit log)
+     * @throws Exception if Jetty cannot start or a setting is invalid
+     */
+    public static CountriesMcpServer start(CountriesServerConfig config, AuditListener audit) throws Exception {
+        return start(config, audit, BACKEND_CALL_TIMEOUT);
+    }
+
+    /**
+     * Starts the server with another bound on backend calls.
+     *
+     * @param backendCallTimeout longest a backend call may take, token exchange included
+     * @throws Exception if Jetty cannot start or a setting is invalid
+     */
+    public static CountriesMcpServer start(CountriesServerConfig config, AuditListener audit,
+            Duration backendCallTimeout) throws Exception {
+        Server jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        jetty.addConnector(connector);
+        // Bind now: the resource identifier (RFC 9728) needs the port before the filter is built.
+        connector.open();
+        String urlHost = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
+        String endpoint = "http://" + urlHost + ":" + connector.getLocalPort() + MCP_PATH;
+        String resource = config.resourceUrl() != null ? config.resourceUrl() : endpoint;
+
+        AuditListener listeners = AuditListener.of(AuditListener.slf4j(), audit);
+        TokenValidator.Builder validatorBuilder = TokenValidator.builder()
+                .issuer(config.issuer())
+                .audience(config.audience())
+                .requiredScopes(config.requiredScopes().toArray(String[]::new))
+                .auditListener(listeners);
+        if (config.jwksUrl() != null) {
+            validatorBuilder.jwksUri(config.jwksUrl());
+        }
+        BearerTokenFilter filter = BearerTokenFilter.builder(validatorBuilder.build())
+                .resource(resource)
+                .authorizationServers(config.issuer())
+                .resourceName("Countries MCP server (Baton example)")
+                .build();
+
+        TokenExchanger exchanger = TokenExchanger.builder()
+                .tokenEndpoint(config.tokenExchangeUrl())
+                .clientAuthentication(ClientAuthentication.clientSecretBasic(config.clientId(), config.clientSecret()))
+                .auditListener(listeners)
+                .build();
+        TokenExchangeInterceptor interceptor = TokenExchangeInterceptor.builder(exchanger)
+                .route(config.graphqlUrl(), r -> r
+                        .audience(config.exchangeAudience())
+                        .scopes(config.exchangeScopes().toArray(String[]::new)))
+                .allowHttpOnLoopback()
+                .build();
+        OkHttpClient http = new OkHttpClient.Builder()
+                .addInterceptor(interceptor)
+                .connectTimeout(Duration.ofSeconds(3))
+                .callTimeout(backendCallTimeout)
+                .followRedirects(false)
+                .build();
+        JsonMapper json = JsonMapper.builder().build();
+        CountriesBackend backend = new CountriesBackend(http, config.graphqlUrl(), json);
+
+        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint(MCP_PATH)
+                // Per HTTP request: the token the filter accepted travels to the tool handlers in the
+                // MCP transport context (they run on Reactor threads, so no thread-local would do).
+                .contextExtractor(request -> {
+                    ValidatedToken user = BearerTokenFilter.validatedToken(request);
+                    return user == null
+                            ? McpTransportContext.EMPTY
+                            : McpTransportContext.create(Map.of(CountriesTools.USER_TOKEN_KEY, user));
+                })
+                .build();
+        McpSyncServer mcp = McpServer.sync(transport)
+                .serverInfo("countries", "0.1.0")
+                .instructions("Countries of the world: look one up by code, or list them all, by continent or in Europe.")
+                .capabilities(ServerCapabilities.builder().tools(false).build())
+                .requestTimeout(backendCallTimeout.plusSeconds(5))
+                .tools(CountriesTools.specifications(backend, json))
+                .build();
+
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        FilterHolder filterHolder = new FilterHolder(filter);
+        filterHolder.setAsyncSupported(true);
+        // Mapped to /* so that it also serves /.well-known/oauth-protected-resource/mcp.
+        context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder servlet = new ServletHolder("mcp", transport);
+        servlet.setAsyncSupported(true);
+        context.addServlet(servlet, MCP_PATH);
+        jetty.setHandler(context);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            jetty.stop();
+            throw e;
+        }
+        return new CountriesMcpServer(jetty, mcp, exchanger, http, endpoint, resource);
+    }
+
+    /** The MCP endpoint, e.g. {@code http://127.0.0.1:41236/mcp}. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** The RFC 9728 resource identifier (the endpoint unless {@code RESOURCE_URL} says otherwise). */
+    public String resource() {
+        return resource;
+    }
+
+    /** The exchanger, for its cache statistics. */
+    public TokenExchanger exchanger() {
+        return exchanger;
+    }
+
+    /** Stops the MCP server, Jetty and the OkHttp client. */
+    @Override
+    public void close() throws Exception {
+        try {
+            mcp.closeGracefully();
+        } finally {
+            jetty.stop();
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
+    }
+}
