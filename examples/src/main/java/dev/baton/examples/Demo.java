@@ -315,7 +315,7 @@ public final class Demo {
         for (ExchangeEvent e : mine) {
             out.println("  baton   │ exchange sub=" + e.subject() + " client_id=" + e.clientId() + " aud=" + e.audiences()
                     + " scope=" + e.requestedScopes() + " outcome=" + e.outcome()
-                    + (e.fromCache() ? " (from cache)" : " (token endpoint, HTTP " + e.httpStatus() + ")")
+                    + (e.fromCache() ? " (from cache)" : " (token endpoint call)")
                     + " subject_token=" + e.subjectTokenFingerprint());
         }
         out.println("  → " + mine.size() + " tool calls for " + user + ", " + fromEndpoint

@@ -106,8 +106,6 @@ public final class ExampleStack implements AutoCloseable {
         }
         try {
             mcpServer.close();
-        } catch (Exception e) {
-            System.err.println("stopping the MCP server failed: " + e);
         } finally {
             try {
                 backend.close();

@@ -179,13 +179,19 @@ public final class CountriesMcpServer implements AutoCloseable {
         return exchanger;
     }
 
-    /** Stops the MCP server, Jetty and the OkHttp client. */
+    /** Stops the MCP server, Jetty and the OkHttp client; failures to stop are reported on stderr. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             mcp.closeGracefully();
-        } finally {
+        } catch (RuntimeException e) {
+            System.err.println("closing the MCP server failed: " + e);
+        }
+        try {
             jetty.stop();
+        } catch (Exception e) {
+            System.err.println("stopping Jetty failed: " + e);
+        } finally {
             http.dispatcher().executorService().shutdown();
             http.connectionPool().evictAll();
         }

@@ -1,0 +1,94 @@
+package dev.baton.examples.countries;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CountriesServerConfigTest {
+    private static final CountriesServerConfig DEFAULTS = CountriesServerConfig.defaults(
+            "http://127.0.0.1:1/mcp", "http://127.0.0.1:1/backend/token", "client", "default-secret",
+            "http://127.0.0.1:2/graphql");
+
+    @Test
+    void unsetVariablesKeepTheDefaults() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of("UNRELATED", "x"));
+
+        assertThat(config).isEqualTo(DEFAULTS);
+        assertThat(config.audience()).isEqualTo("mcpserver");
+        assertThat(config.requiredScopes()).containsExactly("mcp:tools:call");
+        assertThat(config.exchangeAudience()).isEqualTo("backend");
+        assertThat(config.exchangeScopes()).containsExactly("backend-api:read");
+    }
+
+    @Test
+    void toolHiveNamedVariablesOverrideTheDefaults() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.ofEntries(
+                Map.entry("OIDC_ISSUER", "https://example.okta.com/oauth2/mcp"),
+                Map.entry("OIDC_AUDIENCE", "api://mcp"),
+                Map.entry("OIDC_JWKS_URL", "https://example.okta.com/oauth2/mcp/v1/keys"),
+                Map.entry("OIDC_SCOPES", "mcp:tools:call, mcp:tools:list"),
+                Map.entry("RESOURCE_URL", "https://mcp.example.com/mcp"),
+                Map.entry("TOKEN_EXCHANGE_URL", "https://example.okta.com/oauth2/backend/v1/token"),
+                Map.entry("TOKEN_EXCHANGE_CLIENT_ID", "0oa-exchange"),
+                Map.entry("TOKEN_EXCHANGE_CLIENT_SECRET", "s3cret"),
+                Map.entry("TOKEN_EXCHANGE_AUDIENCE", "api://backend"),
+                Map.entry("TOKEN_EXCHANGE_SCOPES", "backend-api:read,backend-api:list"),
+                Map.entry("BACKEND_GRAPHQL_URL", "https://api.example.com/graphql"),
+                Map.entry("HOST", "0.0.0.0"),
+                Map.entry("PORT", "8080")));
+
+        assertThat(config.issuer()).isEqualTo("https://example.okta.com/oauth2/mcp");
+        assertThat(config.audience()).isEqualTo("api://mcp");
+        assertThat(config.jwksUrl()).isEqualTo("https://example.okta.com/oauth2/mcp/v1/keys");
+        assertThat(config.requiredScopes()).containsExactly("mcp:tools:call", "mcp:tools:list");
+        assertThat(config.resourceUrl()).isEqualTo("https://mcp.example.com/mcp");
+        assertThat(config.tokenExchangeUrl()).isEqualTo("https://example.okta.com/oauth2/backend/v1/token");
+        assertThat(config.clientId()).isEqualTo("0oa-exchange");
+        assertThat(config.clientSecret()).isEqualTo("s3cret");
+        assertThat(config.exchangeAudience()).isEqualTo("api://backend");
+        assertThat(config.exchangeScopes()).isEqualTo(List.of("backend-api:read", "backend-api:list"));
+        assertThat(config.graphqlUrl()).isEqualTo("https://api.example.com/graphql");
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(8080);
+    }
+
+    @Test
+    void readsTheSecretFromAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("secret");
+        Files.writeString(file, "from-file\n");
+
+        CountriesServerConfig config = DEFAULTS.withEnvironment(
+                Map.of("TOKEN_EXCHANGE_CLIENT_SECRET_FILE", file.toString()));
+
+        assertThat(config.clientSecret()).isEqualTo("from-file");
+    }
+
+    @Test
+    void refusesBothASecretAndASecretFile() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of(
+                "TOKEN_EXCHANGE_CLIENT_SECRET", "a", "TOKEN_EXCHANGE_CLIENT_SECRET_FILE", "/nonexistent")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not both");
+    }
+
+    @Test
+    void refusesAPortThatIsNotANumber() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of("PORT", "http")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PORT");
+    }
+
+    @Test
+    void neverShowsTheSecret() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of("TOKEN_EXCHANGE_CLIENT_SECRET", "s3cret-value"));
+
+        assertThat(config.toString()).doesNotContain("s3cret-value");
+        assertThat(config.describe().values()).noneMatch(v -> v.contains("s3cret-value"));
+    }
+}
