@@ -255,29 +255,37 @@ public final class Demo {
     private void printConnectionHelp(ExampleStack stack) throws IOException {
         EmbeddedAuthorizationServer as = stack.authorizationServer();
         String endpoint = stack.mcpServer().endpoint();
-        Path tokens = Files.createTempDirectory("baton-demo-tokens",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        tokens.toFile().deleteOnExit();
-        for (String user : List.of("alice", "bob")) {
-            Path file = tokens.resolve(user + ".token");
-            Files.writeString(file, as.signIn(user, stack.mcpServer().resource()), StandardCharsets.US_ASCII);
-            file.toFile().deleteOnExit();
+        boolean embedded = stack.config().issuer().equals(as.issuer(EmbeddedAuthorizationServer.MCP_ISSUER_ID));
+        String tokenHint;
+        if (embedded) {
+            Path tokens = Files.createTempDirectory("baton-demo-tokens",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            tokens.toFile().deleteOnExit();
+            for (String user : List.of("alice", "bob")) {
+                Path file = tokens.resolve(user + ".token");
+                Files.writeString(file, as.signIn(user, stack.mcpServer().resource()), StandardCharsets.US_ASCII);
+                file.toFile().deleteOnExit();
+            }
+            out.println();
+            out.println("Ready-made access tokens (valid one hour; never printed): " + tokens.resolve("alice.token")
+                    + " and " + tokens.resolve("bob.token"));
+            tokenHint = "the content of alice.token";
+        } else {
+            out.println();
+            out.println("Tokens come from " + stack.config().issuer() + " (OIDC_ISSUER): sign in there.");
+            tokenHint = "an access token from " + stack.config().issuer();
         }
-        out.println();
-        out.println("Ready-made access tokens (valid one hour; never printed): " + tokens.resolve("alice.token")
-                + " and " + tokens.resolve("bob.token"));
         out.println();
         out.println("MCP Inspector:  npx @modelcontextprotocol/inspector");
         out.println("  Transport Type: Streamable HTTP    URL: " + endpoint);
-        out.println("  Authentication → Bearer Token: the content of alice.token (or use the OAuth flow: the");
-        out.println("  authorization server at " + as.issuer(EmbeddedAuthorizationServer.MCP_ISSUER_ID)
-                + " accepts any client id and any user name)");
+        out.println("  Authentication → Bearer Token: " + tokenHint + " (or try its OAuth flow; the");
+        out.println("  authorization server is " + stack.config().issuer() + ")");
         out.println();
         out.println("VS Code: put this in .vscode/mcp.json, start the server, paste the token when asked:");
         out.println("""
                 {
                   "inputs": [
-                    { "type": "promptString", "id": "baton-token", "description": "Access token (alice.token)", "password": true }
+                    { "type": "promptString", "id": "baton-token", "description": "Access token", "password": true }
                   ],
                   "servers": {
                     "countries": {
@@ -288,7 +296,7 @@ public final class Demo {
                   }
                 }""".formatted(endpoint));
         out.println("  (Or leave out \"headers\": VS Code then follows the 401's resource_metadata and signs you in at");
-        out.println("  the embedded authorization server; give any client id, e.g. vscode, if it asks for one.)");
+        out.println("  " + stack.config().issuer() + "; give a client id if it asks for one (any, for the embedded server).)");
         out.println();
         out.println("The backend's log lines appear below as \"backend │ ...\"; Baton's audit log on logger dev.baton.audit.");
         out.println("Ctrl-C stops everything, the Node backend included.");
