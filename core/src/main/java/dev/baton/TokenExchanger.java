@@ -125,7 +125,7 @@ public final class TokenExchanger {
                     // Maintenance (eviction, listener) on the caller's thread: no hidden pool, deterministic.
                     .executor(Runnable::run)
                     .removalListener((ExchangeKey k, Entry v, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
-                        if (c.wasEvicted()) {
+                        if (c.wasEvicted() && v != null && v.token != null) {
                             evictions.increment();
                         }
                     })
@@ -233,7 +233,7 @@ public final class TokenExchanger {
     private CompletableFuture<ExchangedToken> resolve(Call call) {
         if (cache == null) {
             misses.increment();
-            return load(call.request).thenApply(Entry::token);
+            return load(call.request, null).thenCompose(Entry::result);
         }
         ExchangeKey key = ExchangeKey.of(call.request);
         call.fingerprint = key.subjectToken().fingerprint();
@@ -256,32 +256,34 @@ public final class TokenExchanger {
             });
             if (created[0]) {
                 misses.increment();
-                return future.thenApply(Entry::token);
+                return future.thenCompose(Entry::result);
             }
-            if (!future.isDone() || future.isCompletedExceptionally()) {
+            if (!future.isDone()) {
                 // Joined an exchange in flight: share its result or its failure.
                 hits.increment();
-                return future.thenApply(Entry::token);
+                return future.thenCompose(Entry::result);
             }
             Entry entry = future.join();
             Instant now = clock.instant();
-            if (now.isBefore(entry.staleAt)) {
+            if (entry.token != null && now.isBefore(entry.staleAt)) {
                 hits.increment();
                 call.fromCache = true;
                 maybeRefresh(key, entry, future, call.request, now);
                 return CompletableFuture.completedFuture(entry.token);
             }
-            // Remaining life under the skew: never served (Caffeine's own expiry may lag by a tick).
+            // A finished failure, or remaining life under the skew: never served (Caffeine's own
+            // expiry may lag by a tick).
             cache.asMap().remove(key, future);
         }
         misses.increment();
-        return load(call.request).thenApply(Entry::token);
+        return load(call.request, null).thenCompose(Entry::result);
     }
 
-    private CompletableFuture<Entry> load(ExchangeRequest request) {
-        return load(request, null);
-    }
-
+    /**
+     * One token endpoint exchange. The future always completes normally, with a failed entry on
+     * failure: a failed entry expires at once (failures are not cached), and Caffeine does not log
+     * a warning for every refused exchange as it would for a failed future.
+     */
     private CompletableFuture<Entry> load(ExchangeRequest request, ExchangeKey key) {
         return client.exchange(request).handle((token, error) -> {
             if (error != null) {
@@ -290,7 +292,7 @@ public final class TokenExchanger {
                 if (key != null && negativeCache != null && "invalid_grant".equals(e.error())) {
                     negativeCache.put(key, e);
                 }
-                throw new CompletionException(e);
+                return Entry.failed(e);
             }
             loads.increment();
             return newEntry(token, request);
@@ -310,7 +312,7 @@ public final class TokenExchanger {
             long lifeMillis = Duration.between(created, staleAt).toMillis();
             refreshAt = created.plusMillis((long) (lifeMillis * refreshAhead));
         }
-        return new Entry(token, staleAt, refreshAt);
+        return new Entry(token, null, staleAt, refreshAt);
     }
 
     private void maybeRefresh(ExchangeKey key, Entry entry, CompletableFuture<Entry> current,
@@ -319,8 +321,8 @@ public final class TokenExchanger {
             return;
         }
         // One background exchange; callers keep getting the current token until it replaces it.
-        load(request, key).whenComplete((fresh, error) -> {
-            if (fresh != null) {
+        load(request, key).thenAccept(fresh -> {
+            if (fresh.token != null) {
                 cache.asMap().replace(key, current, CompletableFuture.completedFuture(fresh));
             } else {
                 entry.refreshing.set(false);
@@ -392,6 +394,9 @@ public final class TokenExchanger {
     private final class EntryExpiry implements Expiry<ExchangeKey, Entry> {
         @Override
         public long expireAfterCreate(ExchangeKey key, Entry value, long currentTime) {
+            if (value.token == null) {
+                return 0;
+            }
             return Math.max(0, Duration.between(clock.instant(), value.staleAt).toNanos());
         }
 
@@ -406,21 +411,30 @@ public final class TokenExchanger {
         }
     }
 
-    /** A cached token with the instant it stops being served and, optionally, when to refresh it. */
+    /**
+     * A cached token with the instant it stops being served and, optionally, when to refresh it;
+     * or the failure of an exchange, which is handed to its waiters and never served again.
+     */
     private static final class Entry {
         final ExchangedToken token;
+        final TokenExchangeException failure;
         final Instant staleAt;
         final Instant refreshAt;
         final AtomicBoolean refreshing = new AtomicBoolean();
 
-        Entry(ExchangedToken token, Instant staleAt, Instant refreshAt) {
+        Entry(ExchangedToken token, TokenExchangeException failure, Instant staleAt, Instant refreshAt) {
             this.token = token;
+            this.failure = failure;
             this.staleAt = staleAt;
             this.refreshAt = refreshAt;
         }
 
-        ExchangedToken token() {
-            return token;
+        static Entry failed(TokenExchangeException failure) {
+            return new Entry(null, failure, Instant.MIN, null);
+        }
+
+        CompletableFuture<ExchangedToken> result() {
+            return token != null ? CompletableFuture.completedFuture(token) : CompletableFuture.failedFuture(failure);
         }
     }
 
