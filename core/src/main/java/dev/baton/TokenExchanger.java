@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.baton.internal.Slf4jAuditListener;
 import dev.baton.internal.exchange.DiscoveredTokenEndpoint;
 import dev.baton.internal.exchange.ExchangeKey;
 import dev.baton.internal.exchange.RetryPolicy;
@@ -363,12 +364,7 @@ public final class TokenExchanger {
                 failure == null || call.fromCache ? 0 : failure.httpStatus(),
                 call.fromCache,
                 Duration.ofNanos(System.nanoTime() - call.start));
-        try {
-            audit.onExchange(event);
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(TokenExchanger.class)
-                    .warn("audit listener failed: {}", e.getClass().getName());
-        }
+        Slf4jAuditListener.safely(() -> audit.onExchange(event));
     }
 
     private static TokenExchangeException asExchangeException(Throwable error) {
