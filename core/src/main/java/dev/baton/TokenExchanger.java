@@ -26,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -91,6 +90,21 @@ public final class TokenExchanger {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
     private static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
+    /**
+     * Runs a retry on the JDK's delay-scheduler thread once its backoff is over: starting an attempt
+     * only signs an assertion and hands the request to the non-blocking HttpClient, and not
+     * depending on the common pool means a busy application cannot delay retries or deadlines.
+     */
+    private static final Executor RETRY_EXECUTOR = Runnable::run;
+    /**
+     * Discovery is blocking (two bounded GETs) and rare (once per exchanger, and at most one at a
+     * time while it keeps failing): it gets its own short-lived daemon thread rather than a pool thread.
+     */
+    private static final Executor DISCOVERY_EXECUTOR = task -> {
+        Thread t = new Thread(task, "baton-token-endpoint-discovery");
+        t.setDaemon(true);
+        t.start();
+    };
 
     private final TokenEndpointClient client;
     private final String clientId;
@@ -116,7 +130,7 @@ public final class TokenExchanger {
         this.audit = b.auditListener;
         this.client = new TokenEndpointClient(endpoint, b.clientAuthentication, b.httpClient, b.deadline,
                 new RetryPolicy(b.maxAttempts, b.initialBackoff, MAX_BACKOFF, MAX_RETRY_AFTER), MAX_RESPONSE_BYTES,
-                b.defaultTokenLifetime, b.maxTokenLifetime, b.clock, b.executor);
+                b.defaultTokenLifetime, b.maxTokenLifetime, b.clock, RETRY_EXECUTOR);
         Ticker ticker = clockTicker(b.clock);
         if (b.cacheEnabled) {
             this.cache = Caffeine.newBuilder()
@@ -469,7 +483,6 @@ public final class TokenExchanger {
         private Duration maxTokenLifetime = DEFAULT_MAX_TOKEN_LIFETIME;
         private AuditListener auditListener = AuditListener.slf4j();
         private Clock clock = Clock.systemUTC();
-        private final Executor executor = ForkJoinPool.commonPool();
 
         private Builder() {
         }
@@ -673,7 +686,7 @@ public final class TokenExchanger {
                 endpoint = timeout -> fixed;
             } else {
                 endpoint = new DiscoveredTokenEndpoint(issuer, httpClient,
-                        uri -> requireEndpoint(uri, "discovered token endpoint"), executor);
+                        uri -> requireEndpoint(uri, "discovered token endpoint"), DISCOVERY_EXECUTOR);
             }
             return new TokenExchanger(this, endpoint);
         }

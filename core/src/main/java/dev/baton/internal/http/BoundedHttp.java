@@ -113,7 +113,9 @@ public final class BoundedHttp {
         CompletableFuture<Response> result = new CompletableFuture<>();
         // The timer cancels the exchange itself (not a copy of its future), so the connection is
         // aborted at the deadline instead of reading on in the background.
-        CompletableFuture.delayedExecutor(deadline.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+        // Runs on the JDK's delay-scheduler thread itself, not the common pool, so a busy pool cannot
+        // postpone the deadline.
+        CompletableFuture.delayedExecutor(deadline.toNanos(), TimeUnit.NANOSECONDS, Runnable::run).execute(() -> {
             if (result.completeExceptionally(
                     new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms"))) {
                 future.cancel(true);
