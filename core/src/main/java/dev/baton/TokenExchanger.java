@@ -114,7 +114,7 @@ public final class TokenExchanger {
     private final Duration skew;
     private final double refreshAhead;
     private final AsyncCache<ExchangeKey, Entry> cache;
-    private final Cache<ExchangeKey, TokenExchangeException> negativeCache;
+    private final Cache<ExchangeKey, Denial> negativeCache;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder loads = new LongAdder();
@@ -253,13 +253,13 @@ public final class TokenExchanger {
         ExchangeKey key = ExchangeKey.of(call.request);
         call.fingerprint = key.subjectToken().fingerprint();
         if (negativeCache != null) {
-            TokenExchangeException denied = negativeCache.getIfPresent(key);
+            Denial denied = negativeCache.getIfPresent(key);
             if (denied != null) {
                 hits.increment();
                 call.fromCache = true;
-                return CompletableFuture.failedFuture(new TokenExchangeException(denied.getMessage()
-                        + " (remembered for a short time)", denied.error(), denied.errorDescription(),
-                        denied.httpStatus(), false, null));
+                return CompletableFuture.failedFuture(new TokenExchangeException(denied.message
+                        + " (remembered for a short time)", denied.error, denied.description, denied.status, false,
+                        null));
             }
         }
         // At most two rounds: a stale entry found on the first is removed, the second loads afresh.
@@ -305,7 +305,8 @@ public final class TokenExchanger {
                 loadFailures.increment();
                 TokenExchangeException e = asExchangeException(error);
                 if (key != null && negativeCache != null && "invalid_grant".equals(e.error())) {
-                    negativeCache.put(key, e);
+                    negativeCache.put(key,
+                            new Denial(e.getMessage(), e.error(), e.errorDescription(), e.httpStatus()));
                 }
                 return Entry.failed(e);
             }
@@ -446,6 +447,10 @@ public final class TokenExchanger {
         CompletableFuture<ExchangedToken> result() {
             return token != null ? CompletableFuture.completedFuture(token) : CompletableFuture.failedFuture(failure);
         }
+    }
+
+    /** A remembered {@code invalid_grant}: the exception's fields, without its stack trace. */
+    private record Denial(String message, String error, String description, int status) {
     }
 
     /** The state of one exchange call, for its audit event. */

@@ -138,7 +138,8 @@ class TokenExchangerCacheTest {
         release.countDown();
 
         for (CompletableFuture<ExchangedToken> w : waiters) {
-            assertThat(w).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            assertThat(w).failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                     .havingCause().isInstanceOfSatisfying(TokenExchangeException.class,
                             e -> assertThat(e.error()).isEqualTo("invalid_grant"));
         }
