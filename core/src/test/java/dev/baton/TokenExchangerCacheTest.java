@@ -148,6 +148,27 @@ class TokenExchangerCacheTest {
     }
 
     @Test
+    void cancellingOneWaiterDoesNotCancelTheSharedExchange() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                release.await(10, TimeUnit.SECONDS);
+                return issued("backend-token", 300);
+            }
+        });
+        TokenExchanger exchanger = cached().build();
+
+        CompletableFuture<ExchangedToken> impatient = exchanger.exchangeAsync(ExchangeFixtures.request(SUBJECT_TOKEN));
+        CompletableFuture<ExchangedToken> patient = exchanger.exchangeAsync(ExchangeFixtures.request(SUBJECT_TOKEN));
+        impatient.cancel(true);
+        release.countDown();
+
+        assertThat(patient.get(10, TimeUnit.SECONDS).accessToken()).isEqualTo("backend-token");
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
     void failureIsNotCached() throws Exception {
         server.enqueue(json(400, "{\"error\":\"invalid_grant\"}"));
         server.enqueue(issued("backend-token", 300));
