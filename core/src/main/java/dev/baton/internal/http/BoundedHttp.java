@@ -111,9 +111,9 @@ public final class BoundedHttp {
             Duration deadline, int maxBodyBytes) {
         CompletableFuture<HttpResponse<byte[]>> future = sendAsync(client, request, deadline, maxBodyBytes);
         CompletableFuture<Response> result = new CompletableFuture<>();
-        // The timer cancels the exchange itself (not a copy of its future), so the connection is
-        // aborted at the deadline instead of reading on in the background.
-        // Runs on the JDK's delay-scheduler thread itself, not the common pool, so a busy pool cannot
+        // At the deadline the timer cancels the exchange itself, so the connection is aborted instead
+        // of reading a trickled body on in the background (orTimeout would only complete the future).
+        // It runs on the JDK's delay-scheduler thread, not the common pool, so a busy pool cannot
         // postpone the deadline.
         CompletableFuture.delayedExecutor(deadline.toNanos(), TimeUnit.NANOSECONDS, Runnable::run).execute(() -> {
             if (result.completeExceptionally(
