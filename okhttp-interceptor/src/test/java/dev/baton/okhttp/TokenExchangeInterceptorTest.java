@@ -12,6 +12,7 @@ import dev.baton.TokenType;
 import dev.baton.ValidatedToken;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +22,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
+import okhttp3.Cache;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -36,6 +41,7 @@ import okio.BufferedSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TokenExchangeInterceptorTest {
     private static final String CUSTOM = "X-Backend-Token";
@@ -522,5 +528,51 @@ class TokenExchangeInterceptorTest {
         assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
                 .isInstanceOf(TokenInjectionException.class).hasMessageContaining("addInterceptor");
         assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void routedResponsesAreNeverServedFromTheHttpCacheToAnotherUser(@TempDir Path dir) throws Exception {
+        backend.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String auth = String.valueOf(request.getHeaders().get("Authorization"));
+                return new MockResponse.Builder().code(200).setHeader("Cache-Control", "public, max-age=600")
+                        .body(auth.substring(auth.lastIndexOf(' ') + 1)).build();
+            }
+        });
+        OkHttpClient client = backendClient().newBuilder().cache(new Cache(dir.toFile(), 1024 * 1024)).build();
+
+        try (Response alice = client.newCall(get(backend, "/graphql", user("alice")).build()).execute()) {
+            assertThat(alice.body().string()).isEqualTo("exchanged-alice-1");
+        }
+        try (Response bob = client.newCall(get(backend, "/graphql", user("bob")).build()).execute()) {
+            assertThat(bob.body().string()).isEqualTo("exchanged-bob-2");
+        }
+        assertThat(backend.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void asynchronousCallReportsAnExchangeFailureToOnFailure() throws Exception {
+        tokenEndpoint.mode(FakeTokenEndpoint.Mode.INVALID_GRANT);
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+
+        backendClient().newCall(get(backend, "/graphql", user("alice")).build()).enqueue(new Callback() {
+            @Override
+            public void onFailure(Call call, IOException e) {
+                failure.set(e);
+                done.countDown();
+            }
+
+            @Override
+            public void onResponse(Call call, Response response) {
+                response.close();
+                done.countDown();
+            }
+        });
+
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(failure.get()).isInstanceOf(TokenExchangeIOException.class);
+        assertThat(backend.getRequestCount()).isZero();
     }
 }
