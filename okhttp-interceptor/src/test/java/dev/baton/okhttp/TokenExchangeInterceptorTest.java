@@ -372,6 +372,19 @@ class TokenExchangeInterceptorTest {
     }
 
     @Test
+    void doesNotRetryA401FromAnotherHostAfterARedirect() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(302).setHeader("Location", elsewhere.url("/landing")).build());
+        elsewhere.enqueue(unauthorized("Bearer error=\"invalid_token\""));
+        elsewhere.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(401);
+        assertThat(elsewhere.getRequestCount()).isEqualTo(1);
+        assertThat(tokenEndpoint.exchanges()).isEqualTo(1);
+    }
+
+    @Test
     void oneShotBodyIsNotRetried() throws Exception {
         backend.enqueue(unauthorized("Bearer error=\"invalid_token\""));
         backend.enqueue(ok());
