@@ -588,4 +588,62 @@ class TokenExchangeInterceptorTest {
         assertThat(failure.get()).isInstanceOf(TokenExchangeIOException.class);
         assertThat(backend.getRequestCount()).isZero();
     }
+
+    @Test
+    void routeSendsItsActorToken() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend")
+                .actorToken(() -> "actor-mcp-server", TokenType.ACCESS_TOKEN)));
+
+        execute(client, get(backend, "/graphql", user("alice")).build());
+
+        assertThat(tokenEndpoint.requests().get(0)).containsEntry("actor_token", "actor-mcp-server")
+                .containsEntry("actor_token_type", "urn:ietf:params:oauth:token-type:access_token");
+    }
+
+    @Test
+    void failingActorTokenSupplierFailsTheCallAndNothingIsSent() {
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend")
+                .actorToken(() -> null, TokenType.ACCESS_TOKEN)));
+
+        assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
+                .isInstanceOf(TokenInjectionException.class).hasMessageContaining("actor token");
+        assertThat(backend.getRequestCount()).isZero();
+        assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void interruptedWaitForTheExchangeIsAnInterruptedIOException() throws Exception {
+        CountDownLatch exchangeStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        idp.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                exchangeStarted.countDown();
+                release.await(10, TimeUnit.SECONDS);
+                return new MockResponse.Builder().code(503).build();
+            }
+        });
+        OkHttpClient client = backendClient();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                execute(client, get(backend, "/graphql", user("alice")).build());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        try {
+            caller.start();
+            assertThat(exchangeStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            caller.interrupt();
+            caller.join(10_000);
+        } finally {
+            release.countDown();
+        }
+
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+        assertThat(backend.getRequestCount()).isZero();
+    }
 }
