@@ -111,20 +111,22 @@ public final class BoundedHttp {
             Duration deadline, int maxBodyBytes) {
         CompletableFuture<HttpResponse<byte[]>> future = sendAsync(client, request, deadline, maxBodyBytes);
         CompletableFuture<Response> result = new CompletableFuture<>();
-        future.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, t) -> {
+        // The timer cancels the exchange itself (not a copy of its future), so the connection is
+        // aborted at the deadline instead of reading on in the background.
+        CompletableFuture.delayedExecutor(deadline.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+            if (result.completeExceptionally(
+                    new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms"))) {
+                future.cancel(true);
+            }
+        });
+        future.whenComplete((r, t) -> {
             if (t == null) {
                 result.complete(new Response(r.statusCode(), r.headers(), r.body()));
                 return;
             }
             Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
                     ? t.getCause() : t;
-            if (cause instanceof TimeoutException) {
-                future.cancel(true);
-                result.completeExceptionally(
-                        new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms"));
-            } else {
-                result.completeExceptionally(unwrap(cause));
-            }
+            result.completeExceptionally(unwrap(cause));
         });
         return result;
     }
