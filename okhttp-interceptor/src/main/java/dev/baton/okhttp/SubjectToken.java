@@ -1,0 +1,88 @@
+package dev.baton.okhttp;
+
+import dev.baton.ExchangeRequest;
+import dev.baton.TokenType;
+import dev.baton.ValidatedToken;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The user's token that a routed request is exchanged for (RFC 8693 §2.1 {@code subject_token}).
+ *
+ * <p>Put one on a request as a tag when you hold the raw token rather than a {@link ValidatedToken}:
+ *
+ * <pre>{@code
+ * Request request = new Request.Builder()
+ *     .url("https://api.example.com/graphql")
+ *     .tag(SubjectToken.class, SubjectToken.of(rawToken, TokenType.ACCESS_TOKEN))
+ *     .build();
+ * }</pre>
+ *
+ * <p>A {@link SubjectTokenSource} returns one too. Immutable; {@link #toString()} shows the type and
+ * a {@linkplain ValidatedToken#fingerprintOf(String) fingerprint}, never the token.
+ */
+public final class SubjectToken {
+    private final String value;
+    private final TokenType type;
+    private final ValidatedToken validated;
+
+    private SubjectToken(String value, TokenType type, ValidatedToken validated) {
+        this.value = value;
+        this.type = type;
+        this.validated = validated;
+    }
+
+    /**
+     * A raw token of the given type.
+     *
+     * @throws IllegalArgumentException if {@code token} is blank
+     * @throws NullPointerException if an argument is null
+     */
+    public static SubjectToken of(String token, TokenType type) {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(type, "type");
+        if (token.isBlank()) {
+            throw new IllegalArgumentException("subject token must not be blank");
+        }
+        return new SubjectToken(token, type, null);
+    }
+
+    /**
+     * A validated access token; the exchange then knows the user and the token's expiry (which
+     * bounds how long the exchanged token is cached).
+     *
+     * @throws NullPointerException if {@code token} is null
+     */
+    public static SubjectToken of(ValidatedToken token) {
+        Objects.requireNonNull(token, "token");
+        return new SubjectToken(token.value(), TokenType.ACCESS_TOKEN, token);
+    }
+
+    /** The raw token. Never log it. */
+    public String value() {
+        return value;
+    }
+
+    /** The {@code subject_token_type}. */
+    public TokenType type() {
+        return type;
+    }
+
+    /** The validated token this subject token came from, if it came from one. */
+    public Optional<ValidatedToken> validated() {
+        return Optional.ofNullable(validated);
+    }
+
+    void applyTo(ExchangeRequest.Builder builder) {
+        if (validated != null) {
+            builder.subjectToken(validated);
+        } else {
+            builder.subjectToken(value, type);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SubjectToken[type=" + type + ", fingerprint=" + ValidatedToken.fingerprintOf(value) + "]";
+    }
+}

@@ -1,0 +1,70 @@
+package dev.baton.okhttp;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+
+/**
+ * A token endpoint for tests: answers every RFC 8693 exchange of subject token {@code subject-<user>}
+ * with the Bearer token {@code exchanged-<user>-<n>}, where n counts the exchanges; or with whatever
+ * failure the test selected.
+ */
+final class FakeTokenEndpoint extends Dispatcher {
+    enum Mode { OK, INVALID_GRANT, NOT_BEARER }
+
+    private final AtomicInteger issued = new AtomicInteger();
+    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private volatile Mode mode = Mode.OK;
+
+    FakeTokenEndpoint mode(Mode mode) {
+        this.mode = mode;
+        return this;
+    }
+
+    int exchanges() {
+        return requests.size();
+    }
+
+    List<Map<String, String>> requests() {
+        return requests;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        Map<String, String> form = form(request.getBody() == null ? "" : request.getBody().utf8());
+        requests.add(form);
+        String subject = form.getOrDefault("subject_token", "");
+        if (mode == Mode.INVALID_GRANT || !subject.startsWith("subject-")) {
+            return json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"subject token rejected\"}");
+        }
+        String token = "exchanged-" + subject.substring("subject-".length()) + "-" + issued.incrementAndGet();
+        String type = mode == Mode.NOT_BEARER ? "N_A" : "Bearer";
+        return json(200, "{\"access_token\":\"" + token + "\",\"issued_token_type\":"
+                + "\"urn:ietf:params:oauth:token-type:access_token\",\"token_type\":\"" + type
+                + "\",\"expires_in\":300}");
+    }
+
+    private static MockResponse json(int status, String body) {
+        return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json")
+                .setHeader("Cache-Control", "no-store").body(body).build();
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.merge(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8), (a, b) -> a + " " + b);
+            }
+        }
+        return form;
+    }
+}

@@ -1,0 +1,649 @@
+package dev.baton.okhttp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.AuditListener;
+import dev.baton.ClientAuthentication;
+import dev.baton.ThreadBoundToken;
+import dev.baton.TokenExchangeException;
+import dev.baton.TokenExchanger;
+import dev.baton.TokenType;
+import dev.baton.ValidatedToken;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import okhttp3.Cache;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.BufferedSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenExchangeInterceptorTest {
+    private static final String CUSTOM = "X-Backend-Token";
+
+    @StartStop
+    private final MockWebServer backend = new MockWebServer();
+    @StartStop
+    private final MockWebServer elsewhere = new MockWebServer();
+    @StartStop
+    private final MockWebServer idp = new MockWebServer();
+
+    private final FakeTokenEndpoint tokenEndpoint = new FakeTokenEndpoint();
+    private TokenExchanger exchanger;
+    private final List<Response> opened = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        idp.setDispatcher(tokenEndpoint);
+        exchanger = TokenExchanger.builder()
+                .tokenEndpoint(idp.url("/oauth2/backend/v1/token").toString())
+                .clientAuthentication(ClientAuthentication.clientSecretBasic("mcp-server", "client-secret"))
+                .auditListener(AuditListener.none())
+                .build();
+    }
+
+    @AfterEach
+    void closeResponses() {
+        opened.forEach(Response::close);
+    }
+
+    private static ValidatedToken user(String name) {
+        return ValidatedToken.of("subject-" + name,
+                Map.of("sub", name, "iss", "https://idp.example.com/oauth2/mcp", "aud", "mcpserver",
+                        "exp", Instant.now().plusSeconds(3600)));
+    }
+
+    private TokenExchangeInterceptor.Builder interceptor(Consumer<TokenExchangeInterceptor.RouteBuilder> route) {
+        return TokenExchangeInterceptor.builder(exchanger)
+                .route(backend.url("/graphql").toString(), route)
+                .allowHttpOnLoopback();
+    }
+
+    private static OkHttpClient client(TokenExchangeInterceptor interceptor) {
+        return new OkHttpClient.Builder().addInterceptor(interceptor).build();
+    }
+
+    private static OkHttpClient clientWithNetworkInterceptor(TokenExchangeInterceptor interceptor) {
+        return new OkHttpClient.Builder().addInterceptor(interceptor)
+                .addNetworkInterceptor(interceptor.networkInterceptor()).build();
+    }
+
+    private static OkHttpClient defaultClient(TokenExchangeInterceptor.Builder b) {
+        return client(b.build());
+    }
+
+    private OkHttpClient backendClient() {
+        return defaultClient(interceptor(r -> r.audience("backend").scopes("backend-api:read")));
+    }
+
+    private Response execute(OkHttpClient client, Request request) throws IOException {
+        Response response = client.newCall(request).execute();
+        opened.add(response);
+        return response;
+    }
+
+    private Request.Builder get(MockWebServer server, String path, ValidatedToken user) {
+        return new Request.Builder().url(server.url(path)).tag(ValidatedToken.class, user);
+    }
+
+    private static MockResponse ok() {
+        return new MockResponse.Builder().code(200).body("ok").build();
+    }
+
+    private static MockResponse unauthorized(String challenge) {
+        return new MockResponse.Builder().code(401).setHeader("WWW-Authenticate", challenge).body("no").build();
+    }
+
+    private static RecordedRequest take(MockWebServer server) throws InterruptedException {
+        RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(r).as("request reached " + server).isNotNull();
+        return r;
+    }
+
+    @Test
+    void routedRequestCarriesTheExchangedToken() throws Exception {
+        backend.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-1");
+    }
+
+    @Test
+    void exchangeRequestCarriesTheRouteParameters() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend").scopes("backend-api:read")
+                .resource("https://api.example.com/graphql").requestedTokenType(TokenType.ACCESS_TOKEN)));
+
+        execute(client, get(backend, "/graphql/query", user("alice")).build());
+
+        Map<String, String> form = tokenEndpoint.requests().get(0);
+        assertThat(form).containsEntry("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")
+                .containsEntry("subject_token", "subject-alice")
+                .containsEntry("subject_token_type", "urn:ietf:params:oauth:token-type:access_token")
+                .containsEntry("audience", "backend")
+                .containsEntry("scope", "backend-api:read")
+                .containsEntry("resource", "https://api.example.com/graphql")
+                .containsEntry("requested_token_type", "urn:ietf:params:oauth:token-type:access_token");
+    }
+
+    @Test
+    void replacesAnAuthorizationHeaderTheCallerSet() throws Exception {
+        backend.enqueue(ok());
+
+        execute(backendClient(), get(backend, "/graphql", user("alice")).header("Authorization", "Basic c2VydmljZQ==")
+                .build());
+
+        assertThat(take(backend).getHeaders().values("Authorization")).containsExactly("Bearer exchanged-alice-1");
+    }
+
+    @Test
+    void unroutedHostGetsNoTokenAndNoExchangeHappens() throws Exception {
+        elsewhere.enqueue(ok());
+
+        execute(backendClient(), get(elsewhere, "/graphql", user("alice")).build());
+
+        assertThat(take(elsewhere).getHeaders().get("Authorization")).isNull();
+        assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void unroutedRequestPassesThroughUntouched() throws Exception {
+        elsewhere.enqueue(ok());
+
+        execute(backendClient(), get(elsewhere, "/graphql", user("alice")).header("Authorization", "Basic c2VydmljZQ==")
+                .build());
+
+        assertThat(take(elsewhere).getHeaders().values("Authorization")).containsExactly("Basic c2VydmljZQ==");
+    }
+
+    @Test
+    void pathSharingOnlyThePrefixIsNotRouted() throws Exception {
+        backend.enqueue(ok());
+
+        execute(backendClient(), get(backend, "/graphqlx", user("alice")).build());
+
+        assertThat(take(backend).getHeaders().get("Authorization")).isNull();
+        assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void longestMatchingRouteWins() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = defaultClient(TokenExchangeInterceptor.builder(exchanger)
+                .route(backend.url("/").toString(), r -> r.audience("general"))
+                .route(backend.url("/graphql").toString(), r -> r.audience("graphql"))
+                .allowHttpOnLoopback());
+
+        execute(client, get(backend, "/graphql/x", user("alice")).build());
+
+        assertThat(tokenEndpoint.requests().get(0)).containsEntry("audience", "graphql");
+    }
+
+    @Test
+    void twoUsersThroughOneClientConcurrentlyEachGetTheirOwnToken() throws Exception {
+        backend.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String user = request.getUrl().pathSegments().get(1);
+                String auth = request.getHeaders().get("Authorization");
+                boolean own = auth != null && auth.startsWith("Bearer exchanged-" + user + "-");
+                return new MockResponse.Builder().code(own ? 200 : 403).body(user).build();
+            }
+        });
+        OkHttpClient client = backendClient();
+        int perUser = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < perUser; i++) {
+                for (String name : List.of("alice", "bob")) {
+                    ValidatedToken token = user(name);
+                    results.add(pool.submit(() -> {
+                        start.await(5, TimeUnit.SECONDS);
+                        try (Response r = client.newCall(get(backend, "/graphql/" + name, token).build()).execute()) {
+                            return r.code();
+                        }
+                    }));
+                }
+            }
+            start.countDown();
+            for (Future<Integer> f : results) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(backend.getRequestCount()).isEqualTo(2 * perUser);
+        assertThat(tokenEndpoint.exchanges()).isEqualTo(2);
+    }
+
+    @Test
+    void redirectToAnotherHostDoesNotCarryTheExchangedAuthorization() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(302).setHeader("Location", elsewhere.url("/landing")).build());
+        elsewhere.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-1");
+        assertThat(take(elsewhere).getHeaders().get("Authorization")).isNull();
+    }
+
+    @Test
+    void redirectToAnotherHostDoesNotCarryTheExchangedCustomHeader() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(307).setHeader("Location", elsewhere.url("/landing")).build());
+        elsewhere.enqueue(ok());
+        OkHttpClient client = clientWithNetworkInterceptor(interceptor(r -> r.audience("backend").customHeader(CUSTOM))
+                .build());
+
+        Response response = execute(client, get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(take(backend).getHeaders().get(CUSTOM)).isEqualTo("Bearer exchanged-alice-1");
+        RecordedRequest redirected = take(elsewhere);
+        assertThat(redirected.getHeaders().get(CUSTOM)).isNull();
+        assertThat(redirected.getHeaders().toMultimap().toString()).doesNotContain("exchanged-alice");
+    }
+
+    @Test
+    void sameOriginRedirectKeepsTheCustomHeader() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "/graphql/v2").build());
+        backend.enqueue(ok());
+        OkHttpClient client = clientWithNetworkInterceptor(interceptor(r -> r.audience("backend").customHeader(CUSTOM))
+                .build());
+
+        execute(client, get(backend, "/graphql", user("alice")).build());
+
+        take(backend);
+        assertThat(take(backend).getHeaders().get(CUSTOM)).isEqualTo("Bearer exchanged-alice-1");
+    }
+
+    @Test
+    void customHeaderLeavesAuthorizationAlone() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = clientWithNetworkInterceptor(interceptor(r -> r.audience("backend").customHeader(CUSTOM))
+                .build());
+
+        execute(client, get(backend, "/graphql", user("alice")).header("Authorization", "Basic c2VydmljZQ==").build());
+
+        RecordedRequest seen = take(backend);
+        assertThat(seen.getHeaders().get(CUSTOM)).isEqualTo("Bearer exchanged-alice-1");
+        assertThat(seen.getHeaders().values("Authorization")).containsExactly("Basic c2VydmljZQ==");
+    }
+
+    @Test
+    void customHeaderWithoutTheNetworkInterceptorFailsAndNeverSendsTheToken() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = client(interceptor(r -> r.audience("backend").customHeader(CUSTOM)).build());
+
+        assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
+                .isInstanceOf(TokenInjectionException.class).hasMessageContaining("networkInterceptor()");
+        assertThat(take(backend).getHeaders().get(CUSTOM)).isNull();
+    }
+
+    @Test
+    void retriesOnceWithAFreshTokenAfterAnInvalidToken401() throws Exception {
+        backend.enqueue(unauthorized("Bearer error=\"invalid_token\", error_description=\"expired\""));
+        backend.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-1");
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-2");
+        assertThat(tokenEndpoint.exchanges()).isEqualTo(2);
+    }
+
+    @Test
+    void retriesAfterA401WithoutAnErrorCode() throws Exception {
+        backend.enqueue(unauthorized("Bearer realm=\"backend\""));
+        backend.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(backend.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void retryWorksWithTheCustomHeader() throws Exception {
+        backend.enqueue(unauthorized("Bearer error=\"invalid_token\""));
+        backend.enqueue(ok());
+        OkHttpClient client = clientWithNetworkInterceptor(interceptor(r -> r.audience("backend").customHeader(CUSTOM))
+                .build());
+
+        Response response = execute(client, get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(200);
+        take(backend);
+        assertThat(take(backend).getHeaders().get(CUSTOM)).isEqualTo("Bearer exchanged-alice-2");
+    }
+
+    @Test
+    void secondConsecutive401ReachesTheCaller() throws Exception {
+        backend.enqueue(unauthorized("Bearer error=\"invalid_token\""));
+        backend.enqueue(unauthorized("Bearer error=\"invalid_token\""));
+        backend.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(401);
+        assertThat(backend.getRequestCount()).isEqualTo(2);
+        assertThat(tokenEndpoint.exchanges()).isEqualTo(2);
+    }
+
+    @Test
+    void doesNotRetryA401WithAnotherError() throws Exception {
+        backend.enqueue(unauthorized("Bearer error=\"invalid_request\""));
+        backend.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(401);
+        assertThat(backend.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void doesNotRetryA401FromAnotherHostAfterARedirect() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(302).setHeader("Location", elsewhere.url("/landing")).build());
+        elsewhere.enqueue(unauthorized("Bearer error=\"invalid_token\""));
+        elsewhere.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(401);
+        assertThat(elsewhere.getRequestCount()).isEqualTo(1);
+        assertThat(tokenEndpoint.exchanges()).isEqualTo(1);
+    }
+
+    @Test
+    void oneShotBodyIsNotRetried() throws Exception {
+        backend.enqueue(unauthorized("Bearer error=\"invalid_token\""));
+        backend.enqueue(ok());
+        RequestBody oneShot = new RequestBody() {
+            @Override
+            public MediaType contentType() {
+                return MediaType.get("application/json");
+            }
+
+            @Override
+            public void writeTo(BufferedSink sink) throws IOException {
+                sink.writeUtf8("{\"query\":\"{ countries { code } }\"}");
+            }
+
+            @Override
+            public boolean isOneShot() {
+                return true;
+            }
+        };
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).post(oneShot).build());
+
+        assertThat(response.code()).isEqualTo(401);
+        assertThat(backend.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void replayableBodyIsRetried() throws Exception {
+        backend.enqueue(unauthorized("Bearer error=\"invalid_token\""));
+        backend.enqueue(ok());
+        RequestBody body = RequestBody.create("{\"query\":\"{ countries { code } }\"}", MediaType.get("application/json"));
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).post(body).build());
+
+        assertThat(response.code()).isEqualTo(200);
+        take(backend);
+        assertThat(take(backend).getBody().utf8()).contains("countries");
+    }
+
+    @Test
+    void exchangeFailureFailsTheCallAndNothingReachesTheBackend() {
+        tokenEndpoint.mode(FakeTokenEndpoint.Mode.INVALID_GRANT);
+
+        assertThatThrownBy(() -> execute(backendClient(), get(backend, "/graphql", user("alice")).build()))
+                .isInstanceOf(TokenExchangeIOException.class)
+                .hasCauseInstanceOf(TokenExchangeException.class)
+                .hasMessageContaining("invalid_grant")
+                .hasMessageNotContaining("subject-alice")
+                .satisfies(e -> assertThat(((TokenExchangeIOException) e).exchangeException().error())
+                        .isEqualTo("invalid_grant"));
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @Test
+    void missingSubjectTokenFailsTheCallAndNothingIsSent() {
+        Request untagged = new Request.Builder().url(backend.url("/graphql")).build();
+
+        assertThatThrownBy(() -> execute(backendClient(), untagged))
+                .isInstanceOf(MissingSubjectTokenException.class)
+                .hasMessageContaining("no subject token");
+        assertThat(backend.getRequestCount()).isZero();
+        assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void incomingTokenInAnotherHeaderIsNeverForwarded() {
+        Request request = get(backend, "/graphql", user("alice")).header("X-Forwarded-Token", "subject-alice").build();
+
+        assertThatThrownBy(() -> execute(backendClient(), request))
+                .isInstanceOf(TokenInjectionException.class)
+                .hasMessageContaining("X-Forwarded-Token")
+                .hasMessageNotContaining("subject-alice");
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @Test
+    void nonBearerTokenIsNeverSentAsBearer() {
+        tokenEndpoint.mode(FakeTokenEndpoint.Mode.NOT_BEARER);
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend").requestedTokenType(TokenType.JWT)));
+
+        assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
+                .isInstanceOf(TokenExchangeIOException.class)
+                .hasMessageNotContaining("exchanged-alice");
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @Test
+    void httpRouteWithoutOptInIsRefusedAndNothingIsSent() {
+        TokenExchangeInterceptor.Builder builder = TokenExchangeInterceptor.builder(exchanger)
+                .route(backend.url("/graphql").toString(), r -> r.audience("backend"));
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("http");
+        assertThat(backend.getRequestCount()).isZero();
+        assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void threadBoundSourceSuppliesTheToken() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend"))
+                .subjectTokenSource(SubjectTokenSource.threadBound()));
+
+        try (ThreadBoundToken.Binding b = ThreadBoundToken.bind(user("carol"))) {
+            execute(client, new Request.Builder().url(backend.url("/graphql")).build());
+        }
+
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-carol-1");
+    }
+
+    @Test
+    void requestTagTakesPrecedenceOverTheSource() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend"))
+                .subjectTokenSource(SubjectTokenSource.threadBound()));
+
+        try (ThreadBoundToken.Binding b = ThreadBoundToken.bind(user("carol"))) {
+            execute(client, get(backend, "/graphql", user("dave")).build());
+        }
+
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-dave-1");
+    }
+
+    @Test
+    void rawSubjectTokenTagIsExchanged() throws Exception {
+        backend.enqueue(ok());
+
+        execute(backendClient(), new Request.Builder().url(backend.url("/graphql"))
+                .tag(SubjectToken.class, SubjectToken.of("subject-erin", TokenType.ACCESS_TOKEN)).build());
+
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-erin-1");
+    }
+
+    @Test
+    void waitForTheExchangeEndsWithTheCallTimeout() {
+        idp.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return new MockResponse.Builder().code(200).headersDelay(3, TimeUnit.SECONDS).body("{}").build();
+            }
+        });
+        OkHttpClient client = backendClient().newBuilder().callTimeout(300, TimeUnit.MILLISECONDS).build();
+
+        assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
+                .isInstanceOf(InterruptedIOException.class);
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @Test
+    void refusesToRunAsANetworkInterceptor() {
+        backend.enqueue(ok());
+        OkHttpClient client = new OkHttpClient.Builder()
+                .addNetworkInterceptor(interceptor(r -> r.audience("backend")).build()).build();
+
+        assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
+                .isInstanceOf(TokenInjectionException.class).hasMessageContaining("addInterceptor");
+        assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void routedResponsesAreNeverServedFromTheHttpCacheToAnotherUser(@TempDir Path dir) throws Exception {
+        backend.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String auth = String.valueOf(request.getHeaders().get("Authorization"));
+                return new MockResponse.Builder().code(200).setHeader("Cache-Control", "public, max-age=600")
+                        .body(auth.substring(auth.lastIndexOf(' ') + 1)).build();
+            }
+        });
+        OkHttpClient client = backendClient().newBuilder().cache(new Cache(dir.toFile(), 1024 * 1024)).build();
+
+        try (Response alice = client.newCall(get(backend, "/graphql", user("alice")).build()).execute()) {
+            assertThat(alice.body().string()).isEqualTo("exchanged-alice-1");
+        }
+        try (Response bob = client.newCall(get(backend, "/graphql", user("bob")).build()).execute()) {
+            assertThat(bob.body().string()).isEqualTo("exchanged-bob-2");
+        }
+        assertThat(backend.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void asynchronousCallReportsAnExchangeFailureToOnFailure() throws Exception {
+        tokenEndpoint.mode(FakeTokenEndpoint.Mode.INVALID_GRANT);
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+
+        backendClient().newCall(get(backend, "/graphql", user("alice")).build()).enqueue(new Callback() {
+            @Override
+            public void onFailure(Call call, IOException e) {
+                failure.set(e);
+                done.countDown();
+            }
+
+            @Override
+            public void onResponse(Call call, Response response) {
+                response.close();
+                done.countDown();
+            }
+        });
+
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(failure.get()).isInstanceOf(TokenExchangeIOException.class);
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @Test
+    void routeSendsItsActorToken() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend")
+                .actorToken(() -> "actor-mcp-server", TokenType.ACCESS_TOKEN)));
+
+        execute(client, get(backend, "/graphql", user("alice")).build());
+
+        assertThat(tokenEndpoint.requests().get(0)).containsEntry("actor_token", "actor-mcp-server")
+                .containsEntry("actor_token_type", "urn:ietf:params:oauth:token-type:access_token");
+    }
+
+    @Test
+    void failingActorTokenSupplierFailsTheCallAndNothingIsSent() {
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend")
+                .actorToken(() -> null, TokenType.ACCESS_TOKEN)));
+
+        assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
+                .isInstanceOf(TokenInjectionException.class).hasMessageContaining("actor token");
+        assertThat(backend.getRequestCount()).isZero();
+        assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void interruptedWaitForTheExchangeIsAnInterruptedIOException() throws Exception {
+        CountDownLatch exchangeStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        idp.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                exchangeStarted.countDown();
+                release.await(10, TimeUnit.SECONDS);
+                return new MockResponse.Builder().code(503).build();
+            }
+        });
+        OkHttpClient client = backendClient();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                execute(client, get(backend, "/graphql", user("alice")).build());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        try {
+            caller.start();
+            assertThat(exchangeStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            caller.interrupt();
+            caller.join(10_000);
+        } finally {
+            release.countDown();
+        }
+
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+        assertThat(backend.getRequestCount()).isZero();
+    }
+}
