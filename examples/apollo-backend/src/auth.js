@@ -1,0 +1,323 @@
+// Bearer token authentication (RFC 6750) against the backend issuer: JWKS located through
+// discovery, signature, issuer, audience, lifetime and scope checked with `jose`.
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+
+/** Asymmetric algorithms only (RFC 7518 §3.1): never `none`, never an HMAC secret. */
+export const ALLOWED_ALGORITHMS = Object.freeze([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+]);
+
+const MAX_TOKEN_LENGTH = 16 * 1024;
+const MAX_DISCOVERY_BYTES = 256 * 1024;
+const FETCH_TIMEOUT_MS = 5000;
+const DEFAULT_RETRY_COOLDOWN_MS = 2000;
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * A rejected request: HTTP status, `WWW-Authenticate` value, a short reason for the audit
+ * line and the message returned to the client. Never carries the token.
+ */
+export class AuthenticationError extends Error {
+  /**
+   * @param {401|403} status
+   * @param {string} reason
+   * @param {string} wwwAuthenticate
+   * @param {string|null} sub
+   */
+  constructor(status, reason, wwwAuthenticate, sub = null) {
+    super(
+      status === 403
+        ? 'Insufficient scope for this API'
+        : reason === 'missing token'
+          ? 'Authentication required: send Authorization: Bearer <token>'
+          : `Bearer token rejected: ${reason}`,
+    );
+    this.name = 'AuthenticationError';
+    this.status = status;
+    this.reason = reason;
+    this.wwwAuthenticate = wwwAuthenticate;
+    this.sub = sub;
+  }
+}
+
+/**
+ * Where discovery metadata is looked up for an issuer, in order: OpenID Connect Discovery
+ * §4 (path appended), then RFC 8414 §3.1 (well-known segment inserted before the path).
+ * @param {string} issuer
+ */
+export function discoveryUrls(issuer) {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/+$/, '');
+  return [
+    `${url.origin}${path}/.well-known/openid-configuration`,
+    `${url.origin}/.well-known/oauth-authorization-server${path}`,
+  ];
+}
+
+/**
+ * Checks the issuer configuration value: an absolute http(s) URL without query or fragment
+ * (RFC 8414 §2). Throws with a clear message otherwise.
+ * @param {string|undefined} issuer
+ */
+export function requireValidIssuer(issuer) {
+  if (!issuer) {
+    throw new Error('BACKEND_ISSUER is required (the issuer URL of the backend authorization server)');
+  }
+  let url;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new Error(`BACKEND_ISSUER is not a URL: ${issuer}`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new Error(`BACKEND_ISSUER must be an http(s) URL without query or fragment: ${issuer}`);
+  }
+  return issuer;
+}
+
+async function readBounded(response, limit) {
+  const reader = response.body?.getReader();
+  if (!reader) {
+    return '';
+  }
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw new Error(`response larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function fetchMetadata(url, issuer) {
+  const response = await fetch(url, {
+    headers: { accept: 'application/json' },
+    redirect: 'error',
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  });
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    throw new Error(`${url} answered HTTP ${response.status}`);
+  }
+  const metadata = JSON.parse(await readBounded(response, MAX_DISCOVERY_BYTES));
+  if (metadata === null || typeof metadata !== 'object') {
+    throw new Error(`${url} did not return a JSON object`);
+  }
+  // OpenID Connect Discovery §4.3 and RFC 8414 §3.3: the metadata must name exactly this issuer.
+  if (metadata.issuer !== issuer) {
+    throw new Error(`${url} names issuer ${JSON.stringify(String(metadata.issuer))}, expected ${issuer}`);
+  }
+  let jwksUri;
+  try {
+    jwksUri = new URL(metadata.jwks_uri);
+  } catch {
+    throw new Error(`${url} has no valid jwks_uri`);
+  }
+  if (jwksUri.protocol !== 'http:' && jwksUri.protocol !== 'https:') {
+    throw new Error(`${url} has a jwks_uri that is not http(s)`);
+  }
+  return jwksUri;
+}
+
+function firstLine(error) {
+  return String(error?.message ?? error).split('\n')[0].slice(0, 300);
+}
+
+/** Splits `scope` (RFC 8693 §4.2, space-separated) and `scp` (string or array) into a set. */
+export function grantedScopes(claims) {
+  const scopes = [];
+  const add = (value) => {
+    if (typeof value === 'string') {
+      scopes.push(...value.split(' ').filter((s) => s.length > 0));
+    } else if (Array.isArray(value)) {
+      value.filter((s) => typeof s === 'string').forEach(add);
+    }
+  };
+  add(claims.scope);
+  add(claims.scp);
+  return [...new Set(scopes)];
+}
+
+function audiences(claims) {
+  if (typeof claims.aud === 'string') {
+    return [claims.aud];
+  }
+  return Array.isArray(claims.aud) ? claims.aud.filter((a) => typeof a === 'string') : [];
+}
+
+function clientIdOf(claims) {
+  for (const name of ['azp', 'client_id', 'cid']) {
+    if (typeof claims[name] === 'string' && claims[name].length > 0) {
+      return claims[name];
+    }
+  }
+  return null;
+}
+
+function reasonFor(error) {
+  switch (error?.code) {
+    case joseErrors.JWTExpired.code:
+      return 'token expired';
+    case joseErrors.JWTClaimValidationFailed.code:
+      switch (error.claim) {
+        case 'aud':
+          return 'audience mismatch';
+        case 'iss':
+          return 'issuer mismatch';
+        case 'nbf':
+        case 'iat':
+          return 'token not yet valid';
+        default:
+          return error.reason === 'missing' ? `missing claim ${error.claim}` : `invalid claim ${error.claim}`;
+      }
+    case joseErrors.JOSEAlgNotAllowed.code:
+    case joseErrors.JOSENotSupported.code:
+      return 'algorithm not allowed';
+    case joseErrors.JWSSignatureVerificationFailed.code:
+      return 'invalid signature';
+    case joseErrors.JWKSNoMatchingKey.code:
+    case joseErrors.JWKSMultipleMatchingKeys.code:
+      return 'no matching key';
+    case joseErrors.JWKSTimeout.code:
+    case joseErrors.JWKSInvalid.code:
+      return 'issuer keys unavailable';
+    case joseErrors.JWSInvalid.code:
+    case joseErrors.JWTInvalid.code:
+      return 'malformed token';
+    default:
+      return error instanceof TypeError ? 'issuer keys unavailable' : 'token verification failed';
+  }
+}
+
+/**
+ * Creates the authenticator for one issuer.
+ *
+ * Discovery runs once at creation; when it fails the server keeps running, every request is
+ * rejected with 401, and discovery is retried by a later request (at most once per
+ * `retryCooldownMs`, one attempt at a time).
+ *
+ * @param {{issuer: string, audience: string, requiredScope: string,
+ *          retryCooldownMs?: number, log: (line: string) => void}} options
+ */
+export function createAuthenticator({ issuer, audience, requiredScope, retryCooldownMs, log }) {
+  requireValidIssuer(issuer);
+  const cooldown = retryCooldownMs ?? DEFAULT_RETRY_COOLDOWN_MS;
+  let keySet = null;
+  let pending = null;
+  let lastFailure = Number.NEGATIVE_INFINITY;
+
+  async function discover() {
+    const failures = [];
+    for (const url of discoveryUrls(issuer)) {
+      try {
+        const jwksUri = await fetchMetadata(url, issuer);
+        log(`APOLLO_BACKEND_DISCOVERY issuer=${issuer} jwks_uri=${jwksUri.href}`);
+        return createRemoteJWKSet(jwksUri, { timeoutDuration: FETCH_TIMEOUT_MS });
+      } catch (error) {
+        failures.push(firstLine(error));
+      }
+    }
+    throw new Error(failures.join('; '));
+  }
+
+  function keys() {
+    if (keySet) {
+      return Promise.resolve(keySet);
+    }
+    if (!pending) {
+      if (Date.now() - lastFailure < cooldown) {
+        return Promise.reject(new Error('discovery failed recently'));
+      }
+      pending = discover()
+        .then((found) => {
+          keySet = found;
+          return found;
+        })
+        .catch((error) => {
+          lastFailure = Date.now();
+          log(
+            `APOLLO_BACKEND_DISCOVERY_FAILED issuer=${issuer} reason="${firstLine(error).replace(/"/g, "'")}"` +
+              ' (requests get 401 until discovery succeeds)',
+          );
+          throw error;
+        })
+        .finally(() => {
+          pending = null;
+        });
+    }
+    return pending;
+  }
+
+  const invalidToken = (reason) =>
+    new AuthenticationError(401, reason, 'Bearer error="invalid_token"');
+
+  /**
+   * Authenticates one request from its `Authorization` header value.
+   * @param {string|undefined} authorization
+   * @returns {Promise<{sub: string, aud: string[], scopes: string[], clientId: string|null}>}
+   * @throws {AuthenticationError}
+   */
+  async function authenticate(authorization) {
+    // RFC 6750 §3.1: a request without authentication information gets no error code.
+    const match = /^Bearer +(\S*) *$/i.exec(authorization ?? '');
+    if (!match) {
+      throw new AuthenticationError(401, 'missing token', 'Bearer');
+    }
+    const token = match[1];
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+      throw invalidToken('malformed token');
+    }
+    let jwks;
+    try {
+      jwks = await keys();
+    } catch {
+      throw invalidToken('issuer unavailable');
+    }
+    let claims;
+    try {
+      ({ payload: claims } = await jwtVerify(token, jwks, {
+        issuer,
+        audience,
+        algorithms: [...ALLOWED_ALGORITHMS],
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      }));
+    } catch (error) {
+      throw invalidToken(reasonFor(error));
+    }
+    const principal = {
+      sub: String(claims.sub),
+      aud: audiences(claims),
+      scopes: grantedScopes(claims),
+      clientId: clientIdOf(claims),
+    };
+    if (!principal.scopes.includes(requiredScope)) {
+      // RFC 6750 §3.1: insufficient_scope names the scope the request needs.
+      throw new AuthenticationError(
+        403,
+        'insufficient scope',
+        `Bearer error="insufficient_scope", scope="${requiredScope}"`,
+        principal.sub,
+      );
+    }
+    return principal;
+  }
+
+  return { authenticate, ready: () => keys().then(() => true, () => false) };
+}
