@@ -66,10 +66,14 @@ export function operationOf(body) {
       if (selection.kind === Kind.FIELD) {
         return selection.name.value;
       }
-      const nested =
-        selection.kind === Kind.INLINE_FRAGMENT
-          ? selection.selectionSet
-          : !seen.has(selection.name.value) && (seen.add(selection.name.value), fragments.get(selection.name.value)?.selectionSet);
+      let nested = null;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        nested = selection.selectionSet;
+      } else if (!seen.has(selection.name.value)) {
+        // A fragment spread; `seen` stops fragment cycles (invalid, but not yet validated here).
+        seen.add(selection.name.value);
+        nested = fragments.get(selection.name.value)?.selectionSet;
+      }
       const found = nested ? firstField(nested) : null;
       if (found) {
         return found;

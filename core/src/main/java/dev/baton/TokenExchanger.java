@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.baton.internal.Slf4jAuditListener;
 import dev.baton.internal.exchange.DiscoveredTokenEndpoint;
 import dev.baton.internal.exchange.ExchangeKey;
 import dev.baton.internal.exchange.RetryPolicy;
@@ -25,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,6 +90,21 @@ public final class TokenExchanger {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
     private static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
+    /**
+     * Runs a retry on the JDK's delay-scheduler thread once its backoff is over: starting an attempt
+     * only signs an assertion and hands the request to the non-blocking HttpClient, and not
+     * depending on the common pool means a busy application cannot delay retries or deadlines.
+     */
+    private static final Executor RETRY_EXECUTOR = Runnable::run;
+    /**
+     * Discovery is blocking (two bounded GETs) and rare (once per exchanger, and at most one at a
+     * time while it keeps failing): it gets its own short-lived daemon thread rather than a pool thread.
+     */
+    private static final Executor DISCOVERY_EXECUTOR = task -> {
+        Thread t = new Thread(task, "baton-token-endpoint-discovery");
+        t.setDaemon(true);
+        t.start();
+    };
 
     private final TokenEndpointClient client;
     private final String clientId;
@@ -99,7 +114,7 @@ public final class TokenExchanger {
     private final Duration skew;
     private final double refreshAhead;
     private final AsyncCache<ExchangeKey, Entry> cache;
-    private final Cache<ExchangeKey, TokenExchangeException> negativeCache;
+    private final Cache<ExchangeKey, Denial> negativeCache;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder loads = new LongAdder();
@@ -115,7 +130,7 @@ public final class TokenExchanger {
         this.audit = b.auditListener;
         this.client = new TokenEndpointClient(endpoint, b.clientAuthentication, b.httpClient, b.deadline,
                 new RetryPolicy(b.maxAttempts, b.initialBackoff, MAX_BACKOFF, MAX_RETRY_AFTER), MAX_RESPONSE_BYTES,
-                b.defaultTokenLifetime, b.maxTokenLifetime, b.clock, b.executor);
+                b.defaultTokenLifetime, b.maxTokenLifetime, b.clock, RETRY_EXECUTOR);
         Ticker ticker = clockTicker(b.clock);
         if (b.cacheEnabled) {
             this.cache = Caffeine.newBuilder()
@@ -125,7 +140,7 @@ public final class TokenExchanger {
                     // Maintenance (eviction, listener) on the caller's thread: no hidden pool, deterministic.
                     .executor(Runnable::run)
                     .removalListener((ExchangeKey k, Entry v, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
-                        if (c.wasEvicted()) {
+                        if (c.wasEvicted() && v != null && v.token != null) {
                             evictions.increment();
                         }
                     })
@@ -233,18 +248,18 @@ public final class TokenExchanger {
     private CompletableFuture<ExchangedToken> resolve(Call call) {
         if (cache == null) {
             misses.increment();
-            return load(call.request).thenApply(Entry::token);
+            return load(call.request, null).thenCompose(Entry::result);
         }
         ExchangeKey key = ExchangeKey.of(call.request);
         call.fingerprint = key.subjectToken().fingerprint();
         if (negativeCache != null) {
-            TokenExchangeException denied = negativeCache.getIfPresent(key);
+            Denial denied = negativeCache.getIfPresent(key);
             if (denied != null) {
                 hits.increment();
                 call.fromCache = true;
-                return CompletableFuture.failedFuture(new TokenExchangeException(denied.getMessage()
-                        + " (remembered for a short time)", denied.error(), denied.errorDescription(),
-                        denied.httpStatus(), false, null));
+                return CompletableFuture.failedFuture(new TokenExchangeException(denied.message
+                        + " (remembered for a short time)", denied.error, denied.description, denied.status, false,
+                        null));
             }
         }
         // At most two rounds: a stale entry found on the first is removed, the second loads afresh.
@@ -256,41 +271,44 @@ public final class TokenExchanger {
             });
             if (created[0]) {
                 misses.increment();
-                return future.thenApply(Entry::token);
+                return future.thenCompose(Entry::result);
             }
-            if (!future.isDone() || future.isCompletedExceptionally()) {
+            if (!future.isDone()) {
                 // Joined an exchange in flight: share its result or its failure.
                 hits.increment();
-                return future.thenApply(Entry::token);
+                return future.thenCompose(Entry::result);
             }
             Entry entry = future.join();
             Instant now = clock.instant();
-            if (now.isBefore(entry.staleAt)) {
+            if (entry.token != null && now.isBefore(entry.staleAt)) {
                 hits.increment();
                 call.fromCache = true;
                 maybeRefresh(key, entry, future, call.request, now);
                 return CompletableFuture.completedFuture(entry.token);
             }
-            // Remaining life under the skew: never served (Caffeine's own expiry may lag by a tick).
+            // A finished failure, or remaining life under the skew: never served (Caffeine's own
+            // expiry may lag by a tick).
             cache.asMap().remove(key, future);
         }
         misses.increment();
-        return load(call.request).thenApply(Entry::token);
+        return load(call.request, null).thenCompose(Entry::result);
     }
 
-    private CompletableFuture<Entry> load(ExchangeRequest request) {
-        return load(request, null);
-    }
-
+    /**
+     * One token endpoint exchange. The future always completes normally, with a failed entry on
+     * failure: a failed entry expires at once (failures are not cached), and Caffeine does not log
+     * a warning for every refused exchange as it would for a failed future.
+     */
     private CompletableFuture<Entry> load(ExchangeRequest request, ExchangeKey key) {
         return client.exchange(request).handle((token, error) -> {
             if (error != null) {
                 loadFailures.increment();
                 TokenExchangeException e = asExchangeException(error);
                 if (key != null && negativeCache != null && "invalid_grant".equals(e.error())) {
-                    negativeCache.put(key, e);
+                    negativeCache.put(key,
+                            new Denial(e.getMessage(), e.error(), e.errorDescription(), e.httpStatus()));
                 }
-                throw new CompletionException(e);
+                return Entry.failed(e);
             }
             loads.increment();
             return newEntry(token, request);
@@ -310,7 +328,7 @@ public final class TokenExchanger {
             long lifeMillis = Duration.between(created, staleAt).toMillis();
             refreshAt = created.plusMillis((long) (lifeMillis * refreshAhead));
         }
-        return new Entry(token, staleAt, refreshAt);
+        return new Entry(token, null, staleAt, refreshAt);
     }
 
     private void maybeRefresh(ExchangeKey key, Entry entry, CompletableFuture<Entry> current,
@@ -319,8 +337,8 @@ public final class TokenExchanger {
             return;
         }
         // One background exchange; callers keep getting the current token until it replaces it.
-        load(request, key).whenComplete((fresh, error) -> {
-            if (fresh != null) {
+        load(request, key).thenAccept(fresh -> {
+            if (fresh.token != null) {
                 cache.asMap().replace(key, current, CompletableFuture.completedFuture(fresh));
             } else {
                 entry.refreshing.set(false);
@@ -361,12 +379,7 @@ public final class TokenExchanger {
                 failure == null || call.fromCache ? 0 : failure.httpStatus(),
                 call.fromCache,
                 Duration.ofNanos(System.nanoTime() - call.start));
-        try {
-            audit.onExchange(event);
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(TokenExchanger.class)
-                    .warn("audit listener failed: {}", e.getClass().getName());
-        }
+        Slf4jAuditListener.safely(() -> audit.onExchange(event));
     }
 
     private static TokenExchangeException asExchangeException(Throwable error) {
@@ -392,6 +405,9 @@ public final class TokenExchanger {
     private final class EntryExpiry implements Expiry<ExchangeKey, Entry> {
         @Override
         public long expireAfterCreate(ExchangeKey key, Entry value, long currentTime) {
+            if (value.token == null) {
+                return 0;
+            }
             return Math.max(0, Duration.between(clock.instant(), value.staleAt).toNanos());
         }
 
@@ -406,22 +422,35 @@ public final class TokenExchanger {
         }
     }
 
-    /** A cached token with the instant it stops being served and, optionally, when to refresh it. */
+    /**
+     * A cached token with the instant it stops being served and, optionally, when to refresh it;
+     * or the failure of an exchange, which is handed to its waiters and never served again.
+     */
     private static final class Entry {
         final ExchangedToken token;
+        final TokenExchangeException failure;
         final Instant staleAt;
         final Instant refreshAt;
         final AtomicBoolean refreshing = new AtomicBoolean();
 
-        Entry(ExchangedToken token, Instant staleAt, Instant refreshAt) {
+        Entry(ExchangedToken token, TokenExchangeException failure, Instant staleAt, Instant refreshAt) {
             this.token = token;
+            this.failure = failure;
             this.staleAt = staleAt;
             this.refreshAt = refreshAt;
         }
 
-        ExchangedToken token() {
-            return token;
+        static Entry failed(TokenExchangeException failure) {
+            return new Entry(null, failure, Instant.MIN, null);
         }
+
+        CompletableFuture<ExchangedToken> result() {
+            return token != null ? CompletableFuture.completedFuture(token) : CompletableFuture.failedFuture(failure);
+        }
+    }
+
+    /** A remembered {@code invalid_grant}: the exception's fields, without its stack trace. */
+    private record Denial(String message, String error, String description, int status) {
     }
 
     /** The state of one exchange call, for its audit event. */
@@ -459,7 +488,6 @@ public final class TokenExchanger {
         private Duration maxTokenLifetime = DEFAULT_MAX_TOKEN_LIFETIME;
         private AuditListener auditListener = AuditListener.slf4j();
         private Clock clock = Clock.systemUTC();
-        private final Executor executor = ForkJoinPool.commonPool();
 
         private Builder() {
         }
@@ -663,7 +691,7 @@ public final class TokenExchanger {
                 endpoint = timeout -> fixed;
             } else {
                 endpoint = new DiscoveredTokenEndpoint(issuer, httpClient,
-                        uri -> requireEndpoint(uri, "discovered token endpoint"), executor);
+                        uri -> requireEndpoint(uri, "discovered token endpoint"), DISCOVERY_EXECUTOR);
             }
             return new TokenExchanger(this, endpoint);
         }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -100,9 +99,5 @@ final class ExchangeFixtures {
         return b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString("not-a-real-signature".getBytes(StandardCharsets.UTF_8));
-    }
-
-    static List<String> list(String... values) {
-        return new ArrayList<>(List.of(values));
     }
 }

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.opts.AllowWeakRSAKey;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -35,6 +36,7 @@ public final class JwtBuilder {
     private final Map<String, Object> claims = new LinkedHashMap<>();
     private JWK key;
     private String rawPayload;
+    private String signingAlgorithm;
 
     JwtBuilder(String issuer, RSAKey key, Clock clock) {
         this.key = key;
@@ -135,6 +137,15 @@ public final class JwtBuilder {
         return header("alg", alg);
     }
 
+    /**
+     * Signs with {@code alg} whatever the {@code alg} header says, for algorithm-confusion tests
+     * (e.g. header {@code ES384}, signature made with ES256).
+     */
+    public JwtBuilder signingAlgorithm(String alg) {
+        this.signingAlgorithm = alg;
+        return this;
+    }
+
     /** Sets any header parameter verbatim ({@code jku}, {@code x5u}, {@code jwk}, {@code cty}, ...); {@code null} removes it. */
     public JwtBuilder header(String name, Object value) {
         if (value == null) {
@@ -168,7 +179,7 @@ public final class JwtBuilder {
 
     /** The compact JWS, signed with the configured key and {@code alg}. */
     public String sign() {
-        String alg = (String) header.get("alg");
+        String alg = signingAlgorithm != null ? signingAlgorithm : (String) header.get("alg");
         String input = signingInput();
         Base64URL sig = TestAuthorizationServer.sign(signer(), alg, input.getBytes(StandardCharsets.US_ASCII));
         return input + "." + sig;
@@ -208,7 +219,7 @@ public final class JwtBuilder {
     private JWSSigner signer() {
         try {
             if (key instanceof RSAKey rsa) {
-                return new RSASSASigner(rsa.toPrivateKey(), true);
+                return new RSASSASigner(rsa.toPrivateKey(), java.util.Set.of(AllowWeakRSAKey.getInstance()));
             }
             if (key instanceof ECKey ec) {
                 return new ECDSASigner(ec);

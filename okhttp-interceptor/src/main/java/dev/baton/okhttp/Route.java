@@ -79,14 +79,6 @@ final class Route {
         return pathPrefix.length();
     }
 
-    String scheme() {
-        return scheme;
-    }
-
-    String host() {
-        return host;
-    }
-
     /** The header the exchanged token goes into: {@code Authorization} or the custom one. */
     String header() {
         return customHeader == null ? AUTHORIZATION : customHeader;

@@ -2,6 +2,7 @@ package dev.baton.okhttp;
 
 import dev.baton.TokenExchangeException;
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * The token exchange for a routed request failed, or produced a token that cannot be sent (for
@@ -22,7 +23,7 @@ public final class TokenExchangeIOException extends IOException {
      * @throws NullPointerException if {@code cause} is null
      */
     public TokenExchangeIOException(String message, TokenExchangeException cause) {
-        super(message, java.util.Objects.requireNonNull(cause, "cause"));
+        super(message, Objects.requireNonNull(cause, "cause"));
     }
 
     /** The exchange failure. */

@@ -152,7 +152,9 @@ public final class TokenExchangeInterceptor implements Interceptor {
         Chain uncached = chain.withCache(null);
 
         Response response = send(uncached, request, route, subject, exchange(chain, exchangeRequest, route));
-        if (response.code() != 401 || !replayable(request.body()) || !challengeAllowsRetry(response)) {
+        // Retry only a 401 from the route's own origin: after a redirect elsewhere, a fresh token would not help.
+        if (response.code() != 401 || !route.sameOrigin(response.request().url()) || !replayable(request.body())
+                || !challengeAllowsRetry(response)) {
             return response;
         }
         response.close();
@@ -182,8 +184,8 @@ public final class TokenExchangeInterceptor implements Interceptor {
         try {
             fromSource = subjectTokenSource.subjectToken(request);
         } catch (RuntimeException e) {
-            throw new MissingSubjectTokenException("the subject token source failed for route " + route.scheme()
-                    + "://" + route.host() + ": " + e.getClass().getName(), e);
+            throw new MissingSubjectTokenException("the subject token source failed for a request to route " + route
+                    + ": " + e.getClass().getName() + "; the request was not sent", e);
         }
         if (fromSource == null || fromSource.isEmpty()) {
             throw new MissingSubjectTokenException("no subject token for a request to route " + route
@@ -234,8 +236,12 @@ public final class TokenExchangeInterceptor implements Interceptor {
                 wait = Math.min(wait, remaining);
             }
             ExchangedToken token = await(future, wait, route);
-            if (token != null || future.isDone()) {
+            if (token != null) {
                 return token;
+            }
+            if (future.isDone()) {
+                // Completed just after the timed wait gave up, or completed with no token at all.
+                return await(future, Long.MAX_VALUE, route);
             }
         }
     }

@@ -4,10 +4,16 @@ import java.io.IOException;
 
 /**
  * {@link TokenExchangeInterceptor} refused to send a routed request, or to hand back its response,
- * because the exchanged token could not be put on it safely: the request itself carries the
- * incoming subject token in a header (that would forward the user's token upstream), or a route
- * that uses a custom header runs on a client without {@link TokenExchangeInterceptor#networkInterceptor()}.
- * The message names the header, never a token.
+ * because the exchanged token could not be put on it safely:
+ * <ul>
+ * <li>the request itself carries the incoming subject token in a header, or the exchange returned
+ *     the incoming token unchanged (either would forward the user's token upstream);</li>
+ * <li>a route that uses a custom header runs on a client without
+ *     {@link TokenExchangeInterceptor#networkInterceptor()} (the header was never sent);</li>
+ * <li>the interceptor was added as a network interceptor instead of an application one;</li>
+ * <li>a route's actor token supplier failed or returned no token.</li>
+ * </ul>
+ * The message names the header or route, never a token.
  */
 public final class TokenInjectionException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -12,6 +12,7 @@ import dev.baton.TokenType;
 import dev.baton.ValidatedToken;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +22,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
+import okhttp3.Cache;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -36,6 +41,7 @@ import okio.BufferedSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TokenExchangeInterceptorTest {
     private static final String CUSTOM = "X-Backend-Token";
@@ -366,6 +372,19 @@ class TokenExchangeInterceptorTest {
     }
 
     @Test
+    void doesNotRetryA401FromAnotherHostAfterARedirect() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(302).setHeader("Location", elsewhere.url("/landing")).build());
+        elsewhere.enqueue(unauthorized("Bearer error=\"invalid_token\""));
+        elsewhere.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(401);
+        assertThat(elsewhere.getRequestCount()).isEqualTo(1);
+        assertThat(tokenEndpoint.exchanges()).isEqualTo(1);
+    }
+
+    @Test
     void oneShotBodyIsNotRetried() throws Exception {
         backend.enqueue(unauthorized("Bearer error=\"invalid_token\""));
         backend.enqueue(ok());
@@ -522,5 +541,109 @@ class TokenExchangeInterceptorTest {
         assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
                 .isInstanceOf(TokenInjectionException.class).hasMessageContaining("addInterceptor");
         assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void routedResponsesAreNeverServedFromTheHttpCacheToAnotherUser(@TempDir Path dir) throws Exception {
+        backend.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String auth = String.valueOf(request.getHeaders().get("Authorization"));
+                return new MockResponse.Builder().code(200).setHeader("Cache-Control", "public, max-age=600")
+                        .body(auth.substring(auth.lastIndexOf(' ') + 1)).build();
+            }
+        });
+        OkHttpClient client = backendClient().newBuilder().cache(new Cache(dir.toFile(), 1024 * 1024)).build();
+
+        try (Response alice = client.newCall(get(backend, "/graphql", user("alice")).build()).execute()) {
+            assertThat(alice.body().string()).isEqualTo("exchanged-alice-1");
+        }
+        try (Response bob = client.newCall(get(backend, "/graphql", user("bob")).build()).execute()) {
+            assertThat(bob.body().string()).isEqualTo("exchanged-bob-2");
+        }
+        assertThat(backend.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void asynchronousCallReportsAnExchangeFailureToOnFailure() throws Exception {
+        tokenEndpoint.mode(FakeTokenEndpoint.Mode.INVALID_GRANT);
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+
+        backendClient().newCall(get(backend, "/graphql", user("alice")).build()).enqueue(new Callback() {
+            @Override
+            public void onFailure(Call call, IOException e) {
+                failure.set(e);
+                done.countDown();
+            }
+
+            @Override
+            public void onResponse(Call call, Response response) {
+                response.close();
+                done.countDown();
+            }
+        });
+
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(failure.get()).isInstanceOf(TokenExchangeIOException.class);
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @Test
+    void routeSendsItsActorToken() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend")
+                .actorToken(() -> "actor-mcp-server", TokenType.ACCESS_TOKEN)));
+
+        execute(client, get(backend, "/graphql", user("alice")).build());
+
+        assertThat(tokenEndpoint.requests().get(0)).containsEntry("actor_token", "actor-mcp-server")
+                .containsEntry("actor_token_type", "urn:ietf:params:oauth:token-type:access_token");
+    }
+
+    @Test
+    void failingActorTokenSupplierFailsTheCallAndNothingIsSent() {
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend")
+                .actorToken(() -> null, TokenType.ACCESS_TOKEN)));
+
+        assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
+                .isInstanceOf(TokenInjectionException.class).hasMessageContaining("actor token");
+        assertThat(backend.getRequestCount()).isZero();
+        assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void interruptedWaitForTheExchangeIsAnInterruptedIOException() throws Exception {
+        CountDownLatch exchangeStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        idp.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                exchangeStarted.countDown();
+                release.await(10, TimeUnit.SECONDS);
+                return new MockResponse.Builder().code(503).build();
+            }
+        });
+        OkHttpClient client = backendClient();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                execute(client, get(backend, "/graphql", user("alice")).build());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        try {
+            caller.start();
+            assertThat(exchangeStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            caller.interrupt();
+            caller.join(10_000);
+        } finally {
+            release.countDown();
+        }
+
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+        assertThat(backend.getRequestCount()).isZero();
     }
 }

@@ -48,8 +48,8 @@ public final class DiscoveredTokenEndpoint implements Function<Duration, Complet
         if (!current.compareAndSet(null, mine)) {
             return current.get();
         }
-        // Discovery makes at most two requests; half the exchange deadline each leaves nothing for the
-        // exchange itself only in the worst case, which then fails at its own deadline.
+        // At most two requests (RFC 8414, then OIDC), half the exchange deadline each: discovery never
+        // outlasts the exchange it serves, which still fails at its own deadline if little time is left.
         Duration perRequest = timeout.dividedBy(2);
         CompletableFuture.runAsync(() -> {
             try {

@@ -97,7 +97,13 @@ public final class TokenEndpointClient {
     public CompletableFuture<ExchangedToken> exchange(ExchangeRequest request) {
         long deadlineAt = System.nanoTime() + deadline.toNanos();
         CompletableFuture<ExchangedToken> result = new CompletableFuture<>();
-        endpoint.apply(deadline).whenComplete((uri, error) -> {
+        CompletableFuture<URI> resolved;
+        try {
+            resolved = endpoint.apply(deadline);
+        } catch (RuntimeException e) {
+            resolved = CompletableFuture.failedFuture(e);
+        }
+        resolved.whenComplete((uri, error) -> {
             if (error != null) {
                 result.completeExceptionally(asExchangeException(unwrap(error),
                         "the token endpoint could not be discovered"));
@@ -124,35 +130,43 @@ public final class TokenEndpointClient {
                     + e.getClass().getSimpleName(), null, null, 0, false, null));
             return;
         }
-        BoundedHttp.sendAsyncBounded(http, httpRequest, Duration.ofNanos(remaining), maxBodyBytes)
-                .whenComplete((response, error) -> {
-                    Outcome outcome;
-                    try {
-                        outcome = error != null ? connectionFailure(unwrap(error)) : handle(response, request);
-                    } catch (RuntimeException e) {
-                        outcome = Outcome.failure(new TokenExchangeException("unexpected failure handling the token"
-                                + " endpoint response: " + e.getClass().getSimpleName(), null, null, 0, false, null),
-                                null);
-                    }
-                    if (outcome.token != null) {
-                        result.complete(outcome.token);
-                        return;
-                    }
-                    TokenExchangeException failure = outcome.failure;
-                    if (!failure.isRetryable() || attempt >= retry.maxAttempts()) {
-                        result.completeExceptionally(failure);
-                        return;
-                    }
-                    long delay = retry.delayAfter(attempt, outcome.retryAfter).toNanos();
-                    if (System.nanoTime() + delay >= deadlineAt) {
-                        // Waiting would end past the deadline: fail now with what we know (RFC 9110 §10.2.3
-                        // Retry-After is honoured, never shortened).
-                        result.completeExceptionally(failure);
-                        return;
-                    }
-                    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, executor)
-                            .execute(() -> attempt(uri, request, attempt + 1, deadlineAt, result));
-                });
+        CompletableFuture<BoundedHttp.Response> sent;
+        try {
+            sent = BoundedHttp.sendAsyncBounded(http, httpRequest, Duration.ofNanos(remaining), maxBodyBytes);
+        } catch (RuntimeException e) {
+            // The result must always complete: a caller of exchangeAsync would otherwise wait forever.
+            result.completeExceptionally(new TokenExchangeException("cannot send the token exchange request: "
+                    + e.getClass().getSimpleName(), null, null, 0, false, null));
+            return;
+        }
+        sent.whenComplete((response, error) -> {
+            Outcome outcome;
+            try {
+                outcome = error != null ? connectionFailure(unwrap(error)) : handle(response, request);
+            } catch (RuntimeException e) {
+                outcome = Outcome.failure(new TokenExchangeException("unexpected failure handling the token"
+                        + " endpoint response: " + e.getClass().getSimpleName(), null, null, 0, false, null),
+                        null);
+            }
+            if (outcome.token != null) {
+                result.complete(outcome.token);
+                return;
+            }
+            TokenExchangeException failure = outcome.failure;
+            if (!failure.isRetryable() || attempt >= retry.maxAttempts()) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            long delay = retry.delayAfter(attempt, outcome.retryAfter).toNanos();
+            if (System.nanoTime() + delay >= deadlineAt) {
+                // Waiting would end past the deadline: fail now with what we know (RFC 9110 §10.2.3
+                // Retry-After is honoured, never shortened).
+                result.completeExceptionally(failure);
+                return;
+            }
+            CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, executor)
+                    .execute(() -> attempt(uri, request, attempt + 1, deadlineAt, result));
+        });
     }
 
     private HttpRequest httpRequest(URI uri, ExchangeRequest request) {

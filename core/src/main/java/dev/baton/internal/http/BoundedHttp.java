@@ -111,20 +111,24 @@ public final class BoundedHttp {
             Duration deadline, int maxBodyBytes) {
         CompletableFuture<HttpResponse<byte[]>> future = sendAsync(client, request, deadline, maxBodyBytes);
         CompletableFuture<Response> result = new CompletableFuture<>();
-        future.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((r, t) -> {
+        // At the deadline the timer cancels the exchange itself, so the connection is aborted instead
+        // of reading a trickled body on in the background (orTimeout would only complete the future).
+        // It runs on the JDK's delay-scheduler thread, not the common pool, so a busy pool cannot
+        // postpone the deadline.
+        CompletableFuture.delayedExecutor(deadline.toNanos(), TimeUnit.NANOSECONDS, Runnable::run).execute(() -> {
+            if (result.completeExceptionally(
+                    new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms"))) {
+                future.cancel(true);
+            }
+        });
+        future.whenComplete((r, t) -> {
             if (t == null) {
                 result.complete(new Response(r.statusCode(), r.headers(), r.body()));
                 return;
             }
             Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
                     ? t.getCause() : t;
-            if (cause instanceof TimeoutException) {
-                future.cancel(true);
-                result.completeExceptionally(
-                        new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms"));
-            } else {
-                result.completeExceptionally(unwrap(cause));
-            }
+            result.completeExceptionally(unwrap(cause));
         });
         return result;
     }
