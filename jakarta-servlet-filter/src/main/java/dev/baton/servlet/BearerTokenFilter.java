@@ -120,10 +120,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code audience}</td><td>yes</td><td>the audience ({@code aud}) every token must contain</td></tr>
  *   <tr><td>{@code required-scopes}</td><td>no</td><td>scopes every token must carry</td></tr>
  *   <tr><td>{@code jwks-uri}</td><td>no</td><td>the JWKS URI, skipping discovery</td></tr>
- *   <tr><td>{@code allowed-algorithms}</td><td>no</td><td>JWS algorithms accepted (default: the
- *   validator's RSA, RSA-PSS and EC allowlist)</td></tr>
+ *   <tr><td>{@code allowed-algorithms}</td><td>no</td><td>JWS algorithms accepted, among RS256,
+ *   RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 (default: all of these)</td></tr>
  *   <tr><td>{@code clock-skew-seconds}</td><td>no</td><td>tolerance for {@code exp}, {@code nbf},
- *   {@code iat} (default: the validator's)</td></tr>
+ *   {@code iat}, 0 to 300 (default 60)</td></tr>
  *   <tr><td>{@code resource}</td><td>yes</td><td>the RFC 9728 resource identifier, see
  *   {@link Builder#resource(String)}</td></tr>
  *   <tr><td>{@code authorization-servers}</td><td>no</td><td>issuers listed in the metadata
@@ -137,8 +137,8 @@ import org.slf4j.LoggerFactory;
  *   semicolons, each {@code pattern=scope scope…}, for example
  *   {@code /mcp/*=mcp:tools:call; /admin/*=admin}</td></tr>
  *   <tr><td>{@code open-paths}</td><td>no</td><td>path patterns that need no token</td></tr>
- *   <tr><td>{@code max-token-length}</td><td>no</td><td>longest accepted token, in characters
- *   (default {@value Builder#DEFAULT_MAX_TOKEN_LENGTH})</td></tr>
+ *   <tr><td>{@code max-token-length}</td><td>no</td><td>longest accepted token, in characters,
+ *   256 to 65536, for the filter and the validator (default {@value Builder#DEFAULT_MAX_TOKEN_LENGTH})</td></tr>
  *   <tr><td>{@code cors-allowed-origins}</td><td>no</td><td>origins allowed to call protected
  *   paths from a browser, or {@code *}</td></tr>
  * </table>
@@ -227,8 +227,24 @@ public final class BearerTokenFilter implements Filter {
         }
     }
 
-    private static TokenValidator validatorFrom(InitParameters p) throws ServletException {
-        throw new ServletException("TokenValidator.builder() is not available yet");
+    private static TokenValidator validatorFrom(InitParameters p) {
+        TokenValidator.Builder b = TokenValidator.builder().issuer(p.issuer()).audience(p.audience());
+        if (!p.requiredScopes().isEmpty()) {
+            b.requiredScopes(p.requiredScopes().toArray(String[]::new));
+        }
+        if (p.jwksUri() != null) {
+            b.jwksUri(p.jwksUri());
+        }
+        if (!p.allowedAlgorithms().isEmpty()) {
+            b.allowedAlgorithms(p.allowedAlgorithms().toArray(String[]::new));
+        }
+        if (p.clockSkewSeconds() != null) {
+            b.clockSkew(Duration.ofSeconds(p.clockSkewSeconds()));
+        }
+        if (p.maxTokenLength() != null) {
+            b.maxTokenLength(p.maxTokenLength());
+        }
+        return b.build();
     }
 
     /** Checks the request as the class documentation describes. */
