@@ -30,6 +30,7 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -475,9 +476,11 @@ public final class BearerTokenFilter implements Filter {
             ResourceMetadata metadata = new ResourceMetadata(resource, authorizationServers, supported,
                     resourceName, resourceDocumentation);
             Map<PathPattern, Set<String>> rules = new LinkedHashMap<>();
-            scopeRules.forEach((p, s) -> rules.put(p, Set.copyOf(s)));
+            // Insertion-ordered copies: the challenge lists scopes in the order they were configured.
+            scopeRules.forEach((p, s) -> rules.put(p, Collections.unmodifiableSet(new LinkedHashSet<>(s))));
             return new Settings(validator, metadata, new Challenge(metadata.url()), new Cors(corsAllowedOrigins),
-                    List.copyOf(openPaths), rules, Set.copyOf(baseScopes), maxTokenLength, auditListener);
+                    List.copyOf(openPaths), Collections.unmodifiableMap(rules), Collections.unmodifiableSet(baseScopes),
+                    maxTokenLength, auditListener);
         }
 
         private static Set<String> scopeTokens(String... scopes) {
