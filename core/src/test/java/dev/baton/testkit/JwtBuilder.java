@@ -35,6 +35,7 @@ public final class JwtBuilder {
     private final Map<String, Object> claims = new LinkedHashMap<>();
     private JWK key;
     private String rawPayload;
+    private String signingAlgorithm;
 
     JwtBuilder(String issuer, RSAKey key, Clock clock) {
         this.key = key;
@@ -135,6 +136,15 @@ public final class JwtBuilder {
         return header("alg", alg);
     }
 
+    /**
+     * Signs with {@code alg} whatever the {@code alg} header says, for algorithm-confusion tests
+     * (e.g. header {@code ES384}, signature made with ES256).
+     */
+    public JwtBuilder signingAlgorithm(String alg) {
+        this.signingAlgorithm = alg;
+        return this;
+    }
+
     /** Sets any header parameter verbatim ({@code jku}, {@code x5u}, {@code jwk}, {@code cty}, ...); {@code null} removes it. */
     public JwtBuilder header(String name, Object value) {
         if (value == null) {
@@ -168,7 +178,7 @@ public final class JwtBuilder {
 
     /** The compact JWS, signed with the configured key and {@code alg}. */
     public String sign() {
-        String alg = (String) header.get("alg");
+        String alg = signingAlgorithm != null ? signingAlgorithm : (String) header.get("alg");
         String input = signingInput();
         Base64URL sig = TestAuthorizationServer.sign(signer(), alg, input.getBytes(StandardCharsets.US_ASCII));
         return input + "." + sig;

@@ -64,6 +64,38 @@ public final class TestAuthorizationServer {
         NONE
     }
 
+    /*
+     * RSA key generation costs up to a second on a loaded machine, so the initial keys come from a
+     * small pool generated once per JVM. Consecutive instances (for example two issuers in one test)
+     * always get different keys; rotate() and otherRsaKey() still generate fresh ones.
+     */
+    private static final int POOL_SIZE = 4;
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final RSAKey[] RSA_POOL = new RSAKey[POOL_SIZE];
+    private static final ECKey[] EC_POOL = new ECKey[POOL_SIZE];
+
+    private static synchronized RSAKey pooledRsaKey(int slot) {
+        if (RSA_POOL[slot] == null) {
+            try {
+                RSA_POOL[slot] = new RSAKeyGenerator(2048).generate();
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return RSA_POOL[slot];
+    }
+
+    private static synchronized ECKey pooledEcKey(int slot) {
+        if (EC_POOL[slot] == null) {
+            try {
+                EC_POOL[slot] = new ECKeyGenerator(Curve.P_256).generate();
+            } catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return EC_POOL[slot];
+    }
+
     private final MockWebServer server;
     private final String issuerPath;
     private final RSAKey rsaKey;
@@ -95,12 +127,9 @@ public final class TestAuthorizationServer {
             throw new IllegalArgumentException("issuerPath must start and not end with '/': " + issuerPath);
         }
         this.issuerPath = issuerPath;
-        try {
-            this.rsaKey = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
-            this.ecKey = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        int slot = Math.floorMod(INSTANCES.getAndIncrement(), POOL_SIZE);
+        this.rsaKey = new RSAKey.Builder(pooledRsaKey(slot)).keyID("rsa-1").build();
+        this.ecKey = new ECKey.Builder(pooledEcKey(slot)).keyID("ec-1").build();
         signingKey.set(rsaKey);
         published.add(rsaKey.toPublicJWK());
         published.add(ecKey.toPublicJWK());
