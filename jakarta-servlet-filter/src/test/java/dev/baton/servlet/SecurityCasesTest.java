@@ -12,6 +12,7 @@ import dev.baton.AuditContext;
 import dev.baton.AuditListener;
 import dev.baton.TokenValidator;
 import dev.baton.ValidationEvent;
+import dev.baton.testkit.MutableClock;
 import dev.baton.testkit.TestAuthorizationServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,6 +136,38 @@ class SecurityCasesTest {
             assertThat(e.subject()).isEqualTo("alice");
             assertThat(e.context()).isEqualTo(AuditContext.of("POST", "/mcp/tools"));
         });
+    }
+
+    @Test
+    void challengesAreExactlyAsTheReadmeShowsThem() {
+        String metadata = server.uri("/.well-known/oauth-protected-resource/mcp").toString();
+        String expired = as.token().subject("alice").audience(AUDIENCE).scope(SCOPE)
+                .expiresAt(Instant.now().minusSeconds(600)).sign();
+        String underScoped = as.token().subject("alice").audience(AUDIENCE).scope("mcp:tools:list").sign();
+
+        HttpResponse<String> missing = Http.get(server.uri("/mcp"));
+        HttpResponse<String> invalid = call(expired);
+        HttpResponse<String> forbidden = call(underScoped);
+
+        assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValue(
+                "Bearer scope=\"mcp:tools:call\", resource_metadata=\"" + metadata + "\"");
+        assertThat(missing.body()).isEqualTo("{\"error_description\":\"A bearer token is required.\"}");
+        assertThat(invalid.headers().firstValue("WWW-Authenticate")).hasValue(
+                "Bearer error=\"invalid_token\", scope=\"mcp:tools:call\", resource_metadata=\"" + metadata
+                        + "\", error_description=\"token is expired\"");
+        assertThat(invalid.body()).isEqualTo("{\"error\":\"invalid_token\",\"error_description\":\"token is expired\"}");
+        assertThat(forbidden.headers().firstValue("WWW-Authenticate")).hasValue(
+                "Bearer error=\"insufficient_scope\", scope=\"mcp:tools:call\", resource_metadata=\"" + metadata
+                        + "\", error_description=\"The token lacks a scope this resource requires.\"");
+        for (HttpResponse<String> r : List.of(missing, invalid, forbidden)) {
+            assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+            assertThat(r.headers().firstValue("Pragma")).hasValue("no-cache");
+            assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+            assertThat(r.headers().firstValue("Access-Control-Expose-Headers")).hasValue("WWW-Authenticate");
+            assertThat(r.headers().firstValue("Content-Type").orElseThrow()).isEqualToIgnoringCase(
+                    "application/json;charset=UTF-8");
+        }
+        assertThat(app.calls).hasValue(0);
     }
 
     @Test
