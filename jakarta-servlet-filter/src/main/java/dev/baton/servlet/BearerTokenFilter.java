@@ -71,7 +71,9 @@ import org.slf4j.LoggerFactory;
  *   {@linkplain Builder#resource(String) resource}, and the bare {@code /.well-known/oauth-protected-resource})
  *   are answered by the filter itself with the JSON document, readable from any origin. The filter
  *   must therefore be mapped to them too: map it to {@code /*}, or add
- *   {@code /.well-known/oauth-protected-resource/*} to its URL patterns.</li>
+ *   {@code /.well-known/oauth-protected-resource/*} to its URL patterns. Well-known URLs live at the
+ *   root of the host (RFC 8615), so an application deployed under a context path only receives them
+ *   when it is the root application or a proxy routes them to it.</li>
  *   <li>{@linkplain Builder#openPaths(String...) Open paths} pass through untouched.</li>
  *   <li>Every other request needs exactly one {@code Authorization: Bearer <token>} header
  *   (RFC 6750 §2.1; the scheme is matched case-insensitively):

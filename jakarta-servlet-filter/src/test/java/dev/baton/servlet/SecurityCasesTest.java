@@ -10,13 +10,17 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import dev.baton.AuditContext;
 import dev.baton.AuditListener;
+import dev.baton.BearerError;
 import dev.baton.TokenValidator;
+import dev.baton.ValidatedToken;
 import dev.baton.ValidationEvent;
 import dev.baton.testkit.MutableClock;
 import dev.baton.testkit.TestAuthorizationServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -168,6 +172,66 @@ class SecurityCasesTest {
                     "application/json;charset=UTF-8");
         }
         assertThat(app.calls).hasValue(0);
+    }
+
+    @Test
+    void threadBindingIsClearedWhenTheApplicationThrows() {
+        HttpResponse<String> r = Http.get(server.uri("/mcp/explode"), "Authorization", "Bearer " + good());
+
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(app.bound.get().subject()).isEqualTo("alice");
+        assertThat(front.boundAfter).hasValue(false);
+    }
+
+    @Test
+    void validatorAuditsRejectionsWithTheRequestMethodAndPath() {
+        call(as.token().subject("alice").audience("backend").scope(SCOPE).sign());
+
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.accepted()).isFalse();
+            assertThat(e.error()).isEqualTo(BearerError.INVALID_TOKEN);
+            assertThat(e.context()).isEqualTo(AuditContext.of("GET", "/mcp"));
+        });
+    }
+
+    @Test
+    void case34NoTokenReachesTheLogs() {
+        TokenValidator defaults = TokenValidator.builder().issuer(as.issuer()).audience(AUDIENCE).build();
+        front.delegate.set(BearerTokenFilter.builder(defaults)
+                .resource(server.uri("/mcp").toString())
+                .authorizationServers(as.issuer())
+                .requireScopes("/mcp/*", SCOPE)
+                .maxTokenLength(2048)
+                .build());
+        String accepted = good();
+        String expired = as.token().subject("alice").audience(AUDIENCE).scope(SCOPE)
+                .expiresAt(Instant.now().minusSeconds(600)).sign();
+        String underScoped = as.token().subject("alice").audience(AUDIENCE).scope("other").sign();
+        String inQuery = as.token().subject("carol").audience(AUDIENCE).scope(SCOPE).sign();
+        String tooLong = "x" + "Q".repeat(3000);
+        String malformed = "abc,def";
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            call(accepted);
+            call(expired);
+            call(underScoped);
+            Http.get(server.uri("/mcp?access_token=" + inQuery));
+            call(tooLong);
+            call(malformed);
+        } finally {
+            System.setErr(original);
+        }
+
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).contains("dev.baton.audit").contains(ValidatedToken.fingerprintOf(accepted));
+        for (String token : List.of(accepted, expired, underScoped, inQuery)) {
+            for (String part : token.split("\\.")) {
+                assertThat(log).doesNotContain(part.substring(Math.max(0, part.length() - 40)));
+            }
+        }
+        assertThat(log).doesNotContain("Q".repeat(40)).doesNotContain(malformed);
     }
 
     @Test
