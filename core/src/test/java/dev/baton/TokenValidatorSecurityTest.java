@@ -114,6 +114,20 @@ class TokenValidatorSecurityTest extends ValidatorTestSupport {
         assertInvalid(validator(), token().rawPayload("not json").sign());
     }
 
+    @Test
+    void rejectsDeeplyNestedJsonInHeaderOrPayload() throws Exception {
+        String nested = "{\"a\":" + "[".repeat(2500) + "]".repeat(2500) + "}";
+        TokenValidator v = validator();
+
+        assertInvalid(v, token().rawPayload(nested).sign());
+        assertInvalid(v, Base64URL.encode(nested) + "." + Base64URL.encode("{}") + ".c2ln");
+    }
+
+    @Test
+    void rejectsUnknownCriticalHeader() throws Exception {
+        assertInvalid(validator(), token().header("crit", List.of("x-policy")).header("x-policy", "strict").sign());
+    }
+
     // 6
     @Test
     void rejectsHugeTokenBeforeAnyDecodingOrNetworkCall() throws Exception {

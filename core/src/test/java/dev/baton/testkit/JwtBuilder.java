@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.opts.AllowWeakRSAKey;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -218,7 +219,7 @@ public final class JwtBuilder {
     private JWSSigner signer() {
         try {
             if (key instanceof RSAKey rsa) {
-                return new RSASSASigner(rsa.toPrivateKey(), true);
+                return new RSASSASigner(rsa.toPrivateKey(), java.util.Set.of(AllowWeakRSAKey.getInstance()));
             }
             if (key instanceof ECKey ec) {
                 return new ECDSASigner(ec);

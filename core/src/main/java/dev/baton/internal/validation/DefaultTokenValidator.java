@@ -163,6 +163,7 @@ public final class DefaultTokenValidator implements TokenValidator {
                 dots++;
             } else if (!isB64Token(c)) {
                 // RFC 6750 §2.1 b64token: no whitespace, no control or non-ASCII characters.
+                a.fingerprint = ValidatedToken.fingerprintOf(token);
                 throw invalid("token is malformed");
             }
         }

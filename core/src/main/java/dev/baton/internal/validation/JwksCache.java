@@ -190,7 +190,7 @@ public final class JwksCache {
                 return fetched;
             } catch (IOException e) {
                 lastFailure = e;
-                LOG.warn("JWKS fetch failed: {}", e.getMessage());
+                LOG.warn("JWKS fetch failed: {}", describe(e));
                 return usable(now, current, e);
             }
         } finally {
@@ -230,11 +230,11 @@ public final class JwksCache {
                     }
                 } else {
                     lastAttempt = started;
-                    LOG.warn("background JWKS refresh failed: {}", t.getMessage());
+                    LOG.warn("background JWKS refresh failed: {}", describe(t));
                 }
             } catch (IOException e) {
                 lastAttempt = started;
-                LOG.warn("background JWKS refresh failed: {}", e.getMessage());
+                LOG.warn("background JWKS refresh failed: {}", describe(e));
             } finally {
                 refreshing.set(false);
             }
@@ -276,6 +276,10 @@ public final class JwksCache {
         }
         byKid.replaceAll((kid, list) -> List.copyOf(list));
         return new Keys(Map.copyOf(byKid), List.copyOf(all), now);
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** Converts a JWK to a verifier once, or returns null for a key that must never verify. */
