@@ -300,7 +300,7 @@ class SecurityCasesTest {
     @Test
     void case06TokenOverTheCapIs401BeforeDecoding() {
         assertRefused(call("e" + "A".repeat(BearerTokenFilter.Builder.DEFAULT_MAX_TOKEN_LENGTH)), 401, "invalid_token");
-        assertThat(events).allSatisfy(e -> assertThat(e.accepted()).isFalse());
+        assertThat(events).as("validations by the core validator").isEmpty();
     }
 
     @Test
