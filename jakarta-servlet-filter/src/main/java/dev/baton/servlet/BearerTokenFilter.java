@@ -401,6 +401,7 @@ public final class BearerTokenFilter implements Filter {
         /**
          * The longest token accepted, in characters (default {@value #DEFAULT_MAX_TOKEN_LENGTH}).
          * A longer token is refused with {@code invalid_token} before anything decodes it.
+         * The validator applies its own cap as well (8192 by default for {@link TokenValidator#builder()}).
          * Containers cap the whole header too (commonly 8 KiB), and answer 431 or 400 above it.
          *
          * @throws IllegalArgumentException unless between 1 and 1048576
