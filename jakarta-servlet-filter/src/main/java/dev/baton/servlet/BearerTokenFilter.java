@@ -30,6 +30,7 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,7 +71,9 @@ import org.slf4j.LoggerFactory;
  *   {@linkplain Builder#resource(String) resource}, and the bare {@code /.well-known/oauth-protected-resource})
  *   are answered by the filter itself with the JSON document, readable from any origin. The filter
  *   must therefore be mapped to them too: map it to {@code /*}, or add
- *   {@code /.well-known/oauth-protected-resource/*} to its URL patterns.</li>
+ *   {@code /.well-known/oauth-protected-resource/*} to its URL patterns. Well-known URLs live at the
+ *   root of the host (RFC 8615), so an application deployed under a context path only receives them
+ *   when it is the root application or a proxy routes them to it.</li>
  *   <li>{@linkplain Builder#openPaths(String...) Open paths} pass through untouched.</li>
  *   <li>Every other request needs exactly one {@code Authorization: Bearer <token>} header
  *   (RFC 6750 §2.1; the scheme is matched case-insensitively):
@@ -120,10 +123,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code audience}</td><td>yes</td><td>the audience ({@code aud}) every token must contain</td></tr>
  *   <tr><td>{@code required-scopes}</td><td>no</td><td>scopes every token must carry</td></tr>
  *   <tr><td>{@code jwks-uri}</td><td>no</td><td>the JWKS URI, skipping discovery</td></tr>
- *   <tr><td>{@code allowed-algorithms}</td><td>no</td><td>JWS algorithms accepted (default: the
- *   validator's RSA, RSA-PSS and EC allowlist)</td></tr>
+ *   <tr><td>{@code allowed-algorithms}</td><td>no</td><td>JWS algorithms accepted, among RS256,
+ *   RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 (default: all of these)</td></tr>
  *   <tr><td>{@code clock-skew-seconds}</td><td>no</td><td>tolerance for {@code exp}, {@code nbf},
- *   {@code iat} (default: the validator's)</td></tr>
+ *   {@code iat}, 0 to 300 (default 60)</td></tr>
  *   <tr><td>{@code resource}</td><td>yes</td><td>the RFC 9728 resource identifier, see
  *   {@link Builder#resource(String)}</td></tr>
  *   <tr><td>{@code authorization-servers}</td><td>no</td><td>issuers listed in the metadata
@@ -137,8 +140,8 @@ import org.slf4j.LoggerFactory;
  *   semicolons, each {@code pattern=scope scope…}, for example
  *   {@code /mcp/*=mcp:tools:call; /admin/*=admin}</td></tr>
  *   <tr><td>{@code open-paths}</td><td>no</td><td>path patterns that need no token</td></tr>
- *   <tr><td>{@code max-token-length}</td><td>no</td><td>longest accepted token, in characters
- *   (default {@value Builder#DEFAULT_MAX_TOKEN_LENGTH})</td></tr>
+ *   <tr><td>{@code max-token-length}</td><td>no</td><td>longest accepted token, in characters,
+ *   256 to 65536, for the filter and the validator (default {@value Builder#DEFAULT_MAX_TOKEN_LENGTH})</td></tr>
  *   <tr><td>{@code cors-allowed-origins}</td><td>no</td><td>origins allowed to call protected
  *   paths from a browser, or {@code *}</td></tr>
  * </table>
@@ -227,8 +230,24 @@ public final class BearerTokenFilter implements Filter {
         }
     }
 
-    private static TokenValidator validatorFrom(InitParameters p) throws ServletException {
-        throw new ServletException("TokenValidator.builder() is not available yet");
+    private static TokenValidator validatorFrom(InitParameters p) {
+        TokenValidator.Builder b = TokenValidator.builder().issuer(p.issuer()).audience(p.audience());
+        if (!p.requiredScopes().isEmpty()) {
+            b.requiredScopes(p.requiredScopes().toArray(String[]::new));
+        }
+        if (p.jwksUri() != null) {
+            b.jwksUri(p.jwksUri());
+        }
+        if (!p.allowedAlgorithms().isEmpty()) {
+            b.allowedAlgorithms(p.allowedAlgorithms().toArray(String[]::new));
+        }
+        if (p.clockSkewSeconds() != null) {
+            b.clockSkew(Duration.ofSeconds(p.clockSkewSeconds()));
+        }
+        if (p.maxTokenLength() != null) {
+            b.maxTokenLength(p.maxTokenLength());
+        }
+        return b.build();
     }
 
     /** Checks the request as the class documentation describes. */
@@ -382,6 +401,7 @@ public final class BearerTokenFilter implements Filter {
         /**
          * The longest token accepted, in characters (default {@value #DEFAULT_MAX_TOKEN_LENGTH}).
          * A longer token is refused with {@code invalid_token} before anything decodes it.
+         * The validator applies its own cap as well (8192 by default for {@link TokenValidator#builder()}).
          * Containers cap the whole header too (commonly 8 KiB), and answer 431 or 400 above it.
          *
          * @throws IllegalArgumentException unless between 1 and 1048576
@@ -459,9 +479,11 @@ public final class BearerTokenFilter implements Filter {
             ResourceMetadata metadata = new ResourceMetadata(resource, authorizationServers, supported,
                     resourceName, resourceDocumentation);
             Map<PathPattern, Set<String>> rules = new LinkedHashMap<>();
-            scopeRules.forEach((p, s) -> rules.put(p, Set.copyOf(s)));
+            // Insertion-ordered copies: the challenge lists scopes in the order they were configured.
+            scopeRules.forEach((p, s) -> rules.put(p, Collections.unmodifiableSet(new LinkedHashSet<>(s))));
             return new Settings(validator, metadata, new Challenge(metadata.url()), new Cors(corsAllowedOrigins),
-                    List.copyOf(openPaths), rules, Set.copyOf(baseScopes), maxTokenLength, auditListener);
+                    List.copyOf(openPaths), Collections.unmodifiableMap(rules), Collections.unmodifiableSet(baseScopes),
+                    maxTokenLength, auditListener);
         }
 
         private static Set<String> scopeTokens(String... scopes) {

@@ -310,6 +310,22 @@ class BearerTokenFilterTest {
     }
 
     @Test
+    void severalSpacesAfterTheSchemeAreAllowed() {
+        HttpResponse<String> r = Http.get(mcp(), "Authorization", "Bearer   alice-token");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void metadataAnswersHeadWithoutBody() {
+        HttpResponse<String> r = Http.send("HEAD", URI.create(metadataUrl()), null, null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEmpty();
+        assertThat(app.calls).hasValue(0);
+    }
+
+    @Test
     void tokenLongerThanTheCapIsRefusedBeforeValidation() {
         front.delegate.set(filter().maxTokenLength(100).build());
 

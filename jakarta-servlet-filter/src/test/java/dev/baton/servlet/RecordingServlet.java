@@ -40,6 +40,9 @@ final class RecordingServlet extends HttpServlet {
         attribute.set(BearerTokenFilter.validatedToken(request));
         bound.set(ThreadBoundToken.current().orElse(null));
         body.set(new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        if (request.getRequestURI().endsWith("/explode")) {
+            throw new IllegalStateException("the application failed");
+        }
         response.setStatus(200);
         response.setContentType("text/plain");
         response.getWriter().write("app");

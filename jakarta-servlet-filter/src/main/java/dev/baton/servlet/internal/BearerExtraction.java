@@ -9,8 +9,8 @@ import java.util.Locale;
  * sending one. Not API.
  *
  * @param outcome what was found
- * @param token the token, only for {@link Outcome#TOKEN} (and, for the audit fingerprint, for
- *     {@link Outcome#MALFORMED}); never logged
+ * @param token the token, for {@link Outcome#TOKEN} and (for the audit fingerprint) a malformed
+ *     token within the length cap; never logged
  * @param description a client-safe reason for a refusal
  */
 public record BearerExtraction(Outcome outcome, String token, String description) {
@@ -64,7 +64,7 @@ public record BearerExtraction(Outcome outcome, String token, String description
         }
         // The cap comes first: nothing else looks at a token longer than the limit.
         if (header.length() - start > maxTokenLength) {
-            return new BearerExtraction(Outcome.MALFORMED, header.substring(start, start + maxTokenLength),
+            return new BearerExtraction(Outcome.MALFORMED, null,
                     "The token is longer than " + maxTokenLength + " characters.");
         }
         String token = header.substring(start);
