@@ -36,14 +36,14 @@ public final class McpClients {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(uri.getRawPath())
                 .connectTimeout(Duration.ofSeconds(5))
-                .httpRequestCustomizer((request, method, target, body, context) -> {
+                .addHttpRequestCustomizer((request, method, target, body, context) -> {
                     if (token != null) {
                         request.header("Authorization", "Bearer " + token);
                     }
                 })
                 .build();
         return McpClient.sync(transport)
-                .clientInfo(new Implementation("baton-demo-client", "0.1.0"))
+                .clientInfo(Implementation.builder("baton-demo-client", "0.1.0").build())
                 .requestTimeout(REQUEST_TIMEOUT)
                 .initializationTimeout(REQUEST_TIMEOUT)
                 .build();
@@ -51,7 +51,7 @@ public final class McpClients {
 
     /** Calls a tool. */
     public static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> arguments) {
-        return client.callTool(new CallToolRequest(tool, arguments));
+        return client.callTool(CallToolRequest.builder(tool).arguments(arguments).build());
     }
 
     /** The text content of a tool result, joined. */

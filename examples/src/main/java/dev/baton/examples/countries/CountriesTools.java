@@ -96,7 +96,7 @@ public final class CountriesTools {
 
     private static SyncToolSpecification tool(String name, String description, Map<String, Object> inputSchema,
             Handler handler) {
-        Tool tool = Tool.builder().name(name).description(description).inputSchema(inputSchema).build();
+        Tool tool = Tool.builder(name, inputSchema).description(description).build();
         return SyncToolSpecification.builder()
                 .tool(tool)
                 .callHandler((McpSyncServerExchange exchange, CallToolRequest request) -> {
