@@ -47,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Demo {
     private static final Duration LINE_TIMEOUT = Duration.ofSeconds(10);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String RULE = "─".repeat(96);
+    private static final String RULE = "-".repeat(96);
 
     private final PrintStream out;
     private final Path apolloDir;
@@ -122,7 +122,7 @@ public final class Demo {
             stopped.countDown();
         }, "demo-shutdown"));
         try {
-            ExampleStack stack = ExampleStack.start(apolloDir, line -> out.println("  backend │ " + line),
+            ExampleStack stack = ExampleStack.start(apolloDir, line -> out.println("  backend | " + line),
                     AuditListener.none(), System.getenv());
             started.set(stack);
             header("Baton demo (--serve): everything runs until Ctrl-C");
@@ -148,23 +148,23 @@ public final class Demo {
         step(1, "An MCP client calls the MCP server without a token");
         Refusal noToken = refusalOf(McpClients.client(endpoint, null));
         out.println("  POST " + endpoint + " (initialize), no Authorization header");
-        out.println("  ← HTTP " + noToken.status() + "  WWW-Authenticate: " + noToken.wwwAuthenticate());
+        out.println("  <- HTTP " + noToken.status() + "  WWW-Authenticate: " + noToken.wwwAuthenticate());
         expect(noToken.status() == 401, "expected 401 without a token, got " + noToken.status());
         String metadataUrl = noToken.parameter("resource_metadata")
                 .orElseThrow(() -> new DemoFailure("the challenge has no resource_metadata"));
         JsonNode metadata = getJson(metadataUrl);
         out.println("  GET  " + metadataUrl + "  (RFC 9728 protected resource metadata)");
-        out.println("  ← resource=" + metadata.path("resource").asString()
+        out.println("  <- resource=" + metadata.path("resource").asString()
                 + "  authorization_servers=" + metadata.path("authorization_servers")
                 + "  scopes_supported=" + metadata.path("scopes_supported"));
         String authServer = metadata.path("authorization_servers").path(0).asString();
         JsonNode asMetadata = getJson(authServer + "/.well-known/openid-configuration");
         out.println("  GET  " + authServer + "/.well-known/openid-configuration");
-        out.println("  ← authorization_endpoint=" + asMetadata.path("authorization_endpoint").asString()
+        out.println("  <- authorization_endpoint=" + asMetadata.path("authorization_endpoint").asString()
                 + "  token_endpoint=" + asMetadata.path("token_endpoint").asString());
         expect(authServer.equals(as.issuer(EmbeddedAuthorizationServer.MCP_ISSUER_ID)),
                 "the metadata names another authorization server: " + authServer);
-        out.println("  → the client now knows where its user must sign in: " + authServer);
+        out.println("  -> the client now knows where its user must sign in: " + authServer);
 
         step(2, "alice signs in (authorization code + PKCE at the MCP authorization server)");
         String alice = as.signIn("alice", stack.mcpServer().resource());
@@ -179,7 +179,7 @@ public final class Demo {
         try (McpSyncClient client = McpClients.client(endpoint, alice)) {
             client.initialize();
             List<String> tools = client.listTools().tools().stream().map(Tool::name).toList();
-            out.println("  tools/list → " + String.join(", ", tools));
+            out.println("  tools/list -> " + String.join(", ", tools));
             expect(tools.size() == 4, "expected 4 tools, got " + tools);
             showCountry(McpClients.call(client, "get_country", Map.of("code", "ES")));
             showCountryList("list_countries_by_continent {continent: \"South America\"}",
@@ -190,7 +190,7 @@ public final class Demo {
 
         step(4, "What the GraphQL backend saw: its own log lines, and Baton's exchanges");
         List<String> aliceLines = awaitAudit(backend, l -> l.contains("sub=alice"), 3);
-        aliceLines.forEach(l -> out.println("  backend │ " + l));
+        aliceLines.forEach(l -> out.println("  backend | " + l));
         expect(aliceLines.stream().allMatch(l -> l.contains("outcome=accepted") && l.contains("aud=backend ")
                 && l.contains("backend-api:read")), "the backend did not see alice with a backend token");
         showExchanges("alice");
@@ -205,7 +205,7 @@ public final class Demo {
                     McpClients.call(client, "list_countries_by_continent", Map.of("continent", "OC")));
         }
         List<String> bobLines = awaitAudit(backend, l -> l.contains("sub=bob"), 2);
-        bobLines.forEach(l -> out.println("  backend │ " + l));
+        bobLines.forEach(l -> out.println("  backend | " + l));
         expect(bobLines.stream().allMatch(l -> l.contains("outcome=accepted") && l.contains("aud=backend ")),
                 "the backend did not see bob with a backend token");
         showExchanges("bob");
@@ -214,7 +214,7 @@ public final class Demo {
         ExchangeCacheStats after = stack.mcpServer().exchanger().cacheStats();
         long calls = countAudit(backend, l -> true) - backendLinesBefore;
         long loads = after.loads() - before.loads();
-        out.println("  " + calls + " backend calls → " + loads + " calls to the token endpoint"
+        out.println("  " + calls + " backend calls -> " + loads + " calls to the token endpoint"
                 + " (cache: hits=" + (after.hits() - before.hits()) + " misses=" + (after.misses() - before.misses())
                 + " loads=" + loads + " loadFailures=" + (after.loadFailures() - before.loadFailures())
                 + " evictions=" + (after.evictions() - before.evictions()) + ")");
@@ -227,13 +227,13 @@ public final class Demo {
         String otherAudience = as.mintMcpToken("alice", List.of("some-other-api"), List.of("mcp:tools:call"));
         showToken("a token for another API", otherAudience);
         Refusal wrongAudience = refusalOf(McpClients.client(endpoint, otherAudience));
-        out.println("  ← HTTP " + wrongAudience.status() + "  WWW-Authenticate: " + wrongAudience.wwwAuthenticate());
+        out.println("  <- HTTP " + wrongAudience.status() + "  WWW-Authenticate: " + wrongAudience.wwwAuthenticate());
         expect(wrongAudience.status() == 401 && "invalid_token".equals(wrongAudience.parameter("error").orElse(null)),
                 "expected 401 invalid_token for the wrong audience");
         String noScope = as.mintMcpToken("alice", List.of("mcpserver"), List.of("openid", "profile"));
         showToken("a token without mcp:tools:call", noScope);
         Refusal insufficient = refusalOf(McpClients.client(endpoint, noScope));
-        out.println("  ← HTTP " + insufficient.status() + "  WWW-Authenticate: " + insufficient.wwwAuthenticate());
+        out.println("  <- HTTP " + insufficient.status() + "  WWW-Authenticate: " + insufficient.wwwAuthenticate());
         expect(insufficient.status() == 403
                         && "insufficient_scope".equals(insufficient.parameter("error").orElse(null)),
                 "expected 403 insufficient_scope without mcp:tools:call");
@@ -278,7 +278,7 @@ public final class Demo {
         out.println();
         out.println("MCP Inspector:  npx @modelcontextprotocol/inspector");
         out.println("  Transport Type: Streamable HTTP    URL: " + endpoint);
-        out.println("  Authentication → Bearer Token: " + tokenHint + " (or try its OAuth flow; the");
+        out.println("  Authentication -> Bearer Token: " + tokenHint + " (or try its OAuth flow; the");
         out.println("  authorization server is " + stack.config().issuer() + ")");
         out.println();
         out.println("VS Code: put this in .vscode/mcp.json, start the server, paste the token when asked:");
@@ -298,7 +298,7 @@ public final class Demo {
         out.println("  (Or leave out \"headers\": VS Code then follows the 401's resource_metadata and signs you in at");
         out.println("  " + stack.config().issuer() + "; give a client id if it asks for one (any, for the embedded server).)");
         out.println();
-        out.println("The backend's log lines appear below as \"backend │ ...\"; Baton's audit log on logger dev.baton.audit.");
+        out.println("The backend's log lines appear below as \"backend | ...\"; Baton's audit log on logger dev.baton.audit.");
         out.println("Ctrl-C stops everything, the Node backend included.");
         out.println(RULE);
     }
@@ -321,12 +321,12 @@ public final class Demo {
         }
         long fromEndpoint = mine.stream().filter(e -> !e.fromCache()).count();
         for (ExchangeEvent e : mine) {
-            out.println("  baton   │ exchange sub=" + e.subject() + " client_id=" + e.clientId() + " aud=" + e.audiences()
+            out.println("  baton   | exchange sub=" + e.subject() + " client_id=" + e.clientId() + " aud=" + e.audiences()
                     + " scope=" + e.requestedScopes() + " outcome=" + e.outcome()
                     + (e.fromCache() ? " (from cache)" : " (token endpoint call)")
                     + " subject_token=" + e.subjectTokenFingerprint());
         }
-        out.println("  → " + mine.size() + " tool calls for " + user + ", " + fromEndpoint
+        out.println("  -> " + mine.size() + " tool calls for " + user + ", " + fromEndpoint
                 + " token exchange at the backend authorization server; the backend got a token with aud=backend,");
         out.println("    never " + user + "'s own token (aud=mcpserver).");
     }
@@ -352,7 +352,7 @@ public final class Demo {
         String text = McpClients.text(result);
         expect(!Boolean.TRUE.equals(result.isError()), "get_country failed: " + text);
         JsonNode c = JSON.readTree(text);
-        out.println("  tools/call get_country {code: \"" + c.path("code").asString() + "\"} → " + c.path("name").asString()
+        out.println("  tools/call get_country {code: \"" + c.path("code").asString() + "\"} -> " + c.path("name").asString()
                 + ", capital " + c.path("capital").asString() + ", currency " + c.path("currency").asString()
                 + ", continent " + c.path("continent").path("name").asString());
     }
@@ -365,7 +365,7 @@ public final class Demo {
         list.forEach(c -> names.add(c.path("name").asString()));
         String shown = String.join(", ", names.subList(0, Math.min(6, names.size())))
                 + (names.size() > 6 ? ", ..." : "");
-        out.println("  tools/call " + call + " → " + names.size() + " countries: " + shown);
+        out.println("  tools/call " + call + " -> " + names.size() + " countries: " + shown);
         expect(!names.isEmpty(), call + " returned no country");
     }
 

@@ -22,10 +22,10 @@ class DemoTest {
         assertThat(status).as(printed).isZero();
         assertThat(printed)
                 .contains("[1] ", "[2] ", "[3] ", "[4] ", "[5] ", "[6] ", "[7] ")
-                .contains("← HTTP 401  WWW-Authenticate: Bearer", "resource_metadata=")
+                .contains("<- HTTP 401  WWW-Authenticate: Bearer", "resource_metadata=")
                 .contains("sub=alice aud=backend scope=\"backend-api:read\"")
                 .contains("sub=bob aud=backend scope=\"backend-api:read\"")
-                .contains("5 backend calls → 2 calls to the token endpoint")
+                .contains("5 backend calls -> 2 calls to the token endpoint")
                 .contains("error=\"invalid_token\"", "error=\"insufficient_scope\"")
                 .contains("All seven steps behaved as expected");
     }
