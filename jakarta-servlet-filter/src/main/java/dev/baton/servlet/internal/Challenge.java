@@ -1,0 +1,141 @@
+package dev.baton.servlet.internal;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.baton.BearerError;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes the answers to requests the filter refuses: the RFC 6750 §3 bearer challenge with the
+ * RFC 9728 §5.1 {@code resource_metadata} parameter, a small JSON body, {@code Cache-Control:
+ * no-store}, and the CORS headers a browser-based client needs to read the challenge. Not API.
+ */
+public final class Challenge {
+    /** The longest {@code error_description} sent; longer ones are cut. */
+    static final int MAX_DESCRIPTION = 200;
+
+    private final String resourceMetadataUrl;
+
+    /** @param resourceMetadataUrl the path-inserted metadata URL advertised in every challenge */
+    public Challenge(String resourceMetadataUrl) {
+        this.resourceMetadataUrl = resourceMetadataUrl;
+    }
+
+    /**
+     * Answers a request that carried no bearer token: 401 with only {@code resource_metadata} (and
+     * {@code scope} when scopes are required), no {@code error} (RFC 6750 §3.1: a request without
+     * authentication information gets no error code).
+     */
+    public void missingToken(HttpServletResponse response, Collection<String> scopes) throws IOException {
+        write(response, 401, header(null, null, scopes), body(null, "A bearer token is required."));
+    }
+
+    /** Answers with the RFC 6750 §3.1 error and its status (400, 401 or 403). */
+    public void error(HttpServletResponse response, BearerError error, String description,
+            Collection<String> scopes) throws IOException {
+        String safe = safeDescription(description);
+        write(response, error.httpStatus(), header(error.code(), safe, scopes), body(error.code(), safe));
+    }
+
+    /**
+     * Answers 503 when the token could not be checked because the authorization server (JWKS,
+     * introspection) failed: it is not the client's token that is wrong, so no challenge is sent.
+     */
+    public void unavailable(HttpServletResponse response, String description) throws IOException {
+        write(response, 503, null, body("temporarily_unavailable", safeDescription(description)));
+    }
+
+    /** The {@code WWW-Authenticate} value: RFC 6750 §3 auth-params as quoted strings. */
+    String header(String error, String description, Collection<String> scopes) {
+        StringBuilder b = new StringBuilder(160).append("Bearer ");
+        boolean first = true;
+        if (error != null) {
+            first = param(b, first, "error", error);
+        }
+        if (scopes != null && !scopes.isEmpty()) {
+            first = param(b, first, "scope", String.join(" ", scopes));
+        }
+        first = param(b, first, "resource_metadata", resourceMetadataUrl);
+        if (description != null) {
+            param(b, first, "error_description", description);
+        }
+        return b.toString();
+    }
+
+    private static boolean param(StringBuilder b, boolean first, String name, String value) {
+        if (!first) {
+            b.append(", ");
+        }
+        b.append(name).append("=\"");
+        // RFC 9110 §5.6.4 quoted-string: a backslash escapes '"' and '\'.
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        b.append('"');
+        return false;
+    }
+
+    /**
+     * Limits a description to the characters RFC 6750 §3 allows in {@code error_description}
+     * ({@code %x20-21 / %x23-5B / %x5D-7E}): a double quote becomes a single quote, a backslash a
+     * slash, anything else outside the set (control characters, non-ASCII) a question mark, so no
+     * claim value can break the header or inject a new line. Cut to {@value #MAX_DESCRIPTION} characters.
+     */
+    static String safeDescription(String description) {
+        if (description == null || description.isEmpty()) {
+            return "The request was refused.";
+        }
+        int n = Math.min(description.length(), MAX_DESCRIPTION);
+        StringBuilder b = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            char c = description.charAt(i);
+            if (c == '"') {
+                b.append('\'');
+            } else if (c == '\\') {
+                b.append('/');
+            } else if (c >= 0x20 && c <= 0x7e) {
+                b.append(c);
+            } else {
+                b.append('?');
+            }
+        }
+        return b.toString();
+    }
+
+    private static byte[] body(String error, String description) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (error != null) {
+            json.put("error", error);
+        }
+        json.put("error_description", description);
+        return JSONObjectUtils.toJSONString(json).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void write(HttpServletResponse response, int status, String challenge, byte[] body)
+            throws IOException {
+        response.resetBuffer();
+        response.setStatus(status);
+        if (challenge != null) {
+            response.setHeader("WWW-Authenticate", challenge);
+        }
+        // RFC 6750 §3 responses are per request and must not be stored by any cache.
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Pragma", "no-cache");
+        Cors.exposeChallenge(response);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(body.length);
+        try (OutputStream out = response.getOutputStream()) {
+            out.write(body);
+        }
+    }
+}

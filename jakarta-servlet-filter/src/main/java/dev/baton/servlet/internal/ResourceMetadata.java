@@ -1,0 +1,100 @@
+package dev.baton.servlet.internal;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The RFC 9728 protected resource metadata document of one resource, and the two paths it is served
+ * at. Not API.
+ */
+public final class ResourceMetadata {
+    /** RFC 9728 §3: the well-known URI suffix. */
+    public static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
+
+    private final String pathInserted;
+    private final String url;
+    private final byte[] json;
+
+    /**
+     * @param resource the resource identifier, already checked by the builder (absolute, no query or fragment)
+     * @param authorizationServers issuer identifiers of the authorization servers
+     * @param scopesSupported scopes clients may request for this resource; empty to omit
+     * @param resourceName human-readable name, or {@code null}
+     * @param resourceDocumentation URL of developer documentation, or {@code null}
+     */
+    public ResourceMetadata(URI resource, List<String> authorizationServers, List<String> scopesSupported,
+            String resourceName, String resourceDocumentation) {
+        // RFC 9728 §3.1: remove a terminating slash after the host, then insert the well-known path
+        // between the host and the path of the resource identifier.
+        String path = resource.getRawPath() == null || "/".equals(resource.getRawPath()) ? "" : resource.getRawPath();
+        this.pathInserted = WELL_KNOWN + path;
+        this.url = resource.getScheme() + "://" + resource.getRawAuthority() + pathInserted;
+
+        // RFC 9728 §2: member names and types.
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("resource", resource.toString());
+        doc.put("authorization_servers", List.copyOf(authorizationServers));
+        if (!scopesSupported.isEmpty()) {
+            doc.put("scopes_supported", List.copyOf(scopesSupported));
+        }
+        // Only the Authorization header is accepted (RFC 6750 §2.1); query and body are refused.
+        doc.put("bearer_methods_supported", List.of("header"));
+        if (resourceName != null) {
+            doc.put("resource_name", resourceName);
+        }
+        if (resourceDocumentation != null) {
+            doc.put("resource_documentation", resourceDocumentation);
+        }
+        this.json = JSONObjectUtils.toJSONString(doc).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The absolute path-inserted metadata URL, the {@code resource_metadata} of every challenge (RFC 9728 §5.1). */
+    public String url() {
+        return url;
+    }
+
+    /**
+     * Whether the request's full path (context path included, since well-known URIs live at the
+     * root of the host) is the path-inserted or the root metadata path.
+     */
+    public boolean isMetadataRequest(HttpServletRequest request, String pathInApplication) {
+        String full = request.getContextPath() + pathInApplication;
+        return full.equals(pathInserted) || full.equals(WELL_KNOWN);
+    }
+
+    /** Serves the document: {@code GET}/{@code HEAD} get it, a CORS preflight is answered, other methods get 405. */
+    public void serve(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String method = request.getMethod();
+        if ("OPTIONS".equals(method)) {
+            Cors.metadataPreflight(request, response);
+            response.setHeader("Allow", "GET, HEAD, OPTIONS");
+            return;
+        }
+        Cors.allowMetadata(response);
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            response.setStatus(405);
+            response.setHeader("Allow", "GET, HEAD, OPTIONS");
+            response.setHeader("Cache-Control", "no-store");
+            return;
+        }
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        // Public and stable: clients may cache it for a while.
+        response.setHeader("Cache-Control", "public, max-age=3600");
+        response.setContentLength(json.length);
+        if ("GET".equals(method)) {
+            try (OutputStream out = response.getOutputStream()) {
+                out.write(json);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.baton.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.TokenValidationException;
+import dev.baton.TokenValidator;
+import dev.baton.BearerError;
+import org.junit.jupiter.api.Test;
+
+/** {@link BearerTokenFilter.Builder} fails fast on configuration that could not work as intended. */
+class BuilderTest {
+    static final TokenValidator REJECT_ALL = (token, context) -> {
+        throw new TokenValidationException(BearerError.INVALID_TOKEN, "no");
+    };
+
+    static BearerTokenFilter.Builder builder() {
+        return BearerTokenFilter.builder(REJECT_ALL).resource("https://mcp.example.com/mcp")
+                .authorizationServers("https://idp.example.com/oauth2/mcp");
+    }
+
+    @Test
+    void buildsWithResourceAndAuthorizationServer() {
+        assertThat(builder().build()).isNotNull();
+    }
+
+    @Test
+    void requiresAResource() {
+        assertThatThrownBy(() -> BearerTokenFilter.builder(REJECT_ALL)
+                .authorizationServers("https://idp.example.com/oauth2/mcp").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("resource");
+    }
+
+    @Test
+    void requiresAnAuthorizationServer() {
+        assertThatThrownBy(() -> BearerTokenFilter.builder(REJECT_ALL).resource("https://mcp.example.com/mcp").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("authorizationServers");
+    }
+
+    @Test
+    void refusesResourceWithFragmentOrQuery() {
+        assertThatThrownBy(() -> builder().resource("https://mcp.example.com/mcp#x"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder().resource("https://mcp.example.com/mcp?tenant=a"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void refusesPlainHttpResourceOffLoopback() {
+        assertThatThrownBy(() -> builder().resource("http://mcp.example.com/mcp"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
+    }
+
+    @Test
+    void acceptsPlainHttpResourceOnLoopback() {
+        assertThat(builder().resource("http://127.0.0.1:8080/mcp").build()).isNotNull();
+        assertThat(builder().resource("http://localhost:8080/mcp").build()).isNotNull();
+    }
+
+    @Test
+    void refusesRelativeResource() {
+        assertThatThrownBy(() -> builder().resource("/mcp")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void refusesScopeWithQuoteOrSpace() {
+        assertThatThrownBy(() -> builder().requireScopes("/mcp/*", "a\"b"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder().scopesSupported("a b")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void refusesScopeRuleWithoutScopes() {
+        assertThatThrownBy(() -> builder().requireScopes("/mcp/*")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void refusesPathPatternsThatAreNotServletStyle() {
+        assertThatThrownBy(() -> builder().openPaths("health")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder().openPaths("/*.css")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder().requireScopes("/a/*/b", "s")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void refusesTokenLengthOutOfRange() {
+        assertThatThrownBy(() -> builder().maxTokenLength(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder().maxTokenLength(2_000_000)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void refusesCorsOriginWithPath() {
+        assertThatThrownBy(() -> builder().corsAllowedOrigins("https://app.example.com/x"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void refusesNonHttpDocumentationUrl() {
+        assertThatThrownBy(() -> builder().resourceDocumentation("javascript:alert(1)"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.baton.servlet;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link BearerTokenFilter#init(FilterConfig)} refuses incomplete or wrong configuration with a message naming it. */
+class InitParameterErrorsTest {
+
+    static Map<String, String> valid() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("issuer", "https://idp.example.com/oauth2/mcp");
+        p.put("audience", "mcpserver");
+        p.put("resource", "https://mcp.example.com/mcp");
+        return p;
+    }
+
+    static FilterConfig config(Map<String, String> parameters) {
+        return new FilterConfig() {
+            @Override
+            public String getFilterName() {
+                return "baton";
+            }
+
+            @Override
+            public ServletContext getServletContext() {
+                return null;
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return parameters.get(name);
+            }
+
+            @Override
+            public Enumeration<String> getInitParameterNames() {
+                return Collections.enumeration(parameters.keySet());
+            }
+        };
+    }
+
+    static void assertInitFails(Map<String, String> parameters, String... messageParts) {
+        assertThatThrownBy(() -> new BearerTokenFilter().init(config(parameters)))
+                .isInstanceOf(ServletException.class)
+                .hasMessageContainingAll(messageParts);
+    }
+
+    @Test
+    void validMinimalParametersInitialise() throws ServletException {
+        new BearerTokenFilter().init(config(valid()));
+    }
+
+    @Test
+    void missingIssuerIsNamed() {
+        Map<String, String> p = valid();
+        p.remove("issuer");
+        assertInitFails(p, "baton", "'issuer' is required");
+    }
+
+    @Test
+    void missingAudienceIsNamed() {
+        Map<String, String> p = valid();
+        p.remove("audience");
+        assertInitFails(p, "'audience' is required");
+    }
+
+    @Test
+    void missingResourceIsNamed() {
+        Map<String, String> p = valid();
+        p.remove("resource");
+        assertInitFails(p, "'resource' is required");
+    }
+
+    @Test
+    void misspeltParameterIsRefused() {
+        Map<String, String> p = valid();
+        p.put("required-scope", "mcp:tools:call");
+        assertInitFails(p, "unknown init parameter 'required-scope'");
+    }
+
+    @Test
+    void pathScopeRuleWithoutEqualsIsRefused() {
+        Map<String, String> p = valid();
+        p.put("path-scopes", "/mcp/* mcp:tools:call");
+        assertInitFails(p, "path-scopes");
+    }
+
+    @Test
+    void nonNumericTokenLengthIsRefused() {
+        Map<String, String> p = valid();
+        p.put("max-token-length", "lots");
+        assertInitFails(p, "max-token-length", "lots");
+    }
+
+    @Test
+    void plainHttpResourceOffLoopbackIsRefused() {
+        Map<String, String> p = valid();
+        p.put("resource", "http://mcp.example.com/mcp");
+        assertInitFails(p, "resource must use https");
+    }
+
+    @Test
+    void hmacAlgorithmIsRefused() {
+        Map<String, String> p = valid();
+        p.put("allowed-algorithms", "HS256");
+        assertInitFails(p, "HS256");
+    }
+}
