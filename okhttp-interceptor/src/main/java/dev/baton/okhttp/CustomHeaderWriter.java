@@ -7,12 +7,13 @@ import okhttp3.Response;
 
 /**
  * The network-level half of the custom-header strategy: writes the exchanged token into the
- * custom header only when the request about to go on the wire is on the routed origin.
+ * custom header only when the request about to go on the wire is on the route (same origin and
+ * under the route's path prefix).
  *
  * <p>OkHttp removes {@code Authorization} from a redirect to another host, but copies every other
  * header, so a custom header set by an application interceptor would follow a redirect anywhere.
- * Written here instead, at the network level, the header exists only on requests to the route's
- * origin.
+ * Written here instead, at the network level, the header exists only on requests the route
+ * covers, and the response handed back up the chain refers to the request without it.
  */
 final class CustomHeaderWriter implements Interceptor {
     static final CustomHeaderWriter INSTANCE = new CustomHeaderWriter();
@@ -27,14 +28,16 @@ final class CustomHeaderWriter implements Interceptor {
         if (grant == null) {
             return chain.proceed(request);
         }
+        Request withoutToken = request.newBuilder().removeHeader(grant.header()).build();
         String value = grant.valueFor(request.url());
-        Request.Builder out = request.newBuilder();
         if (value == null) {
-            out.removeHeader(grant.header());
-        } else {
-            out.header(grant.header(), value);
+            return chain.proceed(withoutToken);
         }
-        return chain.proceed(out.build());
+        Response response = chain.proceed(withoutToken.newBuilder().header(grant.header(), value).build());
+        // OkHttp redacts only Authorization-like headers in Request.toString(); the response keeps
+        // the request it answers (networkResponse().request(), priorResponse()), so hand back the
+        // request without the token and the token lives no longer than the exchange on the wire.
+        return response.newBuilder().request(withoutToken).build();
     }
 
     @Override

@@ -3,10 +3,10 @@ package dev.baton.okhttp;
 import okhttp3.HttpUrl;
 
 /**
- * A request tag: "write this exchanged token into this custom header, but only on the route's
- * origin". {@link TokenExchangeInterceptor} attaches it; {@link CustomHeaderWriter} (a network
+ * A request tag: "write this exchanged token into this custom header, but only on requests
+ * the route covers". {@link TokenExchangeInterceptor} attaches it; {@link CustomHeaderWriter} (a network
  * interceptor) acts on it. OkHttp copies tags into redirect follow-ups but the writer checks the
- * origin of every network request, so a cross-origin redirect never carries the header.
+ * URL of every network request, so a redirect off the route never carries the header.
  * {@link #toString()} never shows the token.
  */
 final class HeaderGrant {
@@ -23,10 +23,13 @@ final class HeaderGrant {
         return route.header();
     }
 
-    /** The header value, or {@code null} when {@code url} is not on the route's origin. */
+    /**
+     * The header value, or {@code null} when the route does not cover {@code url}: a redirect to
+     * another origin, or to a path outside the route's prefix on the same origin.
+     */
     String valueFor(HttpUrl url) {
         seen = true;
-        return route.sameOrigin(url) ? value : null;
+        return route.matches(url) ? value : null;
     }
 
     /** Whether a {@link CustomHeaderWriter} saw a network request carrying this grant. */

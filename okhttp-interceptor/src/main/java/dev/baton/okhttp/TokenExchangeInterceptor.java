@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import okhttp3.Authenticator;
 import okhttp3.Challenge;
+import okhttp3.CookieJar;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -148,10 +150,14 @@ public final class TokenExchangeInterceptor implements Interceptor {
         }
         SubjectToken subject = subjectTokenFor(request, route);
         ExchangeRequest exchangeRequest = route.exchangeRequest(subject);
-        // Responses to routed calls are per user: never store them in, or serve them from, a shared cache.
-        Chain uncached = chain.withCache(null);
+        // Routed calls carry one user's credential, and the client's shared state must not mix users
+        // or credentials: no shared HTTP cache (responses are per user), no cookie jar (a cookie set
+        // for one user would be sent with the next user's request), and no Authenticator (it answers
+        // a 401 below this interceptor and could resend the request with another credential).
+        Chain isolated = chain.withCache(null).withCookieJar(CookieJar.NO_COOKIES)
+                .withAuthenticator(Authenticator.NONE);
 
-        Response response = send(uncached, request, route, subject, exchange(chain, exchangeRequest, route));
+        Response response = send(isolated, request, route, subject, exchange(chain, exchangeRequest, route));
         // Retry only a 401 from the route's own origin: after a redirect elsewhere, a fresh token would not help.
         if (response.code() != 401 || !route.sameOrigin(response.request().url()) || !replayable(request.body())
                 || !challengeAllowsRetry(response)) {
@@ -159,7 +165,7 @@ public final class TokenExchangeInterceptor implements Interceptor {
         }
         response.close();
         exchanger.invalidate(exchangeRequest);
-        return send(uncached, request, route, subject, exchange(chain, exchangeRequest, route));
+        return send(isolated, request, route, subject, exchange(chain, exchangeRequest, route));
     }
 
     private Route routeFor(HttpUrl url) {
@@ -291,7 +297,7 @@ public final class TokenExchangeInterceptor implements Interceptor {
             builder.header(Route.AUTHORIZATION, value);
         }
         Request out = builder.build();
-        refuseForwarding(out.headers(), subject, route);
+        refuseForwarding(out, subject, route);
         Response response = chain.proceed(out);
         if (grant != null && !grant.seen()) {
             response.close();
@@ -350,9 +356,16 @@ public final class TokenExchangeInterceptor implements Interceptor {
         return b.toString();
     }
 
-    private static void refuseForwarding(Headers headers, SubjectToken subject, Route route)
+    private static void refuseForwarding(Request request, SubjectToken subject, Route route)
             throws TokenInjectionException {
         String incoming = subject.value();
+        HttpUrl url = request.url();
+        if (contains(url.encodedQuery(), incoming) || contains(url.query(), incoming)) {
+            // For example ?access_token=<incoming> (RFC 6750 §2.3): as forbidden as a header.
+            throw new TokenInjectionException("the request to route " + route + " carries the incoming subject "
+                    + "token in the URL query; it is never forwarded, the request was not sent");
+        }
+        Headers headers = request.headers();
         for (int i = 0; i < headers.size(); i++) {
             if (headers.value(i).contains(incoming)) {
                 throw new TokenInjectionException("the request to route " + route + " carries the incoming subject "
@@ -361,29 +374,43 @@ public final class TokenExchangeInterceptor implements Interceptor {
         }
     }
 
+    private static boolean contains(String s, String part) {
+        return s != null && s.contains(part);
+    }
+
     private static boolean replayable(RequestBody body) {
         return body == null || (!body.isOneShot() && !body.isDuplex());
     }
 
     /**
-     * Whether a 401 says the token itself was refused: an RFC 6750 §3.1 {@code invalid_token}
-     * error, or a challenge without any error code (RFC 6750 §3.1: a request without usable
-     * authentication information). Other errors ({@code insufficient_scope}, {@code invalid_request})
-     * would not be cured by a fresh token.
+     * Whether a 401 says the Bearer token itself was refused, so a fresh one may help: a 401
+     * without any {@code WWW-Authenticate} header, or a {@code Bearer} challenge (RFC 6750 §3) with
+     * the error {@code invalid_token} or without any error code (RFC 6750 §3.1: a request without
+     * usable authentication information). Other errors ({@code insufficient_scope},
+     * {@code invalid_request}) would not be cured by a fresh token, and challenges of other schemes
+     * alone ({@code Basic realm=..}) ask for a credential this interceptor does not send.
      */
     private static boolean challengeAllowsRetry(Response response) {
-        boolean sawOtherError = false;
+        if (response.headers("WWW-Authenticate").isEmpty()) {
+            return true;
+        }
+        boolean bearerWithoutError = false;
         for (Challenge challenge : response.challenges()) {
+            if (!challenge.scheme().equalsIgnoreCase("Bearer")) {
+                continue;
+            }
+            String error = null;
             for (Map.Entry<String, String> param : challenge.authParams().entrySet()) {
                 if (param.getKey() != null && param.getKey().equalsIgnoreCase("error")) {
-                    if ("invalid_token".equals(param.getValue())) {
-                        return true;
-                    }
-                    sawOtherError = true;
+                    error = param.getValue();
                 }
             }
+            if ("invalid_token".equals(error)) {
+                return true;
+            }
+            bearerWithoutError |= error == null;
         }
-        return !sawOtherError;
+        return bearerWithoutError;
     }
 
     /** Lists the routes; never a token. */

@@ -13,6 +13,7 @@ import dev.baton.ValidatedToken;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,6 +32,10 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import okhttp3.Cache;
+import okhttp3.Cookie;
+import okhttp3.CookieJar;
+import okhttp3.HttpUrl;
+import okhttp3.Protocol;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.MediaType;
@@ -91,6 +97,10 @@ class TokenExchangeInterceptorTest {
     private static OkHttpClient clientWithNetworkInterceptor(TokenExchangeInterceptor interceptor) {
         return new OkHttpClient.Builder().addInterceptor(interceptor)
                 .addNetworkInterceptor(interceptor.networkInterceptor()).build();
+    }
+
+    private OkHttpClient customHeaderClient() {
+        return clientWithNetworkInterceptor(interceptor(r -> r.audience("backend").customHeader(CUSTOM)).build());
     }
 
     private static OkHttpClient defaultClient(TokenExchangeInterceptor.Builder b) {
@@ -518,17 +528,60 @@ class TokenExchangeInterceptorTest {
     }
 
     @Test
-    void waitForTheExchangeEndsWithTheCallTimeout() {
+    void waitForTheExchangeEndsWithTheCallTimeoutWhileTheExchangeIsStillPending() throws Exception {
+        CountDownLatch exchangeStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         idp.setDispatcher(new Dispatcher() {
             @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse.Builder().code(200).headersDelay(3, TimeUnit.SECONDS).body("{}").build();
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                exchangeStarted.countDown();
+                release.await(20, TimeUnit.SECONDS);
+                return new MockResponse.Builder().code(503).build();
             }
         });
-        OkHttpClient client = backendClient().newBuilder().callTimeout(300, TimeUnit.MILLISECONDS).build();
+        // The exchanger's own deadline is far beyond the test's bounded wait: only the interceptor
+        // honouring the call timeout can end the call in time.
+        TokenExchanger patient = TokenExchanger.builder()
+                .tokenEndpoint(idp.url("/oauth2/backend/v1/token").toString())
+                .clientAuthentication(ClientAuthentication.clientSecretBasic("mcp-server", "client-secret"))
+                .auditListener(AuditListener.none())
+                .deadline(Duration.ofSeconds(60))
+                .maxAttempts(1)
+                .build();
+        OkHttpClient client = client(TokenExchangeInterceptor.builder(patient)
+                .route(backend.url("/graphql").toString(), r -> r.audience("backend"))
+                .allowHttpOnLoopback().build())
+                .newBuilder().callTimeout(300, TimeUnit.MILLISECONDS).build();
+        AtomicReference<IOException> failure = new AtomicReference<>();
+        AtomicReference<Long> pendingWhenFailed = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
 
-        assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
-                .isInstanceOf(InterruptedIOException.class);
+        try {
+            client.newCall(get(backend, "/graphql", user("alice")).build()).enqueue(new Callback() {
+                @Override
+                public void onFailure(Call call, IOException e) {
+                    pendingWhenFailed.set(release.getCount());
+                    failure.set(e);
+                    done.countDown();
+                }
+
+                @Override
+                public void onResponse(Call call, Response response) {
+                    response.close();
+                    done.countDown();
+                }
+            });
+            assertThat(exchangeStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(done.await(10, TimeUnit.SECONDS)).as("the call ended while the exchange was pending").isTrue();
+        } finally {
+            release.countDown();
+        }
+
+        assertThat(pendingWhenFailed.get()).as("token endpoint still holding the exchange").isEqualTo(1L);
+        assertThat(failure.get()).isInstanceOf(InterruptedIOException.class);
+        for (Throwable t = failure.get(); t != null; t = t.getCause()) {
+            assertThat(t).isNotInstanceOf(TokenExchangeIOException.class).isNotInstanceOf(TokenExchangeException.class);
+        }
         assertThat(backend.getRequestCount()).isZero();
     }
 
@@ -644,6 +697,176 @@ class TokenExchangeInterceptorTest {
 
         assertThat(caller.isAlive()).isFalse();
         assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    /** A cookie jar that keeps every cookie it is given, as a browser-like client would. */
+    private static final class MemoryCookieJar implements CookieJar {
+        private final List<Cookie> cookies = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void saveFromResponse(HttpUrl url, List<Cookie> received) {
+            cookies.addAll(received);
+        }
+
+        @Override
+        public List<Cookie> loadForRequest(HttpUrl url) {
+            return cookies.stream().filter(c -> c.matches(url)).toList();
+        }
+    }
+
+    @Test
+    void routedCallsNeverShareCookiesBetweenUsers() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(200).setHeader("Set-Cookie", "session=alice-session; Path=/")
+                .body("ok").build());
+        backend.enqueue(ok());
+        OkHttpClient client = backendClient().newBuilder().cookieJar(new MemoryCookieJar()).build();
+
+        execute(client, get(backend, "/graphql", user("alice")).build());
+        execute(client, get(backend, "/graphql", user("bob")).build());
+
+        take(backend);
+        RecordedRequest bob = take(backend);
+        assertThat(bob.getHeaders().get("Cookie")).isNull();
+        assertThat(bob.getHeaders().toMultimap().toString()).doesNotContain("alice-session");
+    }
+
+    @Test
+    void clientAuthenticatorCannotSwapInAnotherCredential() throws Exception {
+        backend.enqueue(unauthorized("Bearer error=\"insufficient_scope\""));
+        backend.enqueue(ok());
+        OkHttpClient client = backendClient().newBuilder()
+                .authenticator((route, response) -> response.request().newBuilder()
+                        .header("Authorization", "Bearer service-account").build())
+                .build();
+
+        Response response = execute(client, get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(401);
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-1");
+        assertThat(backend.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void customHeaderTokenIsNotKeptInTheResponseChain() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "/graphql/v2").build());
+        backend.enqueue(ok());
+        OkHttpClient client = customHeaderClient();
+
+        Response response = execute(client, get(backend, "/graphql", user("alice")).build());
+
+        take(backend);
+        assertThat(take(backend).getHeaders().get(CUSTOM)).isEqualTo("Bearer exchanged-alice-1");
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(response.priorResponse()).isNotNull();
+        for (Response r = response; r != null; r = r.priorResponse()) {
+            assertThat(r.toString()).doesNotContain("exchanged-alice");
+            assertThat(r.request().toString()).doesNotContain("exchanged-alice");
+            assertThat(r.networkResponse()).isNotNull();
+            assertThat(r.networkResponse().request().toString()).doesNotContain("exchanged-alice");
+            assertThat(r.networkResponse().request().header(CUSTOM)).isNull();
+        }
+    }
+
+    @Test
+    void sameOriginRedirectOutsideTheRouteDropsTheCustomHeader() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "/admin").build());
+        backend.enqueue(ok());
+
+        Response response = execute(customHeaderClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(take(backend).getHeaders().get(CUSTOM)).isEqualTo("Bearer exchanged-alice-1");
+        RecordedRequest admin = take(backend);
+        assertThat(admin.getUrl().encodedPath()).isEqualTo("/admin");
+        assertThat(admin.getHeaders().get(CUSTOM)).isNull();
+        assertThat(admin.getHeaders().toMultimap().toString()).doesNotContain("exchanged-alice");
+    }
+
+    @Test
+    void duplexBodyIsNotRetried() throws Exception {
+        try (MockWebServer h2 = new MockWebServer()) {
+            h2.setProtocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE));
+            h2.start();
+            h2.enqueue(unauthorized("Bearer error=\"invalid_token\""));
+            h2.enqueue(ok());
+            RequestBody duplex = new RequestBody() {
+                @Override
+                public MediaType contentType() {
+                    return MediaType.get("application/json");
+                }
+
+                @Override
+                public void writeTo(BufferedSink sink) throws IOException {
+                    sink.writeUtf8("{\"query\":\"{ countries { code } }\"}");
+                    sink.close();
+                }
+
+                @Override
+                public boolean isDuplex() {
+                    return true;
+                }
+            };
+            OkHttpClient client = new OkHttpClient.Builder().protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE))
+                    .addInterceptor(TokenExchangeInterceptor.builder(exchanger)
+                            .route(h2.url("/graphql").toString(), r -> r.audience("backend"))
+                            .allowHttpOnLoopback().build())
+                    .build();
+
+            Response response = execute(client, new Request.Builder().url(h2.url("/graphql"))
+                    .tag(ValidatedToken.class, user("alice")).post(duplex).build());
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(h2.getRequestCount()).isEqualTo(1);
+            assertThat(tokenEndpoint.exchanges()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void retriesAfterA401WithoutAnyChallenge() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(401).body("no").build());
+        backend.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-1");
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-2");
+    }
+
+    @Test
+    void doesNotRetryA401WithOnlyABasicChallenge() throws Exception {
+        backend.enqueue(unauthorized("Basic realm=\"backend\""));
+        backend.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(401);
+        assertThat(backend.getRequestCount()).isEqualTo(1);
+        assertThat(tokenEndpoint.exchanges()).isEqualTo(1);
+    }
+
+    @Test
+    void retriesWhenTheBearerChallengeNextToABasicOneSaysInvalidToken() throws Exception {
+        backend.enqueue(new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", "Basic realm=\"backend\"")
+                .addHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"").body("no").build());
+        backend.enqueue(ok());
+
+        Response response = execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(backend.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void incomingTokenInTheQueryIsNeverForwarded() {
+        Request request = new Request.Builder().url(backend.url("/graphql?access_token=subject-alice"))
+                .tag(ValidatedToken.class, user("alice")).build();
+
+        assertThatThrownBy(() -> execute(backendClient(), request))
+                .isInstanceOf(TokenInjectionException.class)
+                .hasMessageContaining("query")
+                .hasMessageNotContaining("subject-alice");
         assertThat(backend.getRequestCount()).isZero();
     }
 }
