@@ -122,12 +122,7 @@ public final class Demo {
             stopped.countDown();
         }, "demo-shutdown"));
         try {
-            ExampleStack stack = ExampleStack.start(apolloDir, line -> out.println("  backend | " + line),
-                    AuditListener.none(), System.getenv());
-            started.set(stack);
-            header("Baton demo (--serve): everything runs until Ctrl-C");
-            describeParts(stack);
-            printConnectionHelp(stack);
+            started.set(startServing(System.getenv()));
             stopped.await();
             return 0;
         } catch (InterruptedException e) {
@@ -137,6 +132,25 @@ public final class Demo {
             out.println("DEMO FAILED: " + e);
             closeQuietly(started.getAndSet(null));
             return 1;
+        }
+    }
+
+    /**
+     * Starts everything with the environment's settings over the embedded defaults, forwards the
+     * backend's log lines, and prints how to connect MCP Inspector or VS Code. The caller closes
+     * the returned stack.
+     */
+    ExampleStack startServing(Map<String, String> env) throws Exception {
+        ExampleStack stack = ExampleStack.start(apolloDir, line -> out.println("  backend | " + line),
+                AuditListener.none(), env);
+        try {
+            header("Baton demo (--serve): everything runs until Ctrl-C");
+            describeParts(stack);
+            printConnectionHelp(stack);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
         }
     }
 
@@ -258,8 +272,7 @@ public final class Demo {
         boolean embedded = stack.config().issuer().equals(as.issuer(EmbeddedAuthorizationServer.MCP_ISSUER_ID));
         String tokenHint;
         if (embedded) {
-            Path tokens = Files.createTempDirectory("baton-demo-tokens",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path tokens = privateTempDirectory();
             tokens.toFile().deleteOnExit();
             for (String user : List.of("alice", "bob")) {
                 Path file = tokens.resolve(user + ".token");
@@ -301,6 +314,17 @@ public final class Demo {
         out.println("The backend's log lines appear below as \"backend | ...\"; Baton's audit log on logger dev.baton.audit.");
         out.println("Ctrl-C stops everything, the Node backend included.");
         out.println(RULE);
+    }
+
+    /** A temporary directory only the current user can read (owner-only on POSIX file systems). */
+    private static Path privateTempDirectory() throws IOException {
+        try {
+            return Files.createTempDirectory("baton-demo-tokens",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the per-user temporary directory is already private to the user.
+            return Files.createTempDirectory("baton-demo-tokens");
+        }
     }
 
     private AuditListener recordingListener() {

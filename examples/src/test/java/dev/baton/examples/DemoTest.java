@@ -3,22 +3,36 @@ package dev.baton.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.examples.apollo.ApolloBackendProcess;
+import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
+import dev.baton.examples.client.McpClients;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The README's demo command runs this: every step must behave as it prints. */
 class DemoTest {
+    private static int status;
+    private static String printed;
 
-    @Test
-    void demoPlaysTheSevenStepsAndStopsEverything() {
+    @BeforeAll
+    static void playTheDemoOnce() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        status = new Demo(out, ApolloBackendProcess.defaultDirectory()).run();
+        printed = buffer.toString(StandardCharsets.UTF_8);
+    }
 
-        int status = new Demo(out, ApolloBackendProcess.defaultDirectory()).run();
-
-        String printed = buffer.toString(StandardCharsets.UTF_8);
+    @Test
+    void demoPlaysTheSevenStepsAsPrinted() {
         assertThat(status).as(printed).isZero();
         assertThat(printed)
                 .contains("[1] ", "[2] ", "[3] ", "[4] ", "[5] ", "[6] ", "[7] ")
@@ -32,13 +46,29 @@ class DemoTest {
 
     @Test
     void demoNeverPrintsATokenOrTheExchangeSecret() {
+        // A JWT starts with the base64url of '{"' ("eyJ"); none may appear, nor the client secret.
+        assertThat(printed).doesNotContain("eyJ").doesNotContain(EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);
+    }
+
+    @Test
+    void serveModePrintsAWorkingVsCodeConfigurationAndTokenFiles() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
 
-        new Demo(out, ApolloBackendProcess.defaultDirectory()).run();
+        try (ExampleStack stack = new Demo(out, ApolloBackendProcess.defaultDirectory()).startServing(Map.of())) {
+            String printed = buffer.toString(StandardCharsets.UTF_8);
+            Matcher url = Pattern.compile("\"url\": \"([^\"]+)\"").matcher(printed);
+            Matcher tokenFile = Pattern.compile("tokens \\(valid one hour; never printed\\): (\\S+alice\\.token)").matcher(printed);
+            assertThat(url.find()).as(printed).isTrue();
+            assertThat(tokenFile.find()).as(printed).isTrue();
+            assertThat(url.group(1)).isEqualTo(stack.mcpServer().endpoint());
+            assertThat(printed).contains("\"Authorization\": \"Bearer ${input:baton-token}\"").doesNotContain("eyJ");
 
-        String printed = buffer.toString(StandardCharsets.UTF_8);
-        // A JWT starts with the base64url of '{"' ("eyJ"); none may appear, nor the client secret.
-        assertThat(printed).doesNotContain("eyJ").doesNotContain("demo-exchange-secret");
+            String token = Files.readString(Path.of(tokenFile.group(1))).strip();
+            try (McpSyncClient client = McpClients.client(url.group(1), token)) {
+                client.initialize();
+                assertThat(client.listTools().tools()).extracting(Tool::name).contains("get_country");
+            }
+        }
     }
 }
