@@ -36,11 +36,13 @@ public final class ApolloBackendProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Process process;
+    private final Thread killOnExit;
     private final String graphqlUrl;
     private final Deque<String> lines;
 
-    private ApolloBackendProcess(Process process, String graphqlUrl, Deque<String> lines) {
+    private ApolloBackendProcess(Process process, Thread killOnExit, String graphqlUrl, Deque<String> lines) {
         this.process = process;
+        this.killOnExit = killOnExit;
         this.graphqlUrl = graphqlUrl;
         this.lines = lines;
     }
@@ -86,6 +88,10 @@ public final class ApolloBackendProcess implements AutoCloseable {
         env.put("BACKEND_AUDIENCE", "backend");
         env.put("BACKEND_REQUIRED_SCOPE", "backend-api:read");
         Process process = builder.start();
+        // The JVM does not stop its children: make sure Ctrl-C (or any exit) stops this one, even
+        // when it comes before anyone holds this object.
+        Thread killOnExit = new Thread(() -> stop(process), "apollo-backend-stop");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
         process.getOutputStream().close();
 
         Deque<String> lines = new ArrayDeque<>();
@@ -97,9 +103,10 @@ public final class ApolloBackendProcess implements AutoCloseable {
                 new IOException("the Apollo backend exited with status " + process.exitValue())));
         try {
             String graphqlUrl = url.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new ApolloBackendProcess(process, graphqlUrl, lines);
+            return new ApolloBackendProcess(process, killOnExit, graphqlUrl, lines);
         } catch (ExecutionException | TimeoutException e) {
             stop(process);
+            removeHook(killOnExit);
             String output;
             synchronized (lines) {
                 output = String.join("\n", lines);
@@ -108,6 +115,7 @@ public final class ApolloBackendProcess implements AutoCloseable {
             throw new IOException("the Apollo backend " + why + "; its output:\n" + output);
         } catch (InterruptedException e) {
             stop(process);
+            removeHook(killOnExit);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting the Apollo backend", e);
         }
@@ -187,6 +195,15 @@ public final class ApolloBackendProcess implements AutoCloseable {
     @Override
     public void close() {
         stop(process);
+        removeHook(killOnExit);
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook runs (or ran) anyway; stopping twice is harmless.
+        }
     }
 
     private static void stop(Process process) {
