@@ -65,8 +65,8 @@ import okhttp3.Response;
  * token the servlet filter bound to the thread). Without one the call fails with
  * {@link MissingSubjectTokenException} and nothing is sent. A routed request whose headers still
  * contain the incoming token, or whose URL query does ({@code ?access_token=..}, RFC 6750 §2.3), is
- * refused ({@link TokenInjectionException}): the incoming token is
- * never forwarded (MCP authorization spec, "token passthrough").
+ * refused ({@link TokenInjectionException}): the incoming token is never forwarded (MCP
+ * authorization spec, "token passthrough").
  *
  * <h2>Headers</h2>
  * By default {@code Authorization} is replaced with {@code Bearer <exchanged token>} (RFC 6750 §2.1).
@@ -77,7 +77,8 @@ import okhttp3.Response;
  * {@code token_type} is not Bearer (RFC 6749 §7.1) is never sent as one: the call fails.
  *
  * <h2>Why an application interceptor, and redirects</h2>
- * Add it with {@code OkHttpClient.Builder.addInterceptor}, never {@code addNetworkInterceptor}. As
+ * Add it with {@code OkHttpClient.Builder.addInterceptor} (or {@link Builder#installOn}), never
+ * {@code addNetworkInterceptor}. As
  * an application interceptor it runs once per call, sees the call's tags and timeout, can retry a
  * call after a 401, and — what matters most — sits above OkHttp's redirect handling, so it exchanges
  * only for the URL the caller chose. A redirect from the routed host to another host must not carry
@@ -98,9 +99,10 @@ import okhttp3.Response;
  *
  * <h2>401 and failures</h2>
  * When the backend answers 401 without {@code WWW-Authenticate}, or with a {@code Bearer} challenge
- * that says {@code error="invalid_token"} or names no error (RFC 6750 §3.1), the exchanged token is dropped from the exchanger's cache and the
- * call is retried once with a fresh one — unless the body is one-shot or duplex and cannot be
- * replayed. Never more than one retry; the second answer reaches the caller as it is.
+ * that says {@code error="invalid_token"} or names no error (RFC 6750 §3.1), the exchanged token is
+ * dropped from the exchanger's cache and the call is retried once with a fresh one — unless the
+ * body is one-shot or duplex and cannot be replayed. Other errors and challenges of other schemes
+ * alone are not retried. Never more than one retry; the second answer reaches the caller as it is.
  *
  * <p>Every failure is an {@link IOException}, so OkHttp callers handle it like other I/O failures:
  * {@link TokenExchangeIOException} (cause: the {@link TokenExchangeException}),
