@@ -42,6 +42,6 @@ final class CustomHeaderWriter implements Interceptor {
 
     @Override
     public String toString() {
-        return "TokenExchangeInterceptor.networkInterceptor()";
+        return "TokenExchangeInterceptor network half (custom headers)";
     }
 }

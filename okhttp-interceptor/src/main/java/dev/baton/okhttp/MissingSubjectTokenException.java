@@ -14,7 +14,7 @@ public final class MissingSubjectTokenException extends IOException {
      * @param message what was missing, without any token
      * @param cause the source's failure, or {@code null}
      */
-    public MissingSubjectTokenException(String message, Throwable cause) {
+    MissingSubjectTokenException(String message, Throwable cause) {
         super(message, cause);
     }
 }

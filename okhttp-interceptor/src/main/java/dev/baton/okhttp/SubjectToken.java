@@ -4,7 +4,6 @@ import dev.baton.ExchangeRequest;
 import dev.baton.TokenType;
 import dev.baton.ValidatedToken;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The user's token that a routed request is exchanged for (RFC 8693 §2.1 {@code subject_token}).
@@ -35,6 +34,9 @@ public final class SubjectToken {
     /**
      * A raw token of the given type.
      *
+     * @param token the raw subject token
+     * @param type its {@code subject_token_type}
+     * @return the subject token
      * @throws IllegalArgumentException if {@code token} is blank
      * @throws NullPointerException if an argument is null
      */
@@ -51,6 +53,8 @@ public final class SubjectToken {
      * A validated access token; the exchange then knows the user and the token's expiry (which
      * bounds how long the exchanged token is cached).
      *
+     * @param token the token a {@code TokenValidator} returned
+     * @return the subject token, of type {@link TokenType#ACCESS_TOKEN}
      * @throws NullPointerException if {@code token} is null
      */
     public static SubjectToken of(ValidatedToken token) {
@@ -58,19 +62,22 @@ public final class SubjectToken {
         return new SubjectToken(token.value(), TokenType.ACCESS_TOKEN, token);
     }
 
-    /** The raw token. Never log it. */
+    /**
+     * The raw token. Never log it.
+     *
+     * @return the raw token
+     */
     public String value() {
         return value;
     }
 
-    /** The {@code subject_token_type}. */
+    /**
+     * The {@code subject_token_type}.
+     *
+     * @return the token type
+     */
     public TokenType type() {
         return type;
-    }
-
-    /** The validated token this subject token came from, if it came from one. */
-    public Optional<ValidatedToken> validated() {
-        return Optional.ofNullable(validated);
     }
 
     void applyTo(ExchangeRequest.Builder builder) {

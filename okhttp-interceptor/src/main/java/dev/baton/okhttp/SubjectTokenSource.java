@@ -29,6 +29,7 @@ public interface SubjectTokenSource {
      * {@link MissingSubjectTokenException}.
      *
      * @param request the request being sent, never null
+     * @return the subject token, or empty
      */
     Optional<SubjectToken> subjectToken(Request request);
 
@@ -36,12 +37,18 @@ public interface SubjectTokenSource {
      * Reads the token the servlet filter bound to the current thread ({@link ThreadBoundToken}).
      * It sees the token only for synchronous calls made on the thread serving the incoming request;
      * asynchronous calls ({@code enqueue}) run on other threads: tag those requests instead.
+     *
+     * @return a source reading {@link ThreadBoundToken#current()}
      */
     static SubjectTokenSource threadBound() {
         return request -> ThreadBoundToken.current().map(SubjectToken::of);
     }
 
-    /** A source that never has a token: only tagged requests can be routed. The default. */
+    /**
+     * A source that never has a token: only tagged requests can be routed. The default.
+     *
+     * @return the empty source
+     */
     static SubjectTokenSource none() {
         return request -> Optional.empty();
     }

@@ -22,11 +22,15 @@ public final class TokenExchangeIOException extends IOException {
      * @param cause the exchange failure
      * @throws NullPointerException if {@code cause} is null
      */
-    public TokenExchangeIOException(String message, TokenExchangeException cause) {
+    TokenExchangeIOException(String message, TokenExchangeException cause) {
         super(message, Objects.requireNonNull(cause, "cause"));
     }
 
-    /** The exchange failure. */
+    /**
+     * The exchange failure.
+     *
+     * @return the cause, never null
+     */
     public TokenExchangeException exchangeException() {
         return (TokenExchangeException) getCause();
     }

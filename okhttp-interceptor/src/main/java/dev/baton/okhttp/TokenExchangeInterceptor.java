@@ -28,6 +28,7 @@ import okhttp3.CookieJar;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -63,33 +64,45 @@ import okhttp3.Response;
  * {@link SubjectTokenSource} (none by default; {@link SubjectTokenSource#threadBound()} reads the
  * token the servlet filter bound to the thread). Without one the call fails with
  * {@link MissingSubjectTokenException} and nothing is sent. A routed request whose headers still
- * contain the incoming token is refused ({@link TokenInjectionException}): the incoming token is
- * never forwarded (MCP authorization spec, "token passthrough").
+ * contain the incoming token, or whose URL query does ({@code ?access_token=..}, RFC 6750 §2.3), is
+ * refused ({@link TokenInjectionException}): the incoming token is never forwarded (MCP
+ * authorization spec, "token passthrough").
  *
  * <h2>Headers</h2>
  * By default {@code Authorization} is replaced with {@code Bearer <exchanged token>} (RFC 6750 §2.1).
  * With {@link RouteBuilder#customHeader(String)} the token goes into that header (as
  * {@code Bearer <exchanged token>}) and {@code Authorization} is left alone; such a route also needs
- * {@link #networkInterceptor()} on the client (see below). An exchanged token whose
+ * a network interceptor on the client, so it is installed with {@link Builder#installOn} (see
+ * below), and {@link Builder#build()} refuses it. An exchanged token whose
  * {@code token_type} is not Bearer (RFC 6749 §7.1) is never sent as one: the call fails.
  *
  * <h2>Why an application interceptor, and redirects</h2>
- * Add it with {@code OkHttpClient.Builder.addInterceptor}, never {@code addNetworkInterceptor}. As
+ * Add it with {@code OkHttpClient.Builder.addInterceptor} (or {@link Builder#installOn}), never
+ * {@code addNetworkInterceptor}. As
  * an application interceptor it runs once per call, sees the call's tags and timeout, can retry a
  * call after a 401, and — what matters most — sits above OkHttp's redirect handling, so it exchanges
  * only for the URL the caller chose. A redirect from the routed host to another host must not carry
  * the exchanged token: OkHttp drops {@code Authorization} when it follows a redirect to another
- * scheme, host or port, but copies every other header. So for a custom header this interceptor only
- * tags the request, and {@link #networkInterceptor()} writes the header on each network request
- * whose origin is the route's, which a cross-origin redirect never is. Without that network
- * interceptor a custom-header call fails with {@link TokenInjectionException} (the header was never
- * sent). Routed calls also bypass the client's HTTP cache: responses are per user.
+ * scheme, host or port, but copies every other header (and keeps {@code Authorization} on a
+ * redirect within the same origin, even to a path outside the route). So for a custom header this
+ * interceptor only tags the request, and the network half that {@link Builder#installOn} adds writes
+ * the header on each network request the route covers (same origin, under the path prefix), which
+ * a redirect off the route never is; the response handed back refers to the request without it.
+ * If the interceptor ends up on a client without its network half anyway (taken out of the client
+ * builder and added elsewhere with {@code addInterceptor}), the request goes out without the
+ * exchanged token and the call then fails with {@link TokenInjectionException}.
+ *
+ * <p>Routed calls bypass the client's shared state that could mix users or credentials: the HTTP
+ * cache (responses are per user), the {@code CookieJar} (a cookie set for one user would go out
+ * with another user's request) and the {@code Authenticator} (it would answer a 401 below this
+ * interceptor, possibly with another credential).
  *
  * <h2>401 and failures</h2>
- * When the backend answers 401 and its {@code WWW-Authenticate} says {@code error="invalid_token"} or
- * names no error (RFC 6750 §3.1), the exchanged token is dropped from the exchanger's cache and the
- * call is retried once with a fresh one — unless the body is one-shot or duplex and cannot be
- * replayed. Never more than one retry; the second answer reaches the caller as it is.
+ * When the backend answers 401 without {@code WWW-Authenticate}, or with a {@code Bearer} challenge
+ * that says {@code error="invalid_token"} or names no error (RFC 6750 §3.1), the exchanged token is
+ * dropped from the exchanger's cache and the call is retried once with a fresh one — unless the
+ * body is one-shot or duplex and cannot be replayed. Other errors and challenges of other schemes
+ * alone are not retried. Never more than one retry; the second answer reaches the caller as it is.
  *
  * <p>Every failure is an {@link IOException}, so OkHttp callers handle it like other I/O failures:
  * {@link TokenExchangeIOException} (cause: the {@link TokenExchangeException}),
@@ -120,21 +133,12 @@ public final class TokenExchangeInterceptor implements Interceptor {
     /**
      * A builder for an interceptor that exchanges tokens with {@code exchanger}.
      *
+     * @param exchanger the exchanger that mints (and caches) the tokens sent to the backends
+     * @return a builder without routes
      * @throws NullPointerException if {@code exchanger} is null
      */
     public static Builder builder(TokenExchanger exchanger) {
         return new Builder(Objects.requireNonNull(exchanger, "exchanger"));
-    }
-
-    /**
-     * The network interceptor that routes using {@link RouteBuilder#customHeader(String)} need:
-     * it writes the custom header only on network requests to the route's origin, so a redirect to
-     * another host never carries it. Add it with {@code addNetworkInterceptor} on the same client;
-     * it does nothing to requests this interceptor did not route. The same instance serves every
-     * {@code TokenExchangeInterceptor}.
-     */
-    public Interceptor networkInterceptor() {
-        return CustomHeaderWriter.INSTANCE;
     }
 
     @Override
@@ -302,8 +306,8 @@ public final class TokenExchangeInterceptor implements Interceptor {
         if (grant != null && !grant.seen()) {
             response.close();
             throw new TokenInjectionException("route " + route + " puts the token in a custom header, which needs "
-                    + "TokenExchangeInterceptor.networkInterceptor() on the client (addNetworkInterceptor); "
-                    + "the header was not sent");
+                    + "the network interceptor that TokenExchangeInterceptor.Builder.installOn(OkHttpClient.Builder) "
+                    + "adds; this client lacks it, so the request went out without the exchanged token");
         }
         return response;
     }
@@ -419,7 +423,12 @@ public final class TokenExchangeInterceptor implements Interceptor {
         return "TokenExchangeInterceptor[routes=" + routes + "]";
     }
 
-    /** Builds a {@link TokenExchangeInterceptor}; every method checks its input and fails fast. */
+    /**
+     * Builds a {@link TokenExchangeInterceptor}. Each method checks its own input and fails fast;
+     * what depends on several settings (a route's {@code http} scheme against
+     * {@link #allowHttpOnLoopback()}, a custom-header route against {@link #build()}) is checked
+     * when the interceptor is built.
+     */
     public static final class Builder {
         private final TokenExchanger exchanger;
         private final List<Route> routes = new ArrayList<>();
@@ -439,6 +448,7 @@ public final class TokenExchangeInterceptor implements Interceptor {
          *     {@code https://api.example.com/graphql}; no user info, query or fragment
          * @param config sets the audience, resources, scopes, requested token type, actor token and
          *     header of the exchange for this route
+         * @return this builder
          * @throws IllegalArgumentException if the prefix is not an absolute http(s) URL, has user
          *     info, a query or a fragment, duplicates another route, or a value given to
          *     {@code config} is invalid
@@ -465,6 +475,10 @@ public final class TokenExchangeInterceptor implements Interceptor {
         /**
          * Where the subject token comes from when a routed request has no {@code ValidatedToken} or
          * {@link SubjectToken} tag. Default: {@link SubjectTokenSource#none()}.
+         *
+         * @param source the source asked for routed requests without a token tag
+         * @return this builder
+         * @throws NullPointerException if {@code source} is null
          */
         public Builder subjectTokenSource(SubjectTokenSource source) {
             this.subjectTokenSource = Objects.requireNonNull(source, "source");
@@ -475,6 +489,8 @@ public final class TokenExchangeInterceptor implements Interceptor {
          * Allows {@code http} routes whose host is {@code localhost}, in {@code 127.0.0.0/8} or
          * {@code ::1}: for development, tests, and a TLS-terminating sidecar on the same machine.
          * {@code http} routes to any other host are always refused (RFC 6750 §5.3).
+         *
+         * @return this builder
          */
         public Builder allowHttpOnLoopback() {
             this.allowHttpOnLoopback = true;
@@ -482,12 +498,54 @@ public final class TokenExchangeInterceptor implements Interceptor {
         }
 
         /**
-         * The interceptor.
+         * The interceptor, to add with {@code OkHttpClient.Builder.addInterceptor}. For routes with
+         * {@link RouteBuilder#customHeader(String)}, which also need a network interceptor, use
+         * {@link #installOn(OkHttpClient.Builder)} instead.
          *
-         * @throws IllegalStateException if no route was added, or an {@code http} route was added
-         *     without {@link #allowHttpOnLoopback()} or to a host that is not loopback
+         * @return the interceptor
+         * @throws IllegalStateException if no route was added, a route uses a custom header, or an
+         *     {@code http} route was added without {@link #allowHttpOnLoopback()} or to a host that
+         *     is not loopback
          */
         public TokenExchangeInterceptor build() {
+            checkRoutes();
+            for (Route route : routes) {
+                if (route.usesCustomHeader()) {
+                    throw new IllegalStateException("route " + route + " puts the token in a custom header, which "
+                            + "needs a network interceptor too: use installOn(OkHttpClient.Builder) instead of build()");
+                }
+            }
+            return new TokenExchangeInterceptor(this);
+        }
+
+        /**
+         * Builds the interceptor and installs it on {@code client}: as an application interceptor
+         * ({@code addInterceptor}) together with its network half ({@code addNetworkInterceptor}),
+         * which writes a custom header only on the network requests its route covers. Works for
+         * every route; required for routes with {@link RouteBuilder#customHeader(String)}. Clients
+         * derived with {@code newBuilder()} keep both halves.
+         *
+         * <pre>{@code
+         * OkHttpClient client = TokenExchangeInterceptor.builder(exchanger)
+         *     .route("https://api.example.com/graphql", r -> r.audience("backend").customHeader("X-Upstream-Token"))
+         *     .installOn(existingClient.newBuilder())
+         *     .build();
+         * }</pre>
+         *
+         * @param client the builder of the client the routed calls go through
+         * @return {@code client}, for chaining
+         * @throws IllegalStateException if no route was added, or an {@code http} route was added
+         *     without {@link #allowHttpOnLoopback()} or to a host that is not loopback
+         * @throws NullPointerException if {@code client} is null
+         */
+        public OkHttpClient.Builder installOn(OkHttpClient.Builder client) {
+            Objects.requireNonNull(client, "client");
+            checkRoutes();
+            return client.addInterceptor(new TokenExchangeInterceptor(this))
+                    .addNetworkInterceptor(CustomHeaderWriter.INSTANCE);
+        }
+
+        private void checkRoutes() {
             if (routes.isEmpty()) {
                 throw new IllegalStateException("add at least one route; requests outside every route never get a token");
             }
@@ -501,7 +559,6 @@ public final class TokenExchangeInterceptor implements Interceptor {
                             + "unless allowHttpOnLoopback() is set (loopback hosts only, for development)");
                 }
             }
-            return new TokenExchangeInterceptor(this);
         }
 
         private static HttpUrl parsePrefix(String urlPrefix) {
@@ -556,6 +613,8 @@ public final class TokenExchangeInterceptor implements Interceptor {
         /**
          * Adds {@code audience} values: the logical names of the backend (RFC 8693 §2.1).
          *
+         * @param audiences the audience values
+         * @return this route builder
          * @throws IllegalArgumentException if a value is blank
          */
         public RouteBuilder audience(String... audiences) {
@@ -568,6 +627,8 @@ public final class TokenExchangeInterceptor implements Interceptor {
         /**
          * Adds {@code resource} values: absolute URIs without fragment (RFC 8707 §2).
          *
+         * @param resources the resource URIs
+         * @return this route builder
          * @throws IllegalArgumentException if a value is not such a URI
          */
         public RouteBuilder resource(String... resources) {
@@ -582,6 +643,8 @@ public final class TokenExchangeInterceptor implements Interceptor {
         /**
          * Adds requested scopes (RFC 6749 §3.3); ask for the narrowest the backend needs.
          *
+         * @param scopes the scope tokens
+         * @return this route builder
          * @throws IllegalArgumentException if a value is not a valid scope token
          */
         public RouteBuilder scopes(String... scopes) {
@@ -591,7 +654,13 @@ public final class TokenExchangeInterceptor implements Interceptor {
             return this;
         }
 
-        /** The {@code requested_token_type} (RFC 8693 §2.1); the server's default when not set. */
+        /**
+         * The {@code requested_token_type} (RFC 8693 §2.1); the server's default when not set.
+         *
+         * @param type the token type to ask for
+         * @return this route builder
+         * @throws NullPointerException if {@code type} is null
+         */
         public RouteBuilder requestedTokenType(TokenType type) {
             this.requestedTokenType = Objects.requireNonNull(type, "type");
             return this;
@@ -600,6 +669,9 @@ public final class TokenExchangeInterceptor implements Interceptor {
         /**
          * A fixed actor token (RFC 8693 §2.1 {@code actor_token}) for delegation.
          *
+         * @param token the actor token
+         * @param type its {@code actor_token_type}
+         * @return this route builder
          * @throws IllegalArgumentException if {@code token} is blank
          */
         public RouteBuilder actorToken(String token, TokenType type) {
@@ -611,6 +683,11 @@ public final class TokenExchangeInterceptor implements Interceptor {
          * An actor token read for every exchange, for an actor token that is itself renewed (for
          * example the MCP server's own client-credentials token). A supplier that throws or returns
          * a blank value fails the call with {@link TokenInjectionException}.
+         *
+         * @param token supplies the actor token for each exchange
+         * @param type its {@code actor_token_type}
+         * @return this route builder
+         * @throws NullPointerException if an argument is null
          */
         public RouteBuilder actorToken(Supplier<String> token, TokenType type) {
             this.actorToken = Objects.requireNonNull(token, "token");
@@ -620,9 +697,12 @@ public final class TokenExchangeInterceptor implements Interceptor {
 
         /**
          * Puts the token in this header (as {@code Bearer <token>}) instead of replacing
-         * {@code Authorization}, which is then left as the caller set it. The client also needs
-         * {@link TokenExchangeInterceptor#networkInterceptor()}.
+         * {@code Authorization}, which is then left as the caller set it. The client also needs the
+         * interceptor's network half: install with {@link Builder#installOn(OkHttpClient.Builder)};
+         * {@link Builder#build()} refuses such a route.
          *
+         * @param name the header name
+         * @return this route builder
          * @throws IllegalArgumentException if {@code name} is not an RFC 9110 §5.1 field name, or
          *     is {@code Authorization} (the default), or a header OkHttp or HTTP manage themselves
          */

@@ -8,8 +8,9 @@ import java.io.IOException;
  * <ul>
  * <li>the request itself carries the incoming subject token in a header, or the exchange returned
  *     the incoming token unchanged (either would forward the user's token upstream);</li>
- * <li>a route that uses a custom header runs on a client without
- *     {@link TokenExchangeInterceptor#networkInterceptor()} (the header was never sent);</li>
+ * <li>a route that uses a custom header runs on a client without the network half that
+ *     {@link TokenExchangeInterceptor.Builder#installOn(okhttp3.OkHttpClient.Builder)} adds (the
+ *     request went out without the exchanged token; the response is discarded);</li>
  * <li>the interceptor was added as a network interceptor instead of an application one;</li>
  * <li>a route's actor token supplier failed or returned no token.</li>
  * </ul>
@@ -19,7 +20,7 @@ public final class TokenInjectionException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /** @param message what was refused, without any token */
-    public TokenInjectionException(String message) {
+    TokenInjectionException(String message) {
         super(message);
     }
 }

@@ -9,6 +9,7 @@ import dev.baton.TokenType;
 import dev.baton.ValidatedToken;
 import java.time.Instant;
 import java.util.Map;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
 class TokenExchangeInterceptorBuilderTest {
@@ -121,6 +122,36 @@ class TokenExchangeInterceptorBuilderTest {
         assertThatThrownBy(() -> TokenExchangeInterceptor.builder(exchanger)
                 .route("https://api.example.com/graphql", r -> r.customHeader("X-Token: injected")))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void buildRefusesACustomHeaderRoute() {
+        TokenExchangeInterceptor.Builder b = TokenExchangeInterceptor.builder(exchanger)
+                .route("https://api.example.com/graphql", r -> r.audience("backend").customHeader("X-Upstream-Token"));
+
+        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("installOn(OkHttpClient.Builder)");
+    }
+
+    @Test
+    void installOnAddsTheApplicationInterceptorAndItsNetworkHalf() {
+        OkHttpClient.Builder client = TokenExchangeInterceptor.builder(exchanger)
+                .route("https://api.example.com/graphql", r -> r.audience("backend").customHeader("X-Upstream-Token"))
+                .installOn(new OkHttpClient.Builder());
+
+        assertThat(client.interceptors()).singleElement().isInstanceOf(TokenExchangeInterceptor.class);
+        assertThat(client.networkInterceptors()).singleElement().isInstanceOf(CustomHeaderWriter.class);
+    }
+
+    @Test
+    void installOnRefusesAnHttpRouteWithoutOptIn() {
+        TokenExchangeInterceptor.Builder b = TokenExchangeInterceptor.builder(exchanger)
+                .route("http://127.0.0.1:8080/graphql", r -> r.audience("backend"));
+        OkHttpClient.Builder client = new OkHttpClient.Builder();
+
+        assertThatThrownBy(() -> b.installOn(client)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("allowHttpOnLoopback()");
+        assertThat(client.interceptors()).isEmpty();
     }
 
     @Test

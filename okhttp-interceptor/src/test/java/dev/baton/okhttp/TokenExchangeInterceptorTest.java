@@ -94,13 +94,12 @@ class TokenExchangeInterceptorTest {
         return new OkHttpClient.Builder().addInterceptor(interceptor).build();
     }
 
-    private static OkHttpClient clientWithNetworkInterceptor(TokenExchangeInterceptor interceptor) {
-        return new OkHttpClient.Builder().addInterceptor(interceptor)
-                .addNetworkInterceptor(interceptor.networkInterceptor()).build();
+    private static OkHttpClient installedClient(TokenExchangeInterceptor.Builder interceptor) {
+        return interceptor.installOn(new OkHttpClient.Builder()).build();
     }
 
     private OkHttpClient customHeaderClient() {
-        return clientWithNetworkInterceptor(interceptor(r -> r.audience("backend").customHeader(CUSTOM)).build());
+        return installedClient(interceptor(r -> r.audience("backend").customHeader(CUSTOM)));
     }
 
     private static OkHttpClient defaultClient(TokenExchangeInterceptor.Builder b) {
@@ -271,8 +270,7 @@ class TokenExchangeInterceptorTest {
     void redirectToAnotherHostDoesNotCarryTheExchangedCustomHeader() throws Exception {
         backend.enqueue(new MockResponse.Builder().code(307).setHeader("Location", elsewhere.url("/landing")).build());
         elsewhere.enqueue(ok());
-        OkHttpClient client = clientWithNetworkInterceptor(interceptor(r -> r.audience("backend").customHeader(CUSTOM))
-                .build());
+        OkHttpClient client = installedClient(interceptor(r -> r.audience("backend").customHeader(CUSTOM)));
 
         Response response = execute(client, get(backend, "/graphql", user("alice")).build());
 
@@ -287,8 +285,7 @@ class TokenExchangeInterceptorTest {
     void sameOriginRedirectKeepsTheCustomHeader() throws Exception {
         backend.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "/graphql/v2").build());
         backend.enqueue(ok());
-        OkHttpClient client = clientWithNetworkInterceptor(interceptor(r -> r.audience("backend").customHeader(CUSTOM))
-                .build());
+        OkHttpClient client = installedClient(interceptor(r -> r.audience("backend").customHeader(CUSTOM)));
 
         execute(client, get(backend, "/graphql", user("alice")).build());
 
@@ -299,8 +296,7 @@ class TokenExchangeInterceptorTest {
     @Test
     void customHeaderLeavesAuthorizationAlone() throws Exception {
         backend.enqueue(ok());
-        OkHttpClient client = clientWithNetworkInterceptor(interceptor(r -> r.audience("backend").customHeader(CUSTOM))
-                .build());
+        OkHttpClient client = installedClient(interceptor(r -> r.audience("backend").customHeader(CUSTOM)));
 
         execute(client, get(backend, "/graphql", user("alice")).header("Authorization", "Basic c2VydmljZQ==").build());
 
@@ -310,13 +306,38 @@ class TokenExchangeInterceptorTest {
     }
 
     @Test
-    void customHeaderWithoutTheNetworkInterceptorFailsAndNeverSendsTheToken() throws Exception {
+    void customHeaderRouteCannotBeBuiltWithoutItsNetworkHalfAndNothingIsSent() {
+        TokenExchangeInterceptor.Builder builder = interceptor(r -> r.audience("backend").customHeader(CUSTOM));
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("installOn(OkHttpClient.Builder)");
+        assertThat(backend.getRequestCount()).isZero();
+        assertThat(tokenEndpoint.exchanges()).isZero();
+    }
+
+    @Test
+    void customHeaderInterceptorTakenOffItsNetworkHalfFailsAndNeverSendsTheToken() throws Exception {
         backend.enqueue(ok());
-        OkHttpClient client = client(interceptor(r -> r.audience("backend").customHeader(CUSTOM)).build());
+        OkHttpClient.Builder installed = interceptor(r -> r.audience("backend").customHeader(CUSTOM))
+                .installOn(new OkHttpClient.Builder());
+        OkHttpClient client = new OkHttpClient.Builder().addInterceptor(installed.interceptors().get(0)).build();
 
         assertThatThrownBy(() -> execute(client, get(backend, "/graphql", user("alice")).build()))
-                .isInstanceOf(TokenInjectionException.class).hasMessageContaining("networkInterceptor()");
-        assertThat(take(backend).getHeaders().get(CUSTOM)).isNull();
+                .isInstanceOf(TokenInjectionException.class).hasMessageContaining("installOn(OkHttpClient.Builder)")
+                .hasMessageNotContaining("exchanged-alice");
+        RecordedRequest sent = take(backend);
+        assertThat(sent.getHeaders().get(CUSTOM)).isNull();
+        assertThat(sent.getHeaders().toMultimap().toString()).doesNotContain("exchanged-alice");
+    }
+
+    @Test
+    void installOnAlsoServesTheDefaultHeader() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = installedClient(interceptor(r -> r.audience("backend")));
+
+        execute(client, get(backend, "/graphql", user("alice")).build());
+
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-1");
     }
 
     @Test
@@ -347,8 +368,7 @@ class TokenExchangeInterceptorTest {
     void retryWorksWithTheCustomHeader() throws Exception {
         backend.enqueue(unauthorized("Bearer error=\"invalid_token\""));
         backend.enqueue(ok());
-        OkHttpClient client = clientWithNetworkInterceptor(interceptor(r -> r.audience("backend").customHeader(CUSTOM))
-                .build());
+        OkHttpClient client = installedClient(interceptor(r -> r.audience("backend").customHeader(CUSTOM)));
 
         Response response = execute(client, get(backend, "/graphql", user("alice")).build());
 
