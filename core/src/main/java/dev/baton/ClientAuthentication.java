@@ -10,6 +10,7 @@ import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.JWTID;
+import dev.baton.internal.ClientAuthenticationAccess;
 import java.net.URI;
 import java.security.PrivateKey;
 import java.time.Clock;
@@ -57,6 +58,23 @@ public final class ClientAuthentication {
         public String value() {
             return value;
         }
+    }
+
+    static {
+        // The conversion to Nimbus and the secret stay out of the public API: only Baton's
+        // internals reach them, through this accessor.
+        ClientAuthenticationAccess.register(new ClientAuthenticationAccess.Accessor() {
+            @Override
+            public Optional<com.nimbusds.oauth2.sdk.auth.ClientAuthentication> toNimbus(ClientAuthentication auth,
+                    URI endpoint, Clock clock) {
+                return auth.toNimbus(endpoint, clock);
+            }
+
+            @Override
+            public String secret(ClientAuthentication auth) {
+                return auth.secret == null ? null : auth.secret.getValue();
+            }
+        });
     }
 
     private final Method method;
@@ -129,15 +147,7 @@ public final class ClientAuthentication {
         return clientId;
     }
 
-    /**
-     * The Nimbus client authentication for one request to {@code endpoint}, or empty for
-     * {@link Method#NONE} (the caller then sends {@code client_id} in the body). A new assertion is
-     * signed on every call for {@link Method#PRIVATE_KEY_JWT}. Used by Baton's internals; most users
-     * never call it.
-     *
-     * @throws IllegalStateException if the assertion cannot be signed
-     */
-    public Optional<com.nimbusds.oauth2.sdk.auth.ClientAuthentication> toNimbus(URI endpoint, Clock clock) {
+    private Optional<com.nimbusds.oauth2.sdk.auth.ClientAuthentication> toNimbus(URI endpoint, Clock clock) {
         ClientID id = new ClientID(clientId);
         switch (method) {
             case CLIENT_SECRET_BASIC:

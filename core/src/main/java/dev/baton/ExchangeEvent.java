@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The audit record of one token exchange (RFC 8693). Never holds a token.
+ * The audit record of one token exchange (RFC 8693). Never holds a token. A background refresh
+ * ({@link TokenExchanger.Builder#refreshAhead(double)}) is recorded as an event of its own with
+ * {@code fromCache} false; no caller waited for it.
  *
  * @param time when the exchange finished
  * @param outcome what happened
@@ -20,7 +22,7 @@ import java.util.Set;
  * @param error the OAuth {@code error} code on failure, else {@code null}
  * @param httpStatus the token endpoint's HTTP status, 0 when no response was received or served from cache
  * @param fromCache whether the token was served from the cache
- * @param latency how long the caller waited
+ * @param latency how long the caller waited; for a background refresh, how long the refresh took
  */
 public record ExchangeEvent(
         Instant time,
@@ -45,6 +47,10 @@ public record ExchangeEvent(
         FAILURE
     }
 
+    /**
+     * Copies the collections (a {@code null} collection becomes empty), so the event is immutable.
+     * Performs no other check: the event only reports what happened.
+     */
     public ExchangeEvent {
         audiences = audiences == null ? List.of() : List.copyOf(audiences);
         resources = resources == null ? List.of() : List.copyOf(resources);

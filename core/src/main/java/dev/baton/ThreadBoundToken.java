@@ -11,6 +11,11 @@ import java.util.Optional;
  * to other threads (executors, Reactor) does not see it: carry the {@link ValidatedToken}
  * explicitly there.
  *
+ * <p>A {@link Binding} must be closed on the thread that created it, in a {@code finally} block
+ * or try-with-resources: the binding lives in a thread-local, so closing it on another thread
+ * would change that other thread's binding and leave this one bound (a later request served by
+ * the same pooled thread would then see a previous user's token).
+ *
  * <pre>{@code
  * try (ThreadBoundToken.Binding b = ThreadBoundToken.bind(token)) {
  *     chain.doFilter(request, response);
@@ -25,7 +30,7 @@ public final class ThreadBoundToken {
 
     /**
      * Binds {@code token} to the current thread until the returned binding is closed, which restores
-     * whatever was bound before (so bindings nest).
+     * whatever was bound before (so bindings nest). The binding must be closed on this same thread.
      */
     public static Binding bind(ValidatedToken token) {
         Objects.requireNonNull(token, "token");
@@ -39,7 +44,10 @@ public final class ThreadBoundToken {
         return Optional.ofNullable(CURRENT.get());
     }
 
-    /** An active binding; {@link #close()} undoes it. Closing twice has no further effect. */
+    /**
+     * An active binding; {@link #close()} undoes it. Closing twice has no further effect. Close it
+     * on the thread that created it (see the class description).
+     */
     public static final class Binding implements AutoCloseable {
         private final ValidatedToken previous;
         private boolean closed;

@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.baton.internal.Endpoints;
+import dev.baton.internal.Nanos;
 import dev.baton.internal.Slf4jAuditListener;
 import dev.baton.internal.exchange.DiscoveredTokenEndpoint;
 import dev.baton.internal.exchange.ExchangeKey;
@@ -70,7 +72,10 @@ import java.util.function.Function;
  * {@linkplain Builder#negativeCache(Duration) negative cache} is configured.
  *
  * <p><b>Audit.</b> Every call to {@link #exchange} or {@link #exchangeAsync} produces exactly one
- * {@link ExchangeEvent} for the {@link AuditListener}, never carrying a token.
+ * {@link ExchangeEvent} for the {@link AuditListener}, never carrying a token. A background
+ * {@linkplain Builder#refreshAhead(double) refresh} produces one more event of its own, with
+ * {@link ExchangeEvent#fromCache()} false and the refresh's latency: every call to the token
+ * endpoint is audited.
  */
 public final class TokenExchanger {
     /** Default total time for one exchange, retries included. */
@@ -87,6 +92,9 @@ public final class TokenExchanger {
     public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(1);
 
     static final int MAX_RESPONSE_BYTES = 64 * 1024;
+    private static final Duration MAX_DEADLINE = Duration.ofMinutes(5);
+    private static final Duration MAX_CACHE_SKEW = Duration.ofHours(1);
+    private static final Duration MAX_MAX_TOKEN_LIFETIME = Duration.ofDays(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
     private static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
@@ -319,12 +327,16 @@ public final class TokenExchanger {
         Instant created = clock.instant();
         Instant end = token.expiresAt();
         Instant subjectExpiry = SubjectExpiry.of(request);
+        boolean boundBySubject = false;
         if (subjectExpiry != null && subjectExpiry.isBefore(end)) {
             end = subjectExpiry;
+            boundBySubject = true;
         }
         Instant staleAt = end.minus(skew);
         Instant refreshAt = null;
-        if (refreshAhead > 0 && staleAt.isAfter(created)) {
+        // When the subject token's expiry is the bound, a new exchange for the same subject token
+        // cannot extend the entry: refreshing would only call the token endpoint again and again.
+        if (refreshAhead > 0 && !boundBySubject && staleAt.isAfter(created)) {
             long lifeMillis = Duration.between(created, staleAt).toMillis();
             refreshAt = created.plusMillis((long) (lifeMillis * refreshAhead));
         }
@@ -337,7 +349,12 @@ public final class TokenExchanger {
             return;
         }
         // One background exchange; callers keep getting the current token until it replaces it.
+        // It is audited like any exchange (fromCache false, its own latency), so every call to the
+        // token endpoint leaves an event.
+        Call refresh = new Call(request, System.nanoTime());
+        refresh.fingerprint = key.subjectToken().fingerprint();
         load(request, key).thenAccept(fresh -> {
+            audit(refresh, fresh.token, fresh.failure);
             if (fresh.token != null) {
                 cache.asMap().replace(key, current, CompletableFuture.completedFuture(fresh));
             } else {
@@ -408,7 +425,8 @@ public final class TokenExchanger {
             if (value.token == null) {
                 return 0;
             }
-            return Math.max(0, Duration.between(clock.instant(), value.staleAt).toNanos());
+            // Saturating and capped at a day: no overflow whatever the expiry says.
+            return Nanos.untilCapped(clock.instant(), value.staleAt);
         }
 
         @Override
@@ -556,9 +574,9 @@ public final class TokenExchanger {
             return this;
         }
 
-        /** The total time one exchange may take, every attempt and backoff included. Default 5 s. */
+        /** The total time one exchange may take, every attempt and backoff included. Default 5 s, at most 5 minutes. */
         public Builder deadline(Duration deadline) {
-            this.deadline = requirePositive(deadline, "deadline");
+            this.deadline = requireAtMost(requirePositive(deadline, "deadline"), MAX_DEADLINE, "deadline");
             return this;
         }
 
@@ -598,13 +616,15 @@ public final class TokenExchanger {
 
         /**
          * How long before its expiry (or the subject token's, if earlier) a cached token stops being
-         * served, so a token is never sent upstream just as it expires. Default 30 s.
+         * served, so a token is never sent upstream just as it expires. Default 30 s, at most 1 hour;
+         * it must be shorter than the {@linkplain #maxTokenLifetime(Duration) maximum token lifetime}.
          */
         public Builder cacheSkew(Duration cacheSkew) {
             Objects.requireNonNull(cacheSkew, "cacheSkew");
             if (cacheSkew.isNegative()) {
                 throw new IllegalArgumentException("cacheSkew must not be negative");
             }
+            requireAtMost(cacheSkew, MAX_CACHE_SKEW, "cacheSkew");
             this.cacheSkew = cacheSkew;
             return this;
         }
@@ -651,9 +671,10 @@ public final class TokenExchanger {
             return this;
         }
 
-        /** The longest {@code expires_in} believed; a larger value is capped to it. Default 1 hour. */
+        /** The longest {@code expires_in} believed; a larger value is capped to it. Default 1 hour, at most 1 day. */
         public Builder maxTokenLifetime(Duration lifetime) {
-            this.maxTokenLifetime = requirePositive(lifetime, "maximum token lifetime");
+            this.maxTokenLifetime = requireAtMost(requirePositive(lifetime, "maximum token lifetime"),
+                    MAX_MAX_TOKEN_LIFETIME, "maximum token lifetime");
             return this;
         }
 
@@ -673,7 +694,8 @@ public final class TokenExchanger {
          * The exchanger. Performs no network call.
          *
          * @throws IllegalStateException if no token endpoint or issuer, or no client authentication,
-         *     was set, or the default token lifetime exceeds the maximum
+         *     was set, the default token lifetime exceeds the maximum, or the cache skew is not
+         *     shorter than the maximum token lifetime
          */
         public TokenExchanger build() {
             if (tokenEndpoint == null && issuer == null) {
@@ -685,6 +707,10 @@ public final class TokenExchanger {
             if (defaultTokenLifetime.compareTo(maxTokenLifetime) > 0) {
                 throw new IllegalStateException("the default token lifetime exceeds the maximum token lifetime");
             }
+            if (cacheSkew.compareTo(maxTokenLifetime) >= 0) {
+                // No token could ever be served from the cache.
+                throw new IllegalStateException("the cache skew must be shorter than the maximum token lifetime");
+            }
             Function<Duration, CompletableFuture<URI>> endpoint;
             if (tokenEndpoint != null) {
                 CompletableFuture<URI> fixed = CompletableFuture.completedFuture(tokenEndpoint);
@@ -694,6 +720,13 @@ public final class TokenExchanger {
                         uri -> requireEndpoint(uri, "discovered token endpoint"), DISCOVERY_EXECUTOR);
             }
             return new TokenExchanger(this, endpoint);
+        }
+
+        private static Duration requireAtMost(Duration d, Duration max, String what) {
+            if (d.compareTo(max) > 0) {
+                throw new IllegalArgumentException(what + " must be at most " + max);
+            }
+            return d;
         }
 
         private static Duration requirePositive(Duration d, String what) {
@@ -714,7 +747,7 @@ public final class TokenExchanger {
             if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
                 throw new IllegalArgumentException(what + " must be an absolute https URI: " + uri);
             }
-            if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            if (scheme.equals("http") && !Endpoints.isLoopback(uri.getHost())) {
                 // Client credentials and user tokens travel in this request: TLS is mandatory (RFC 6749 §3.2).
                 throw new IllegalArgumentException(what + " must use https (plain http is accepted only for"
                         + " loopback hosts): " + uri);
@@ -722,9 +755,5 @@ public final class TokenExchanger {
             return uri;
         }
 
-        private static boolean isLoopback(String host) {
-            String h = host.toLowerCase(Locale.ROOT);
-            return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.baton;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.baton.internal.Endpoints;
 import dev.baton.internal.discovery.MetadataDiscovery;
 import dev.baton.internal.http.BoundedHttp;
 import dev.baton.internal.validation.DefaultTokenValidator;
@@ -358,11 +359,12 @@ public interface TokenValidator {
             try {
                 URI u = new URI(value);
                 if (u.getHost() == null) {
-                    throw new IllegalArgumentException(what + " must be an absolute URL: " + value);
+                    throw new IllegalArgumentException(what + " must be an absolute URL: " + Endpoints.redacted(u));
                 }
                 return u;
             } catch (java.net.URISyntaxException e) {
-                throw new IllegalArgumentException(what + " is not a valid URL: " + value, e);
+                // The value is not echoed: it may carry a password in its user info.
+                throw new IllegalArgumentException(what + " is not a valid URL: " + e.getReason());
             }
         }
 
@@ -371,13 +373,11 @@ public interface TokenValidator {
             if ("https".equals(scheme)) {
                 return uri;
             }
-            String host = uri.getHost();
-            boolean loopback = "localhost".equals(host) || host.startsWith("127.") || "[::1]".equals(host)
-                    || "::1".equals(host);
-            if ("http".equals(scheme) && loopback) {
+            if ("http".equals(scheme) && Endpoints.isLoopback(uri.getHost())) {
                 return uri;
             }
-            throw new IllegalArgumentException(what + " must use https (plain http only on a loopback host): " + uri);
+            throw new IllegalArgumentException(what + " must use https (plain http only on a loopback host): "
+                    + Endpoints.redacted(uri));
         }
     }
 }

@@ -62,7 +62,13 @@ public final class ValidatedToken {
 
     /**
      * Builds a validated token from its raw value and its verified claims. Validators call this
-     * after every check has passed; it performs no validation of its own.
+     * after every check has passed.
+     *
+     * <p><b>This method performs no validation whatsoever</b>: no signature, issuer, audience,
+     * expiry or scope check, and no check that {@code claims} belong to {@code value}. A token built
+     * here is exactly as trustworthy as the code that built it. Use it in tests and in a custom
+     * {@link TokenValidator} after that validator has verified the token; never on a token taken
+     * from a request. To validate an incoming token, use {@link TokenValidator#validate(String)}.
      *
      * @param value the raw token, as received
      * @param claims the verified claims (JWT claims or an RFC 7662 introspection response);

@@ -37,6 +37,10 @@ public record ValidationEvent(
         Duration latency,
         AuditContext context) {
 
+    /**
+     * Copies the collections (a {@code null} collection becomes empty), so the event is immutable.
+     * Performs no other check: the event only reports what happened.
+     */
     public ValidationEvent {
         audiences = audiences == null ? List.of() : List.copyOf(audiences);
         scopes = scopes == null ? Set.of() : Set.copyOf(scopes);

@@ -37,6 +37,10 @@ final class ExchangeFixtures {
             now.updateAndGet(i -> i.plus(d));
         }
 
+        void set(Instant instant) {
+            now.set(instant);
+        }
+
         @Override
         public Instant instant() {
             return now.get();

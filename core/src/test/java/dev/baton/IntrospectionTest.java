@@ -38,6 +38,20 @@ class IntrospectionTest extends ValidatorTestSupport {
     }
 
     @Test
+    void introspectsOpaqueTokensThatContainDots() throws Exception {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        as.introspection(token -> {
+            seen.add(token);
+            return TestAuthorizationServer.json(active(clock.instant().plusSeconds(300).getEpochSecond()));
+        });
+        TokenValidator v = introspecting();
+
+        assertThat(v.validate("ory_at_x7Qk2.Zp9Lm4").subject()).isEqualTo("alice");
+        assertThat(v.validate("a.b.c.d").subject()).isEqualTo("alice");
+        assertThat(seen).containsExactly("ory_at_x7Qk2.Zp9Lm4", "a.b.c.d");
+    }
+
+    @Test
     void authenticatesToTheIntrospectionEndpoint() throws Exception {
         as.introspection(token -> TestAuthorizationServer.json(active(clock.instant().plusSeconds(300).getEpochSecond())));
 

@@ -390,6 +390,18 @@ class TokenExchangerCacheTest {
     }
 
     @Test
+    void farFutureSubjectExpiryDoesNotOverflowTheCacheExpiry() throws Exception {
+        server.enqueue(issued("first", 3600));
+        TokenExchanger exchanger = cached().maxTokenLifetime(Duration.ofDays(1)).build();
+        String jwt = ExchangeFixtures.unsignedJws("{\"sub\":\"bob\",\"exp\":"
+                + java.time.Instant.parse("2500-01-01T00:00:00Z").getEpochSecond() + "}");
+
+        assertThat(exchanger.exchange(ExchangeFixtures.request(jwt)).accessToken()).isEqualTo("first");
+        assertThat(exchanger.exchange(ExchangeFixtures.request(jwt)).accessToken()).isEqualTo("first");
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
     void refreshAheadReplacesTheEntryWhileServingTheCurrentOne() throws Exception {
         server.enqueue(issued("first", 300));
         server.enqueue(issued("second", 300));
@@ -403,6 +415,51 @@ class TokenExchangerCacheTest {
 
         assertThat(during.accessToken()).isEqualTo("first");
         assertThat(after).isEqualTo("second");
+        assertThat(server.getRequestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void refreshAheadDoesNotRefreshAnEntryBoundBySubjectTokenExpiry() throws Exception {
+        server.enqueue(issued("first", 300));
+        server.enqueue(issued("second", 300));
+        server.enqueue(issued("third", 300));
+        TokenExchanger exchanger = cached().refreshAhead(0.5).build();
+        String jwt = ExchangeFixtures.unsignedJws("{\"sub\":\"bob\",\"exp\":" + T0.plusSeconds(100).getEpochSecond()
+                + "}");
+        ExchangeRequest request = ExchangeFixtures.request(jwt);
+        exchanger.exchange(request);
+        assertThat(server.takeRequest(10, TimeUnit.SECONDS)).isNotNull();
+
+        // Entry bound by the subject token (stale at T0+70 s); a new exchange could not extend it.
+        for (int s = 40; s < 70; s += 5) {
+            clock.set(T0.plusSeconds(s));
+            assertThat(exchanger.exchange(request).accessToken()).isEqualTo("first");
+        }
+
+        // Bounded wait for a background request that must never come.
+        assertThat(server.takeRequest(2, TimeUnit.SECONDS)).isNull();
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void backgroundRefreshEmitsItsOwnAuditEvent() throws Exception {
+        server.enqueue(issued("first", 300));
+        server.enqueue(issued("second", 300));
+        ExchangeFixtures.RecordingAudit audit = new ExchangeFixtures.RecordingAudit();
+        TokenExchanger exchanger = cached().refreshAhead(0.5).auditListener(audit).build();
+        exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN));
+
+        clock.advance(Duration.ofSeconds(140));
+        exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN));
+        awaitToken(exchanger, "second");
+
+        List<ExchangeEvent> fromEndpoint = audit.exchanges.stream().filter(e -> !e.fromCache()).toList();
+        assertThat(fromEndpoint).hasSize(2);
+        ExchangeEvent refresh = fromEndpoint.get(1);
+        assertThat(refresh.outcome()).isEqualTo(ExchangeEvent.Outcome.SUCCESS);
+        assertThat(refresh.audiences()).containsExactly("backend");
+        assertThat(refresh.grantedScopes()).containsExactly("backend-api:read");
+        assertThat(refresh.subjectTokenFingerprint()).isEqualTo(ValidatedToken.fingerprintOf(SUBJECT_TOKEN));
         assertThat(server.getRequestCount()).isEqualTo(2);
     }
 

@@ -318,6 +318,48 @@ class TokenExchangerFailureTest {
     }
 
     @Test
+    void errorDescriptionNeverContainsAShortClientSecret() {
+        String secret = "p@ss:w&rd";
+        server.enqueue(json(401, "{\"error\":\"invalid_client\",\"error_description\":\"bad secret " + secret
+                + " (encoded p%40ss%3Aw%26rd)\"}"));
+        TokenExchanger exchanger = ExchangeFixtures.exchanger(server)
+                .clientAuthentication(ClientAuthentication.clientSecretPost("baton", secret)).build();
+
+        TokenExchangeException e = failure(exchanger);
+
+        assertThat(e.errorDescription()).startsWith("bad secret").doesNotContain(secret).doesNotContain("p%40ss");
+        assertThat(e.toString()).doesNotContain(secret);
+    }
+
+    @Test
+    void builderRejectsAHostThatOnlyLooksLikeLoopback() {
+        assertThatThrownBy(() -> TokenExchanger.builder().tokenEndpoint("http://127.evil.example/token"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
+        assertThatThrownBy(() -> TokenExchanger.builder().tokenEndpoint("http://127.0.0.1.evil.example/token"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
+        assertThat(TokenExchanger.builder().tokenEndpoint("http://127.0.0.1:8080/token")).isNotNull();
+        assertThat(TokenExchanger.builder().tokenEndpoint("http://[::1]:8080/token")).isNotNull();
+    }
+
+    @Test
+    void builderCapsDeadlineSkewAndTokenLifetime() {
+        assertThatThrownBy(() -> TokenExchanger.builder().deadline(Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deadline");
+        assertThatThrownBy(() -> TokenExchanger.builder().cacheSkew(Duration.ofDays(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacheSkew");
+        // 400 years of nanoseconds overflow a long: such a lifetime must be refused, not overflow later.
+        assertThatThrownBy(() -> TokenExchanger.builder().maxTokenLifetime(Duration.ofDays(400 * 365)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximum token lifetime");
+    }
+
+    @Test
+    void builderRequiresTheSkewToBeShorterThanTheMaximumTokenLifetime() {
+        assertThatThrownBy(() -> ExchangeFixtures.exchanger(server).maxTokenLifetime(Duration.ofSeconds(60))
+                .defaultTokenLifetime(Duration.ofSeconds(30)).cacheSkew(Duration.ofSeconds(60)).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("skew");
+    }
+
+    @Test
     void builderRejectsPlainHttpToARemoteHost() {
         assertThatThrownBy(() -> TokenExchanger.builder().tokenEndpoint("http://idp.example.com/token"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");

@@ -77,6 +77,15 @@ class TokenValidatorSecurityTest extends ValidatorTestSupport {
         assertInvalid(validator(), nested);
     }
 
+    @Test
+    void rejectsNormalClaimsSetDeclaredAsNestedJwt() throws Exception {
+        // A well-formed, validly signed claims set: only the cty header can reject it.
+        String declaredNested = token().header("cty", "JWT").sign();
+
+        TokenValidationException e = assertInvalid(validator(), declaredNested);
+        assertThat(e.description()).contains("nested");
+    }
+
     // 5
     @ParameterizedTest
     @ValueSource(strings = {"", "abc", "a.b", "a.b.c.d", "!!!.@@@.###", "e30.e30.e30", "bm90IGpzb24.bm90IGpzb24.c2ln",
@@ -405,6 +414,19 @@ class TokenValidatorSecurityTest extends ValidatorTestSupport {
         TokenValidator v = builder().requiredScopes(SCOPE).build();
 
         assertInvalid(v, token().sign());
+    }
+
+    @Test
+    void neverVerifiesWithASymmetricKeyPublishedNextToTheRsaKey() throws Exception {
+        OctetSequenceKey oct = new OctetSequenceKeyGenerator(256).keyID("oct-1").generate();
+        as.publish(oct);
+        TokenValidator v = validator();
+        assertThat(v.validate(token().sign()).subject()).isEqualTo("alice");
+
+        // The oct key's kid on an RS256 token: only the oct key carries that kid, and it must not count.
+        TokenValidationException e = assertInvalid(v, token().keyId("oct-1").sign());
+        assertThat(e.description()).isEqualTo("no signing key matches the token");
+        assertThat(dev.baton.internal.validation.JwksCacheAccess.convert(oct)).isNull();
     }
 
     @Test

@@ -153,6 +153,41 @@ class TokenValidatorTest extends ValidatorTestSupport {
     }
 
     @Test
+    void refusesAHostThatOnlyLooksLikeLoopback() {
+        assertThatThrownBy(() -> TokenValidator.builder().issuer("http://127.evil.example/oauth2").audience("a").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
+        assertThatThrownBy(() -> TokenValidator.builder().issuer(as.issuer()).audience("a")
+                .jwksUri("http://127.0.0.1.evil.example/keys").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
+    }
+
+    @Test
+    void builderErrorsNeverEchoAPasswordInTheUrl() {
+        assertThatThrownBy(() -> TokenValidator.builder().issuer(as.issuer()).audience("a")
+                .jwksUri("http://user:hunter2@jwks.example/keys").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("https").doesNotContain("hunter2"));
+        assertThatThrownBy(() -> TokenValidator.builder().issuer("http://user:hunter2@idp.example/o").audience("a")
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+        assertThatThrownBy(() -> TokenValidator.builder().issuer(as.issuer()).audience("a")
+                .jwksUri("https://user:hunter2@jwks example/keys").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+    }
+
+    @Test
+    void acceptsATokenThatExpiresCenturiesFromNow() throws Exception {
+        TokenValidator v = validator();
+        String farFuture = token().expiresAt(java.time.Instant.parse("2500-01-01T00:00:00Z")).sign();
+
+        assertThat(v.validate(farFuture).subject()).isEqualTo("alice");
+        assertThat(v.validate(farFuture).subject()).isEqualTo("alice");
+        assertThat(audit.lastValidation().fromCache()).isTrue();
+    }
+
+    @Test
     void refusesSkewAboveFiveMinutes() {
         assertThatThrownBy(() -> TokenValidator.builder().clockSkew(Duration.ofMinutes(6)))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -3,6 +3,7 @@ package dev.baton.internal.discovery;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.baton.internal.Endpoints;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -11,16 +12,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Finds an authorization server's metadata from its issuer identifier: first RFC 8414
- * {@code /.well-known/oauth-authorization-server} (path-inserted, RFC 8414 §3.1), then, when that
- * answers anything but 200, OpenID Connect Discovery 1.0 {@code {issuer}/.well-known/openid-configuration}.
+ * Finds an authorization server's metadata from its issuer identifier, trying in turn RFC 8414
+ * {@code /.well-known/oauth-authorization-server} (path-inserted, RFC 8414 §3.1), the suffix form
+ * {@code {issuer}/.well-known/oauth-authorization-server} (Okta's layout) and OpenID Connect
+ * Discovery 1.0 {@code {issuer}/.well-known/openid-configuration}. A candidate that answers
+ * anything but 200, or 200 with a document that cannot be used (not metadata, malformed, another
+ * issuer's), is skipped.
  *
- * <p>The {@code issuer} in the document must equal the configured issuer exactly (RFC 8414 §3.3,
- * OIDC Discovery §4.3): a mismatch is a misconfiguration or an impersonation attempt, so it fails
- * instead of falling back. Every request goes through {@link BoundedHttp} with a deadline and a size
+ * <p>The {@code issuer} in the document used must equal the configured issuer exactly (RFC 8414 §3.3,
+ * OIDC Discovery §4.3): a document naming another issuer is never used. Every request goes through {@link BoundedHttp} with a deadline and a size
  * cap; the client must not follow redirects. Not API.
  */
 public final class MetadataDiscovery {
@@ -61,17 +66,52 @@ public final class MetadataDiscovery {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(deadline, "deadline");
         URI rfc8414 = rfc8414Uri(issuer);
-        BoundedHttp.Response first = get(client, rfc8414, deadline);
-        if (first.status() == 200) {
-            return check(issuer, parseRfc8414(first.body()), rfc8414);
-        }
+        URI rfc8414Suffix = rfc8414SuffixUri(issuer);
         URI oidc = oidcUri(issuer);
-        BoundedHttp.Response second = get(client, oidc, deadline);
-        if (second.status() == 200) {
-            return check(issuer, parseOidc(second.body()), oidc);
+        List<String> failures = new ArrayList<>(3);
+        // Each candidate is tried in turn; one that answers 200 with something unusable (an HTML
+        // page, malformed JSON, another issuer's metadata) does not stop the search. Whichever
+        // document is used must name exactly the configured issuer (RFC 8414 §3.3, OIDC Discovery §4.3).
+        AuthorizationServerMetadata found = attempt(client, issuer, rfc8414, deadline, false, failures);
+        if (found == null && !rfc8414Suffix.equals(rfc8414)) {
+            // Okta and some others serve RFC 8414 metadata at the suffix form {issuer}/.well-known/...
+            found = attempt(client, issuer, rfc8414Suffix, deadline, false, failures);
         }
-        throw new DiscoveryException("no authorization server metadata for issuer " + issuer + ": " + rfc8414
-                + " answered " + first.status() + ", " + oidc + " answered " + second.status());
+        if (found == null) {
+            found = attempt(client, issuer, oidc, deadline, true, failures);
+        }
+        if (found == null) {
+            throw new DiscoveryException("no authorization server metadata for issuer "
+                    + Endpoints.printable(issuer, 200) + ": " + String.join("; ", failures));
+        }
+        return found;
+    }
+
+    private static AuthorizationServerMetadata attempt(HttpClient client, String issuer, URI uri, Duration deadline,
+            boolean oidc, List<String> failures) throws IOException {
+        BoundedHttp.Response r = get(client, uri, deadline);
+        if (r.status() != 200) {
+            failures.add(uri + " answered " + r.status());
+            return null;
+        }
+        try {
+            return check(issuer, oidc ? parseOidc(r.body()) : parseRfc8414(r.body()), uri);
+        } catch (DiscoveryException e) {
+            failures.add(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The suffix form of the RFC 8414 URL, {@code {issuer}/.well-known/oauth-authorization-server},
+     * which Okta's custom authorization servers answer.
+     *
+     * @throws IllegalArgumentException if {@code issuer} is not an absolute http(s) URL without query or fragment
+     */
+    public static URI rfc8414SuffixUri(String issuer) {
+        requireIssuerUri(issuer);
+        String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+        return URI.create(base + RFC8414_SUFFIX);
     }
 
     /**
@@ -113,14 +153,16 @@ public final class MetadataDiscovery {
         try {
             uri = new URI(issuer);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("issuer is not a valid URL: " + issuer, e);
+            // The value is not echoed: it may carry a password in its user info.
+            throw new IllegalArgumentException("issuer is not a valid URL: " + e.getReason());
         }
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-            throw new IllegalArgumentException("issuer must be an absolute https URL: " + issuer);
+            throw new IllegalArgumentException("issuer must be an absolute https URL: " + Endpoints.redacted(uri));
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("issuer must not have a query or fragment (RFC 8414 §2): " + issuer);
+            throw new IllegalArgumentException("issuer must not have a query or fragment (RFC 8414 §2): "
+                    + Endpoints.redacted(uri));
         }
         return uri;
     }
@@ -150,8 +192,10 @@ public final class MetadataDiscovery {
             throws DiscoveryException {
         String discovered = metadata.getIssuer() == null ? null : metadata.getIssuer().getValue();
         if (!issuer.equals(discovered)) {
-            throw new DiscoveryException("metadata at " + from + " names issuer " + discovered
-                    + ", which does not equal the configured issuer " + issuer + " (RFC 8414 §3.3)");
+            // The remote value is made printable: it ends up in log lines (no CR/LF injection).
+            throw new DiscoveryException("metadata at " + from + " names issuer "
+                    + Endpoints.printable(discovered, 200) + ", which does not equal the configured issuer "
+                    + Endpoints.printable(issuer, 200) + " (RFC 8414 §3.3)");
         }
         return metadata;
     }

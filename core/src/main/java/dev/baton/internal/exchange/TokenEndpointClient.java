@@ -19,6 +19,7 @@ import dev.baton.ExchangeRequest;
 import dev.baton.ExchangedToken;
 import dev.baton.TokenExchangeException;
 import dev.baton.TokenType;
+import dev.baton.internal.ClientAuthenticationAccess;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -181,7 +182,7 @@ public final class TokenEndpointClient {
                 request.actorTokenType().map(TokenEndpointClient::uri).orElse(null),
                 request.requestedTokenType().map(TokenEndpointClient::uri).orElse(null),
                 audiences.isEmpty() ? null : audiences);
-        TokenRequest.Builder builder = clientAuthentication.toNimbus(uri, clock)
+        TokenRequest.Builder builder = ClientAuthenticationAccess.toNimbus(clientAuthentication, uri, clock)
                 .map(auth -> new TokenRequest.Builder(uri, auth, grant))
                 // Public client (RFC 6749 §2.1): identify with client_id in the body.
                 .orElseGet(() -> new TokenRequest.Builder(uri, new ClientID(clientAuthentication.clientId()), grant));
@@ -230,8 +231,10 @@ public final class TokenEndpointClient {
                     + status + "), which is never followed", null, null, status, false, null), null);
         }
         ErrorObject error = parseError(response.body());
-        String code = error == null ? null : sanitize(error.getCode(), MAX_ERROR_CODE, request);
-        String description = error == null ? null : sanitize(error.getDescription(), MAX_DESCRIPTION, request);
+        String secret = ClientAuthenticationAccess.secret(clientAuthentication);
+        String code = error == null ? null : sanitize(error.getCode(), MAX_ERROR_CODE, request, secret);
+        String description = error == null ? null
+                : sanitize(error.getDescription(), MAX_DESCRIPTION, request, secret);
         boolean retryable = status == 429 || status >= 500;
         StringBuilder message = new StringBuilder("the token endpoint refused the exchange: HTTP ").append(status);
         if (code != null) {
@@ -267,7 +270,8 @@ public final class TokenEndpointClient {
         boolean accessTokenWanted = request.requestedTokenType().map(TokenType.ACCESS_TOKEN::equals).orElse(true);
         if (accessTokenWanted && !"bearer".equalsIgnoreCase(tokenType)) {
             // RFC 6749 §7.1: only a Bearer token may be sent as one; anything else (N_A, DPoP) was not asked for.
-            throw malformed("token_type is " + sanitize(tokenType, 32, request) + ", not Bearer");
+            throw malformed("token_type is " + sanitize(tokenType, 32, request,
+                    ClientAuthenticationAccess.secret(clientAuthentication)) + ", not Bearer");
         }
         Duration lifetime = lifetime(json.remove("expires_in"));
         if (!accessTokenWanted && !"bearer".equalsIgnoreCase(tokenType)) {
@@ -371,13 +375,19 @@ public final class TokenEndpointClient {
 
     /**
      * Server-supplied text made safe to log and show: printable ASCII only, bounded length, and any
-     * run that looks like a token (or is one of the request's tokens) redacted.
+     * run that looks like a token (or is one of the request's tokens, or the client secret) redacted.
      */
-    static String sanitize(String text, int max, ExchangeRequest request) {
+    static String sanitize(String text, int max, ExchangeRequest request, String secret) {
         if (text == null) {
             return null;
         }
         String s = text.length() > 4 * max ? text.substring(0, 4 * max) : text;
+        if (secret != null && !secret.isEmpty()) {
+            // A short secret escapes the token-like pattern below: redact it by value, also
+            // URL-encoded as it travels in a Basic header or form body (RFC 6749 §2.3.1).
+            s = s.replace(secret, "[redacted]");
+            s = s.replace(java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8), "[redacted]");
+        }
         s = s.replace(request.subjectToken(), "[redacted]");
         if (request.actorToken().isPresent()) {
             s = s.replace(request.actorToken().get(), "[redacted]");

@@ -15,6 +15,8 @@ import dev.baton.TokenValidationException;
 import dev.baton.TokenValidator;
 import dev.baton.ValidatedToken;
 import dev.baton.ValidationEvent;
+import dev.baton.internal.Endpoints;
+import dev.baton.internal.Nanos;
 import dev.baton.internal.Slf4jAuditListener;
 import dev.baton.internal.discovery.LazyMetadata;
 import java.io.IOException;
@@ -68,7 +70,7 @@ public final class DefaultTokenValidator implements TokenValidator {
             if (u == null) {
                 throw new IOException("the issuer's metadata has no jwks_uri");
             }
-            return u;
+            return requireSecure(u, "jwks_uri");
         };
         this.jwks = new JwksCache(settings.httpClient(), jwksUri, settings.clock(), settings.httpTimeout());
         if (settings.introspection()) {
@@ -78,7 +80,7 @@ public final class DefaultTokenValidator implements TokenValidator {
                         if (u == null) {
                             throw new IOException("the issuer's metadata has no introspection_endpoint");
                         }
-                        return u;
+                        return requireSecure(u, "introspection_endpoint");
                     };
             this.introspector = new Introspector(settings.httpClient(), endpoint, settings.introspectionAuth(),
                     settings.clock(), settings.httpTimeout());
@@ -106,9 +108,22 @@ public final class DefaultTokenValidator implements TokenValidator {
                 .build();
     }
 
+    /**
+     * A discovered URL must meet the rule the builder applies to configured ones (https, or http to
+     * a loopback host): metadata served over loopback http must not send tokens to a remote host in
+     * the clear. Fails closed; the URL is not shown, it is remote text.
+     */
+    private static URI requireSecure(URI u, String what) throws IOException {
+        if (!Endpoints.isSecure(u) || u.getRawUserInfo() != null) {
+            throw new IOException("the issuer's metadata has an unacceptable " + what
+                    + " (https required, plain http only on a loopback host)");
+        }
+        return u;
+    }
+
     private long remaining(Entry e) {
-        long nanos = Duration.between(s.clock().instant(), e.notAfter()).toNanos();
-        return Math.max(0, nanos);
+        // Saturating and capped: a far-future exp (year 2500) must not overflow into a rejection.
+        return Nanos.untilCapped(s.clock().instant(), e.notAfter());
     }
 
     /** The configured issuer. */
@@ -189,7 +204,9 @@ public final class DefaultTokenValidator implements TokenValidator {
             notAfter = v.expiresAt();
         } else if (dots == 4) {
             throw invalid("encrypted tokens are not accepted");
-        } else if (dots == 0 && introspector != null) {
+        } else if (introspector != null) {
+            // Anything that is not a compact JWS or JWE is opaque to us, dots or not (Ory issues
+            // "ory_at_<payload>.<signature>"): only the authorization server can judge it (RFC 7662 §2).
             v = introspect(token, now, a);
             Instant limit = now.plus(s.introspectionCacheLifetime());
             notAfter = v.expiresAt() == null || v.expiresAt().isAfter(limit) ? limit : v.expiresAt();

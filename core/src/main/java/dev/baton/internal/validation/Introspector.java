@@ -8,6 +8,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
 import dev.baton.ClientAuthentication;
+import dev.baton.internal.ClientAuthenticationAccess;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -63,7 +64,7 @@ final class Introspector {
     Map<String, Object> introspect(String token) throws IOException, InactiveTokenException {
         URI uri = endpoint.get();
         TypelessAccessToken subject = new TypelessAccessToken(token);
-        TokenIntrospectionRequest request = auth.toNimbus(uri, clock)
+        TokenIntrospectionRequest request = ClientAuthenticationAccess.toNimbus(auth, uri, clock)
                 .map(a -> new TokenIntrospectionRequest(uri, a, subject))
                 .orElseGet(() -> new TokenIntrospectionRequest(uri, subject,
                         Map.of("client_id", List.of(auth.clientId()))));

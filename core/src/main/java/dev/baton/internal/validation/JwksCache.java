@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.baton.internal.Endpoints;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -279,7 +280,8 @@ public final class JwksCache {
     }
 
     private static String describe(Throwable t) {
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        // Messages may carry remote text (a discovered issuer): printable ASCII only, no CR/LF injection.
+        return t.getMessage() == null ? t.getClass().getSimpleName() : Endpoints.printable(t.getMessage(), 512);
     }
 
     /** Converts a JWK to a verifier once, or returns null for a key that must never verify. */
