@@ -124,6 +124,8 @@ public interface TokenValidator {
         public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
         /** Default {@link #verifiedTokenCacheSize(int)}. */
         public static final int DEFAULT_CACHE_SIZE = 10_000;
+        /** Default {@link #maxConcurrentIntrospections(int)}. */
+        public static final int DEFAULT_MAX_CONCURRENT_INTROSPECTIONS = 64;
         /** Default {@link #httpTimeout(Duration)}. */
         public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(5);
         /** Default {@link #introspectionCacheLifetime(Duration)}. */
@@ -142,6 +144,7 @@ public interface TokenValidator {
         private int maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH;
         private HttpClient httpClient;
         private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
+        private int maxConcurrentIntrospections = DEFAULT_MAX_CONCURRENT_INTROSPECTIONS;
         private ClientAuthentication introspectionAuth;
         private String introspectionEndpoint;
         private Duration introspectionCacheLifetime = DEFAULT_INTROSPECTION_CACHE_LIFETIME;
@@ -277,6 +280,22 @@ public interface TokenValidator {
         }
 
         /**
+         * The most introspection requests in flight at once (1 to 1,000, default
+         * {@value #DEFAULT_MAX_CONCURRENT_INTROSPECTIONS}). Concurrent validations of the same token
+         * share one request; a validation that would exceed the limit fails at once with a
+         * {@linkplain TokenValidationException#isServiceUnavailable() service-unavailable}
+         * rejection, so a flood of opaque tokens cannot tie up threads or the authorization server.
+         */
+        public Builder maxConcurrentIntrospections(int max) {
+            if (max < 1 || max > 1000) {
+                throw new IllegalArgumentException("max concurrent introspections must be between 1 and 1000, not "
+                        + max);
+            }
+            this.maxConcurrentIntrospections = max;
+            return this;
+        }
+
+        /**
          * How long an active introspection result is reused: 0 (never) to 5 minutes, default 30 s;
          * never beyond the token's {@code exp}.
          */
@@ -339,7 +358,7 @@ public interface TokenValidator {
                     Set.copyOf(algs), clockSkew, strictTokenType, maxTokenLength,
                     httpClient == null ? BoundedHttp.defaultClient() : httpClient, httpTimeout,
                     introspectionAuth != null, introspect, introspectionAuth, introspectionCacheLifetime,
-                    auditListener, clock, cacheSize));
+                    auditListener, clock, cacheSize, maxConcurrentIntrospections));
         }
 
         private static Set<String> checkedScopes(String... scopes) {
