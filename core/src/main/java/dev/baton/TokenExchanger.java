@@ -99,9 +99,9 @@ public final class TokenExchanger {
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
     private static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
     /**
-     * Runs a retry on the JDK's delay-scheduler thread once its backoff is over: starting an attempt
-     * only signs an assertion and hands the request to the non-blocking HttpClient, and not
-     * depending on the common pool means a busy application cannot delay retries or deadlines.
+     * Runs a retry directly on the thread Baton's timer hands it to (its async pool, never the
+     * timer thread): starting an attempt only signs an assertion and hands the request to the
+     * non-blocking HttpClient.
      */
     private static final Executor RETRY_EXECUTOR = Runnable::run;
     /**
