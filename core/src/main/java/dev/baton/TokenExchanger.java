@@ -534,10 +534,12 @@ public final class TokenExchanger {
 
         /**
          * The backend authorization server's issuer identifier: its {@code token_endpoint} is
-         * discovered from the RFC 8414 metadata ({@code /.well-known/oauth-authorization-server}),
-         * then from OpenID Connect Discovery ({@code /.well-known/openid-configuration}), on the first
-         * exchange and within its deadline; a failed discovery is tried again on the next exchange.
-         * The metadata's {@code issuer} must equal this value exactly (RFC 8414 §3.3).
+         * discovered from the RFC 8414 metadata ({@code /.well-known/oauth-authorization-server},
+         * path-inserted, then appended to the issuer as Okta serves it), then from OpenID Connect
+         * Discovery ({@code /.well-known/openid-configuration}), on the first exchange and within its
+         * deadline; a document that cannot be used (not metadata, malformed, another issuer's) is
+         * skipped, and a failed discovery is tried again on the next exchange. The metadata used must
+         * name exactly this {@code issuer} (RFC 8414 §3.3).
          */
         public Builder issuer(String issuer) {
             Objects.requireNonNull(issuer, "issuer");

@@ -158,9 +158,13 @@ public interface TokenValidator {
         /**
          * The issuer identifier, exactly as tokens carry it in {@code iss} (RFC 9068 §4: compared
          * character for character). Unless {@link #jwksUri(String)} is set, the JWKS URI is
-         * discovered from it: RFC 8414 {@code /.well-known/oauth-authorization-server} (path-inserted),
-         * then OpenID Connect {@code /.well-known/openid-configuration}; the discovered {@code issuer}
-         * must equal this one. Must be {@code https}, or {@code http} on a loopback host. Required.
+         * discovered from it: RFC 8414 {@code /.well-known/oauth-authorization-server} (path-inserted,
+         * then appended to the issuer as Okta serves it), then OpenID Connect
+         * {@code /.well-known/openid-configuration}; a document that cannot be used is skipped, and
+         * the one used must name exactly this {@code issuer}. Discovered {@code jwks_uri} and
+         * {@code introspection_endpoint} must be {@code https} (or {@code http} on a loopback host),
+         * or validation fails closed. Must be {@code https}, or {@code http} on a loopback host
+         * ({@code localhost}, {@code 127.x.y.z}, {@code [::1]}). Required.
          */
         public Builder issuer(String issuer) {
             this.issuer = issuer;
