@@ -265,8 +265,10 @@ public interface TokenValidator {
         }
 
         /**
-         * Validates opaque (non-JWT) tokens by RFC 7662 introspection at the endpoint named in the
-         * issuer's metadata ({@code introspection_endpoint}), authenticating as {@code client}.
+         * Validates opaque tokens (every token that is not a compact JWS, whether or not it contains
+         * dots, as Ory's {@code ory_at_...} do; a JWE is still rejected) by RFC 7662 introspection
+         * at the endpoint named in the issuer's metadata ({@code introspection_endpoint}),
+         * authenticating as {@code client}.
          * An inactive token is {@link BearerError#INVALID_TOKEN}; an active one must name the
          * configured audience in {@code aud}. JWTs are still verified locally.
          */
