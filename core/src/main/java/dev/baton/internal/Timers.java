@@ -54,6 +54,12 @@ public final class Timers {
         return ASYNC;
     }
 
+    /** The delays, in nanoseconds, of the tasks still waiting on the timer (for tests). */
+    static long[] pendingDelaysNanos() {
+        return TIMER.getQueue().stream()
+                .mapToLong(r -> ((java.util.concurrent.Delayed) r).getDelay(TimeUnit.NANOSECONDS)).toArray();
+    }
+
     private static ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
