@@ -99,9 +99,9 @@ public final class TokenExchanger {
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
     private static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
     /**
-     * Runs a retry on the JDK's delay-scheduler thread once its backoff is over: starting an attempt
-     * only signs an assertion and hands the request to the non-blocking HttpClient, and not
-     * depending on the common pool means a busy application cannot delay retries or deadlines.
+     * Runs a retry directly on the thread Baton's timer hands it to (its async pool, never the
+     * timer thread): starting an attempt only signs an assertion and hands the request to the
+     * non-blocking HttpClient.
      */
     private static final Executor RETRY_EXECUTOR = Runnable::run;
     /**
@@ -534,10 +534,12 @@ public final class TokenExchanger {
 
         /**
          * The backend authorization server's issuer identifier: its {@code token_endpoint} is
-         * discovered from the RFC 8414 metadata ({@code /.well-known/oauth-authorization-server}),
-         * then from OpenID Connect Discovery ({@code /.well-known/openid-configuration}), on the first
-         * exchange and within its deadline; a failed discovery is tried again on the next exchange.
-         * The metadata's {@code issuer} must equal this value exactly (RFC 8414 §3.3).
+         * discovered from the RFC 8414 metadata ({@code /.well-known/oauth-authorization-server},
+         * path-inserted, then appended to the issuer as Okta serves it), then from OpenID Connect
+         * Discovery ({@code /.well-known/openid-configuration}), on the first exchange and within its
+         * deadline; a document that cannot be used (not metadata, malformed, another issuer's) is
+         * skipped, and a failed discovery is tried again on the next exchange. The metadata used must
+         * name exactly this {@code issuer} (RFC 8414 §3.3).
          */
         public Builder issuer(String issuer) {
             Objects.requireNonNull(issuer, "issuer");

@@ -124,6 +124,8 @@ public interface TokenValidator {
         public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
         /** Default {@link #verifiedTokenCacheSize(int)}. */
         public static final int DEFAULT_CACHE_SIZE = 10_000;
+        /** Default {@link #maxConcurrentIntrospections(int)}. */
+        public static final int DEFAULT_MAX_CONCURRENT_INTROSPECTIONS = 64;
         /** Default {@link #httpTimeout(Duration)}. */
         public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(5);
         /** Default {@link #introspectionCacheLifetime(Duration)}. */
@@ -142,6 +144,7 @@ public interface TokenValidator {
         private int maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH;
         private HttpClient httpClient;
         private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
+        private int maxConcurrentIntrospections = DEFAULT_MAX_CONCURRENT_INTROSPECTIONS;
         private ClientAuthentication introspectionAuth;
         private String introspectionEndpoint;
         private Duration introspectionCacheLifetime = DEFAULT_INTROSPECTION_CACHE_LIFETIME;
@@ -155,9 +158,13 @@ public interface TokenValidator {
         /**
          * The issuer identifier, exactly as tokens carry it in {@code iss} (RFC 9068 §4: compared
          * character for character). Unless {@link #jwksUri(String)} is set, the JWKS URI is
-         * discovered from it: RFC 8414 {@code /.well-known/oauth-authorization-server} (path-inserted),
-         * then OpenID Connect {@code /.well-known/openid-configuration}; the discovered {@code issuer}
-         * must equal this one. Must be {@code https}, or {@code http} on a loopback host. Required.
+         * discovered from it: RFC 8414 {@code /.well-known/oauth-authorization-server} (path-inserted,
+         * then appended to the issuer as Okta serves it), then OpenID Connect
+         * {@code /.well-known/openid-configuration}; a document that cannot be used is skipped, and
+         * the one used must name exactly this {@code issuer}. Discovered {@code jwks_uri} and
+         * {@code introspection_endpoint} must be {@code https} (or {@code http} on a loopback host),
+         * or validation fails closed. Must be {@code https}, or {@code http} on a loopback host
+         * ({@code localhost}, {@code 127.x.y.z}, {@code [::1]}). Required.
          */
         public Builder issuer(String issuer) {
             this.issuer = issuer;
@@ -258,8 +265,10 @@ public interface TokenValidator {
         }
 
         /**
-         * Validates opaque (non-JWT) tokens by RFC 7662 introspection at the endpoint named in the
-         * issuer's metadata ({@code introspection_endpoint}), authenticating as {@code client}.
+         * Validates opaque tokens (every token that is not a compact JWS, whether or not it contains
+         * dots, as Ory's {@code ory_at_...} do; a JWE is still rejected) by RFC 7662 introspection
+         * at the endpoint named in the issuer's metadata ({@code introspection_endpoint}),
+         * authenticating as {@code client}.
          * An inactive token is {@link BearerError#INVALID_TOKEN}; an active one must name the
          * configured audience in {@code aud}. JWTs are still verified locally.
          */
@@ -273,6 +282,22 @@ public interface TokenValidator {
         public Builder introspection(String endpoint, ClientAuthentication client) {
             this.introspectionAuth = Objects.requireNonNull(client, "client");
             this.introspectionEndpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /**
+         * The most introspection requests in flight at once (1 to 1,000, default
+         * {@value #DEFAULT_MAX_CONCURRENT_INTROSPECTIONS}). Concurrent validations of the same token
+         * share one request; a validation that would exceed the limit fails at once with a
+         * {@linkplain TokenValidationException#isServiceUnavailable() service-unavailable}
+         * rejection, so a flood of opaque tokens cannot tie up threads or the authorization server.
+         */
+        public Builder maxConcurrentIntrospections(int max) {
+            if (max < 1 || max > 1000) {
+                throw new IllegalArgumentException("max concurrent introspections must be between 1 and 1000, not "
+                        + max);
+            }
+            this.maxConcurrentIntrospections = max;
             return this;
         }
 
@@ -339,7 +364,7 @@ public interface TokenValidator {
                     Set.copyOf(algs), clockSkew, strictTokenType, maxTokenLength,
                     httpClient == null ? BoundedHttp.defaultClient() : httpClient, httpTimeout,
                     introspectionAuth != null, introspect, introspectionAuth, introspectionCacheLifetime,
-                    auditListener, clock, cacheSize));
+                    auditListener, clock, cacheSize, maxConcurrentIntrospections));
         }
 
         private static Set<String> checkedScopes(String... scopes) {

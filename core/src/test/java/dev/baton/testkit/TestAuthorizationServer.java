@@ -200,6 +200,12 @@ public final class TestAuthorizationServer {
         return this;
     }
 
+    /** Answers JWKS requests with {@code handler} (which may block, bounded) until {@link #restoreJwks()}. */
+    public TestAuthorizationServer jwksHandler(Function<RecordedRequest, MockResponse> handler) {
+        this.jwksOverride = Objects.requireNonNull(handler);
+        return this;
+    }
+
     /** Serves the JWKS normally again. */
     public TestAuthorizationServer restoreJwks() {
         this.jwksOverride = null;

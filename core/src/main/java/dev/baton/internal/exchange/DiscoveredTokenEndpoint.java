@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The {@code token_endpoint} of an issuer, discovered once (RFC 8414, then OpenID Connect
- * Discovery) and remembered. Concurrent first callers share one discovery; a failed discovery is
+ * Discovery; see {@link MetadataDiscovery}) and remembered. Concurrent first callers share one discovery; a failed discovery is
  * forgotten so the next exchange tries again. Not API.
  */
 public final class DiscoveredTokenEndpoint implements Function<Duration, CompletableFuture<URI>> {
@@ -48,9 +48,10 @@ public final class DiscoveredTokenEndpoint implements Function<Duration, Complet
         if (!current.compareAndSet(null, mine)) {
             return current.get();
         }
-        // At most two requests (RFC 8414, then OIDC), half the exchange deadline each: discovery never
-        // outlasts the exchange it serves, which still fails at its own deadline if little time is left.
-        Duration perRequest = timeout.dividedBy(2);
+        // At most three requests (RFC 8414 path-inserted and suffix forms, then OIDC), a third of the
+        // exchange deadline each: discovery never outlasts the exchange it serves, which still fails
+        // at its own deadline if little time is left.
+        Duration perRequest = timeout.dividedBy(3);
         CompletableFuture.runAsync(() -> {
             try {
                 AuthorizationServerMetadata metadata = MetadataDiscovery.discover(http, issuer, perRequest);

@@ -20,6 +20,7 @@ import dev.baton.ExchangedToken;
 import dev.baton.TokenExchangeException;
 import dev.baton.TokenType;
 import dev.baton.internal.ClientAuthenticationAccess;
+import dev.baton.internal.Timers;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -38,7 +39,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import net.minidev.json.JSONObject;
@@ -77,7 +77,7 @@ public final class TokenEndpointClient {
      * @param defaultLifetime the lifetime assumed when {@code expires_in} is missing or not positive
      * @param maxLifetime the cap on {@code expires_in}
      * @param clock the clock for expiry times and assertions
-     * @param executor runs retries after their backoff
+     * @param executor runs retries after their backoff (called on Baton's async pool, never the timer thread)
      */
     public TokenEndpointClient(Function<Duration, CompletableFuture<URI>> endpoint,
             ClientAuthentication clientAuthentication, HttpClient http, Duration deadline, RetryPolicy retry,
@@ -165,8 +165,9 @@ public final class TokenEndpointClient {
                 result.completeExceptionally(failure);
                 return;
             }
-            CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, executor)
-                    .execute(() -> attempt(uri, request, attempt + 1, deadlineAt, result));
+            // Baton's timer, not the JDK's shared delay thread; the attempt runs on its async pool.
+            Timers.schedule(delay, () -> executor.execute(() -> attempt(uri, request, attempt + 1, deadlineAt,
+                    result)));
         });
     }
 

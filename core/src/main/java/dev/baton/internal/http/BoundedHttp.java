@@ -1,5 +1,6 @@
 package dev.baton.internal.http;
 
+import dev.baton.internal.Timers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -113,15 +115,17 @@ public final class BoundedHttp {
         CompletableFuture<Response> result = new CompletableFuture<>();
         // At the deadline the timer cancels the exchange itself, so the connection is aborted instead
         // of reading a trickled body on in the background (orTimeout would only complete the future).
-        // It runs on the JDK's delay-scheduler thread, not the common pool, so a busy pool cannot
-        // postpone the deadline.
-        CompletableFuture.delayedExecutor(deadline.toNanos(), TimeUnit.NANOSECONDS, Runnable::run).execute(() -> {
+        // Baton's own timer fires it and hands it to its async pool: callers' callbacks then run
+        // there, never on the timer thread, so one blocking callback cannot postpone other deadlines.
+        ScheduledFuture<?> timeout = Timers.schedule(deadline, () -> {
             if (result.completeExceptionally(
                     new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms"))) {
                 future.cancel(true);
             }
         });
         future.whenComplete((r, t) -> {
+            // Done in time: drop the timer task now rather than keep it (and this exchange) until the deadline.
+            timeout.cancel(false);
             if (t == null) {
                 result.complete(new Response(r.statusCode(), r.headers(), r.body()));
                 return;

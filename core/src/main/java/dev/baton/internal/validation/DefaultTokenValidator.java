@@ -34,6 +34,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Validates tokens of one issuer: signed JWT access tokens (RFC 9068, RFC 8725) against the
@@ -42,6 +49,10 @@ import java.util.Set;
  * accepted without another signature check. Emits exactly one audit event per call. Not API.
  */
 public final class DefaultTokenValidator implements TokenValidator {
+    /** How long an {@code active: false} answer is remembered at most. */
+    static final Duration MAX_INACTIVE_CACHE_LIFETIME = Duration.ofSeconds(10);
+    /** How many {@code active: false} answers are remembered at most. */
+    static final int MAX_INACTIVE_CACHE_SIZE = 10_000;
     private static final Set<String> ACCEPTED_TYPES = Set.of("at+jwt", "application/at+jwt", "jwt");
     private static final Set<String> STRICT_TYPES = Set.of("at+jwt", "application/at+jwt");
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
@@ -56,6 +67,10 @@ public final class DefaultTokenValidator implements TokenValidator {
     private final JwksCache jwks;
     private final Introspector introspector;
     private final Cache<TokenHash, Entry> cache;
+    private final Semaphore introspectionPermits;
+    private final ConcurrentHashMap<TokenHash, CompletableFuture<Map<String, Object>>> introspectionsInFlight =
+            new ConcurrentHashMap<>();
+    private final Cache<TokenHash, Boolean> inactiveTokens;
 
     /** A validator for one issuer; {@code settings} have been checked by the builder. */
     public DefaultTokenValidator(ValidatorSettings settings) {
@@ -87,6 +102,20 @@ public final class DefaultTokenValidator implements TokenValidator {
         } else {
             this.introspector = null;
         }
+        this.introspectionPermits = new Semaphore(settings.maxConcurrentIntrospections());
+        Duration negativeTtl = settings.introspectionCacheLifetime().compareTo(MAX_INACTIVE_CACHE_LIFETIME) < 0
+                ? settings.introspectionCacheLifetime() : MAX_INACTIVE_CACHE_LIFETIME;
+        // A short memory of active=false, so a client replaying a revoked opaque token does not
+        // cost an introspection request each time. Keyed by hash, bounded, timed on the clock.
+        this.inactiveTokens = !settings.introspection() || negativeTtl.isZero() ? null : Caffeine.newBuilder()
+                .maximumSize(MAX_INACTIVE_CACHE_SIZE)
+                .expireAfterWrite(negativeTtl)
+                .ticker(() -> {
+                    Instant now = settings.clock().instant();
+                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                })
+                .executor(Runnable::run)
+                .build();
         this.cache = settings.cacheSize() == 0 ? null : Caffeine.newBuilder()
                 .maximumSize(settings.cacheSize())
                 .expireAfter(new Expiry<TokenHash, Entry>() {
@@ -207,7 +236,7 @@ public final class DefaultTokenValidator implements TokenValidator {
         } else if (introspector != null) {
             // Anything that is not a compact JWS or JWE is opaque to us, dots or not (Ory issues
             // "ory_at_<payload>.<signature>"): only the authorization server can judge it (RFC 7662 §2).
-            v = introspect(token, now, a);
+            v = introspect(token, hash, now, a);
             Instant limit = now.plus(s.introspectionCacheLifetime());
             notAfter = v.expiresAt() == null || v.expiresAt().isAfter(limit) ? limit : v.expiresAt();
         } else if (dots == 0) {
@@ -303,11 +332,18 @@ public final class DefaultTokenValidator implements TokenValidator {
         throw invalid("token signature is invalid");
     }
 
-    private ValidatedToken introspect(String token, Instant now, Attempt a) throws TokenValidationException {
+    private ValidatedToken introspect(String token, TokenHash hash, Instant now, Attempt a)
+            throws TokenValidationException {
+        if (inactiveTokens != null && inactiveTokens.getIfPresent(hash) != null) {
+            throw invalid("token is not active");
+        }
         Map<String, Object> claims;
         try {
-            claims = introspector.introspect(token);
+            claims = introspectOnce(token, hash);
         } catch (Introspector.InactiveTokenException e) {
+            if (inactiveTokens != null) {
+                inactiveTokens.put(hash, Boolean.TRUE);
+            }
             throw invalid("token is not active");
         } catch (IOException e) {
             throw new TokenValidationException(BearerError.INVALID_TOKEN, "the authorization server is unavailable",
@@ -331,6 +367,61 @@ public final class DefaultTokenValidator implements TokenValidator {
             throw invalid("token is not intended for this audience");
         }
         return v;
+    }
+
+    /**
+     * One introspection request per token at a time (concurrent callers with the same token hash
+     * share its answer), and at most {@link ValidatorSettings#maxConcurrentIntrospections()} in
+     * flight: beyond that, fail closed at once rather than queue.
+     */
+    private Map<String, Object> introspectOnce(String token, TokenHash hash)
+            throws IOException, Introspector.InactiveTokenException {
+        CompletableFuture<Map<String, Object>> mine = new CompletableFuture<>();
+        CompletableFuture<Map<String, Object>> theirs = introspectionsInFlight.putIfAbsent(hash, mine);
+        if (theirs != null) {
+            return awaitShared(theirs);
+        }
+        try {
+            if (!introspectionPermits.tryAcquire()) {
+                IOException busy = new IOException("too many introspection requests in flight");
+                mine.completeExceptionally(busy);
+                throw busy;
+            }
+            try {
+                Map<String, Object> claims = introspector.introspect(token);
+                mine.complete(claims);
+                return new LinkedHashMap<>(claims);
+            } finally {
+                introspectionPermits.release();
+            }
+        } catch (IOException | Introspector.InactiveTokenException | RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            introspectionsInFlight.remove(hash, mine);
+        }
+    }
+
+    private Map<String, Object> awaitShared(CompletableFuture<Map<String, Object>> shared)
+            throws IOException, Introspector.InactiveTokenException {
+        try {
+            // The sharing call is itself bounded by the HTTP timeout; the margin only guards against a stuck one.
+            return new LinkedHashMap<>(shared.get(s.httpTimeout().toNanos() * 2, TimeUnit.NANOSECONDS));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Introspector.InactiveTokenException inactive) {
+                throw inactive;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("introspection failed", cause);
+        } catch (TimeoutException e) {
+            throw new IOException("introspection did not finish in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for introspection");
+        }
     }
 
     private ValidatedToken requireScopes(ValidatedToken v) throws TokenValidationException {

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Cached for {@link #LIFETIME}; refreshed in the background once less than
- *       {@link #REFRESH_AHEAD} of that lifetime remains, so callers do not wait.</li>
+ *       {@link #REFRESH_AHEAD} of that lifetime remains, so callers do not wait. Past the lifetime
+ *       one caller fetches; while that fetch is in progress, other callers are served the old keys
+ *       if they are still usable (see {@link #OUTAGE_TOLERANCE}) instead of waiting for it.</li>
  *   <li>An unknown {@code kid} triggers a re-fetch at most once per {@link #MIN_REFRESH_INTERVAL}
  *       (a random-{@code kid} flood costs at most one request per interval); failed fetches are
  *       retried at the same bounded rate.</li>
@@ -135,14 +137,18 @@ public final class JwksCache {
         Instant now = clock.instant();
         Keys current = keys;
         if (current == null || !now.isBefore(current.fetchedAt().plus(LIFETIME))) {
-            current = refreshNow(now, current);
+            // Past their lifetime: fetch now, so a key the issuer removed stops verifying. But when
+            // the old keys are still usable and another caller is already fetching (perhaps from a
+            // hanging endpoint), do not queue behind it: serve the old keys.
+            current = refreshNow(now, current, current == null || !withinOutageTolerance(now, current));
         } else if (!now.isBefore(current.fetchedAt().plus(LIFETIME).minus(REFRESH_AHEAD))) {
             refreshInBackground(now);
         }
         List<Key> found = find(current, kid, alg);
         if (found.isEmpty() && kid != null && mayFetch(now)) {
             // Unknown kid: the issuer may have rotated keys (RFC 7517 §5, OIDC Core §10.1.1).
-            current = refreshNow(now, current);
+            // Waits (bounded) for a fetch in progress: it may bring this kid.
+            current = refreshNow(now, current, true);
             found = find(current, kid, alg);
         }
         return found;
@@ -164,10 +170,10 @@ public final class JwksCache {
         return last == null || !now.isBefore(last.plus(MIN_REFRESH_INTERVAL));
     }
 
-    private Keys refreshNow(Instant now, Keys seen) throws KeysUnavailableException {
+    private Keys refreshNow(Instant now, Keys seen, boolean waitForFetch) throws KeysUnavailableException {
         boolean locked;
         try {
-            locked = lock.tryLock(timeout.toNanos() * 2, TimeUnit.NANOSECONDS);
+            locked = waitForFetch ? lock.tryLock(timeout.toNanos() * 2, TimeUnit.NANOSECONDS) : lock.tryLock();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             locked = false;
@@ -199,8 +205,12 @@ public final class JwksCache {
         }
     }
 
+    private static boolean withinOutageTolerance(Instant now, Keys k) {
+        return now.isBefore(k.fetchedAt().plus(LIFETIME).plus(OUTAGE_TOLERANCE));
+    }
+
     private static Keys usable(Instant now, Keys current, IOException failure) throws KeysUnavailableException {
-        if (current != null && now.isBefore(current.fetchedAt().plus(LIFETIME).plus(OUTAGE_TOLERANCE))) {
+        if (current != null && withinOutageTolerance(now, current)) {
             return current;
         }
         throw new KeysUnavailableException("the issuer's signing keys are unavailable", failure);

@@ -29,6 +29,7 @@ import java.util.Set;
  * @param audit the audit listener
  * @param clock the clock
  * @param cacheSize the maximum number of verified tokens kept; 0 disables the cache
+ * @param maxConcurrentIntrospections the most introspection requests in flight at once
  */
 public record ValidatorSettings(
         String issuer,
@@ -47,5 +48,6 @@ public record ValidatorSettings(
         Duration introspectionCacheLifetime,
         AuditListener audit,
         Clock clock,
-        int cacheSize) {
+        int cacheSize,
+        int maxConcurrentIntrospections) {
 }
