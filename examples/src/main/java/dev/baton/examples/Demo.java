@@ -251,8 +251,18 @@ public final class Demo {
         expect(insufficient.status() == 403
                         && "insufficient_scope".equals(insufficient.parameter("error").orElse(null)),
                 "expected 403 insufficient_scope without mcp:tools:call");
-        expect(countAudit(backend, l -> true) == linesBeforeRefusals, "the backend received a refused call");
-        out.println("  The backend logged nothing new: refused tokens never leave the MCP server.");
+        // Absence is checked after a later call's line has arrived: the backend writes its lines in
+        // order, so a line for a refused call would be there by then.
+        int aliceLinesBefore = countAudit(backend, l -> l.contains(" sub=alice "));
+        try (McpSyncClient client = McpClients.client(endpoint, alice)) {
+            client.initialize();
+            expect(!Boolean.TRUE.equals(McpClients.call(client, "get_country", Map.of("code", "PT")).isError()),
+                    "alice's call after the refusals failed");
+        }
+        awaitAudit(backend, l -> l.contains(" sub=alice "), aliceLinesBefore + 1);
+        expect(countAudit(backend, l -> true) == linesBeforeRefusals + 1, "the backend received a refused call");
+        out.println("  alice calls get_country once more: that call is the only new line in the backend's log.");
+        out.println("  The backend logged nothing for the refused tokens: they never leave the MCP server.");
     }
 
     private void describeParts(ExampleStack stack) {
