@@ -10,7 +10,7 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLError, Kind, parse } from 'graphql';
 import { acceptedLine, listeningLine, rejectedLine } from './audit.js';
-import { AuthenticationError, createAuthenticator } from './auth.js';
+import { AuthenticationError, createAuthenticator, unverifiedAudience } from './auth.js';
 import { resolvers, typeDefs } from './schema.js';
 
 const GRAPHQL_PATH = '/graphql';
@@ -163,7 +163,8 @@ export function createBackend(config, options = {}) {
         error instanceof AuthenticationError
           ? error
           : new AuthenticationError(401, 'token verification failed', 'Bearer error="invalid_token"');
-      log(rejectedLine(rejection.status, rejection.reason, rejection.sub));
+      const aud = unverifiedAudience(req.headers.authorization);
+      log(rejectedLine(rejection.status, rejection.reason, rejection.sub, aud));
       throw new GraphQLError(rejection.message, {
         extensions: {
           code: rejection.status === 403 ? 'FORBIDDEN' : 'UNAUTHENTICATED',

@@ -51,7 +51,14 @@ export function acceptedLine(principal, operation) {
  * @param {number} status 401 or 403
  * @param {string} reason short, fixed text (never token content)
  * @param {string|null} sub the subject when the token was valid but lacked the scope
+ * @param {string[]|null} [unverifiedAud] the token's `aud` read without verification, or
+ *   null when unreadable; labelled `unverified_` because the claims of a rejected token are
+ *   not trusted
  */
-export function rejectedLine(status, reason, sub) {
-  return `APOLLO_AUDIT outcome=rejected status=${status} reason=${quoted(reason)} sub=${bare(sub)}`;
+export function rejectedLine(status, reason, sub, unverifiedAud = null) {
+  const aud = unverifiedAud && unverifiedAud.length > 0 ? unverifiedAud.map(bare).join(',') : '-';
+  return (
+    `APOLLO_AUDIT outcome=rejected status=${status} reason=${quoted(reason)} sub=${bare(sub)}` +
+    ` unverified_aud=${aud}`
+  );
 }

@@ -1,6 +1,6 @@
 // Bearer token authentication (RFC 6750) against the backend issuer: JWKS located through
 // discovery, signature, issuer, audience, lifetime and scope checked with `jose`.
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 
 /** Asymmetric algorithms only (RFC 7518 §3.1): never `none`, never an HMAC secret. */
 export const ALLOWED_ALGORITHMS = Object.freeze([
@@ -46,6 +46,35 @@ export class AuthenticationError extends Error {
     this.wwwAuthenticate = wwwAuthenticate;
     this.sub = sub;
   }
+}
+
+const MAX_UNVERIFIED_AUDIENCES = 10;
+
+/**
+ * The `aud` claim of a Bearer token read WITHOUT verification, for the audit line of a
+ * rejected request only: it tells an operator which audience the rejected token was minted
+ * for (e.g. `mcpserver`, the token the MCP client got, RFC 8707), never a basis for a
+ * decision. Returns `null` when there is no Bearer JWT, or its `aud` is absent or not a
+ * string or an array of strings (RFC 7519 §4.1.3).
+ * @param {string|undefined} authorization the `Authorization` header value
+ * @returns {string[]|null}
+ */
+export function unverifiedAudience(authorization) {
+  const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
+  if (!match || match[1].length > MAX_TOKEN_LENGTH) {
+    return null;
+  }
+  let aud;
+  try {
+    ({ aud } = decodeJwt(match[1]));
+  } catch {
+    return null;
+  }
+  const values = typeof aud === 'string' ? [aud] : aud;
+  if (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === 'string')) {
+    return null;
+  }
+  return values.slice(0, MAX_UNVERIFIED_AUDIENCES);
 }
 
 /**

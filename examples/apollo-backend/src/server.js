@@ -28,6 +28,15 @@ async function shutdown(signal) {
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
 
+// A parent that dies without signalling (SIGKILL, a crashed JVM) cannot stop this process, but
+// its end of our stdin pipe closes with it. With BATON_EXIT_ON_STDIN_EOF=1 the parent keeps
+// that pipe open for our whole life, so end-of-file on stdin means the parent is gone.
+if (process.env.BATON_EXIT_ON_STDIN_EOF === '1') {
+  process.stdin.on('end', () => shutdown('stdin-eof'));
+  process.stdin.on('error', () => shutdown('stdin-error'));
+  process.stdin.resume();
+}
+
 try {
   await backend.start();
 } catch (error) {

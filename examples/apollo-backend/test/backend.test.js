@@ -178,7 +178,7 @@ describe('countries backend with a valid issuer', () => {
     assert.equal(body.errors[0].extensions.code, 'UNAUTHENTICATED');
     assert.equal(body.errors[0].extensions.http, undefined);
     assert.equal(body.data, undefined);
-    assert.equal(lastLine(), 'APOLLO_AUDIT outcome=rejected status=401 reason="missing token" sub=-');
+    assert.equal(lastLine(), 'APOLLO_AUDIT outcome=rejected status=401 reason="missing token" sub=- unverified_aud=-');
   });
 
   it('treats another authentication scheme as a missing token', async () => {
@@ -191,8 +191,8 @@ describe('countries backend with a valid issuer', () => {
   });
 
   const rejected = [
-    ['a token for another audience', () => issuer.token({ aud: 'mcpserver' }), 'audience mismatch'],
-    ['a token from another issuer', () => issuer.token({ iss: 'http://127.0.0.1:1/evil' }), 'issuer mismatch'],
+    ['a token for another audience', () => issuer.token({ aud: 'mcpserver' }), 'audience mismatch', 'mcpserver'],
+    ['a token from another issuer', () => issuer.token({ iss: 'http://127.0.0.1:1/evil' }), 'issuer mismatch', 'backend'],
     [
       'an expired token',
       () => {
@@ -200,6 +200,7 @@ describe('countries backend with a valid issuer', () => {
         return issuer.token({ iat: past - 300, exp: past });
       },
       'token expired',
+      'backend',
     ],
     [
       'an unsigned token (alg none)',
@@ -209,6 +210,7 @@ describe('countries backend with a valid issuer', () => {
         return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
       },
       'algorithm not allowed',
+      'backend',
     ],
     [
       'an HS256 token',
@@ -219,6 +221,7 @@ describe('countries backend with a valid issuer', () => {
           .sign(new TextEncoder().encode('a-shared-secret-that-is-long-enough-for-hs256'));
       },
       'algorithm not allowed',
+      'backend',
     ],
     [
       'a token signed by a key the issuer does not publish',
@@ -227,14 +230,15 @@ describe('countries backend with a valid issuer', () => {
         return issuer.token({ sub: 'mallory' }, { key: privateKey });
       },
       'invalid signature',
+      'backend',
     ],
-    ['a token without sub', () => issuer.token({ sub: undefined }), 'missing claim sub'],
-    ['a token without exp', () => issuer.token({ exp: undefined }), 'missing claim exp'],
-    ['a token not yet valid', () => issuer.token({ nbf: Math.floor(Date.now() / 1000) + 3600 }), 'token not yet valid'],
-    ['a malformed token', () => 'not.a.jwt', 'malformed token'],
+    ['a token without sub', () => issuer.token({ sub: undefined }), 'missing claim sub', 'backend'],
+    ['a token without exp', () => issuer.token({ exp: undefined }), 'missing claim exp', 'backend'],
+    ['a token not yet valid', () => issuer.token({ nbf: Math.floor(Date.now() / 1000) + 3600 }), 'token not yet valid', 'backend'],
+    ['a malformed token', () => 'not.a.jwt', 'malformed token', '-'],
   ];
 
-  for (const [description, makeToken, reason] of rejected) {
+  for (const [description, makeToken, reason, unverifiedAud] of rejected) {
     it(`rejects ${description} with 401 invalid_token`, async () => {
       const token = await makeToken();
       const { status, headers, body } = await graphql(server.url, COUNTRY, { token, variables: { code: 'FR' } });
@@ -242,7 +246,10 @@ describe('countries backend with a valid issuer', () => {
       assert.equal(headers.get('www-authenticate'), 'Bearer error="invalid_token"');
       assert.equal(body.errors[0].extensions.code, 'UNAUTHENTICATED');
       assert.equal(body.data, undefined);
-      assert.equal(lastLine(), `APOLLO_AUDIT outcome=rejected status=401 reason="${reason}" sub=-`);
+      assert.equal(
+        lastLine(),
+        `APOLLO_AUDIT outcome=rejected status=401 reason="${reason}" sub=- unverified_aud=${unverifiedAud}`,
+      );
     });
   }
 
@@ -253,7 +260,24 @@ describe('countries backend with a valid issuer', () => {
     assert.equal(headers.get('www-authenticate'), 'Bearer error="insufficient_scope", scope="backend-api:read"');
     assert.equal(body.errors[0].extensions.code, 'FORBIDDEN');
     assert.equal(body.data, undefined);
-    assert.equal(lastLine(), 'APOLLO_AUDIT outcome=rejected status=403 reason="insufficient scope" sub=carol');
+    assert.equal(lastLine(), 'APOLLO_AUDIT outcome=rejected status=403 reason="insufficient scope" sub=carol unverified_aud=backend');
+  });
+
+  it('names every unverified audience of a rejected token, sanitized', async () => {
+    const token = await issuer.token({ aud: ['mcpserver', 'evil aud="x"'], iss: 'http://127.0.0.1:1/evil' });
+    const { status } = await graphql(server.url, COUNTRY, { token, variables: { code: 'FR' } });
+    assert.equal(status, 401);
+    assert.equal(
+      lastLine(),
+      'APOLLO_AUDIT outcome=rejected status=401 reason="issuer mismatch" sub=- unverified_aud=mcpserver,evil_aud=_x_',
+    );
+  });
+
+  it('writes unverified_aud=- when the rejected token has no readable audience', async () => {
+    const token = await issuer.token({ aud: 42 });
+    const { status } = await graphql(server.url, COUNTRY, { token, variables: { code: 'FR' } });
+    assert.equal(status, 401);
+    assert.match(lastLine(), /^APOLLO_AUDIT outcome=rejected status=401 reason="[^"]+" sub=- unverified_aud=-$/);
   });
 
   it('does not take a scope that only prefixes the required one', async () => {
@@ -336,7 +360,7 @@ describe('countries backend discovery', () => {
       assert.equal(status, 401);
       assert.equal(headers.get('www-authenticate'), 'Bearer error="invalid_token"');
       assert.ok(server.lines.some((line) => line.startsWith('APOLLO_BACKEND_DISCOVERY_FAILED ')));
-      assert.equal(server.lines.at(-1), 'APOLLO_AUDIT outcome=rejected status=401 reason="issuer unavailable" sub=-');
+      assert.equal(server.lines.at(-1), 'APOLLO_AUDIT outcome=rejected status=401 reason="issuer unavailable" sub=- unverified_aud=backend');
     } finally {
       await server.backend.stop();
       await issuer.close();

@@ -10,10 +10,10 @@ import { graphql, startFakeIssuer } from '../testkit/fake-issuer.js';
 const SERVER = fileURLToPath(new URL('../src/server.js', import.meta.url));
 const WAIT_MS = 15000;
 
-function startProcess(env) {
+function startProcess(env, { stdin = 'ignore' } = {}) {
   const child = spawn(process.execPath, [SERVER], {
     env: { PATH: process.env.PATH, PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
   const lines = [];
   const waiters = [];
@@ -110,7 +110,7 @@ describe('server process', () => {
     const { status } = await graphql(url, '{ country(code: "PT") { name } }', { token });
     assert.equal(status, 401);
     await server.waitForLine(
-      (line) => line === 'APOLLO_AUDIT outcome=rejected status=401 reason="audience mismatch" sub=-',
+      (line) => line === 'APOLLO_AUDIT outcome=rejected status=401 reason="audience mismatch" sub=- unverified_aud=mcpserver',
     );
   });
 
@@ -119,7 +119,7 @@ describe('server process', () => {
     const { status } = await graphql(url, '{ countries { code } }', { token });
     assert.equal(status, 403);
     await server.waitForLine(
-      (line) => line === 'APOLLO_AUDIT outcome=rejected status=403 reason="insufficient scope" sub=dave',
+      (line) => line === 'APOLLO_AUDIT outcome=rejected status=403 reason="insufficient scope" sub=dave unverified_aud=backend',
     );
   });
 });
@@ -148,6 +148,29 @@ describe('server process lifecycle', () => {
       server.child.kill('SIGINT');
       const [code] = await server.exited;
       assert.equal(code, 0);
+    } finally {
+      await server.stop();
+      await issuer.close();
+    }
+  });
+
+  it('exits with status 0 when its stdin closes and BATON_EXIT_ON_STDIN_EOF=1', async () => {
+    const issuer = await startFakeIssuer();
+    const server = startProcess({ BACKEND_ISSUER: issuer.issuer, BATON_EXIT_ON_STDIN_EOF: '1' }, { stdin: 'pipe' });
+    try {
+      await server.waitForLine((line) => line.startsWith('APOLLO_BACKEND_LISTENING '));
+      // What the kernel does to the pipe when the parent JVM dies, even by SIGKILL.
+      server.child.stdin.end();
+      let timer;
+      const [code, signal] = await Promise.race([
+        server.exited,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`still running ${WAIT_MS} ms after stdin closed`)), WAIT_MS);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      assert.equal(signal, null);
+      assert.equal(code, 0);
+      assert.ok(server.lines.includes('APOLLO_BACKEND_STOPPING signal=stdin-eof'), server.lines.join(' | '));
     } finally {
       await server.stop();
       await issuer.close();

@@ -203,7 +203,7 @@ public final class Demo {
         }
 
         step(4, "What the GraphQL backend saw: its own log lines, and Baton's exchanges");
-        List<String> aliceLines = awaitAudit(backend, l -> l.contains("sub=alice"), 3);
+        List<String> aliceLines = awaitAudit(backend, l -> l.contains(" sub=alice "), 3);
         aliceLines.forEach(l -> out.println("  backend | " + l));
         expect(aliceLines.stream().allMatch(l -> l.contains("outcome=accepted") && l.contains("aud=backend ")
                 && l.contains("backend-api:read")), "the backend did not see alice with a backend token");
@@ -218,7 +218,7 @@ public final class Demo {
             showCountryList("list_countries_by_continent {continent: \"OC\"}",
                     McpClients.call(client, "list_countries_by_continent", Map.of("continent", "OC")));
         }
-        List<String> bobLines = awaitAudit(backend, l -> l.contains("sub=bob"), 2);
+        List<String> bobLines = awaitAudit(backend, l -> l.contains(" sub=bob "), 2);
         bobLines.forEach(l -> out.println("  backend | " + l));
         expect(bobLines.stream().allMatch(l -> l.contains("outcome=accepted") && l.contains("aud=backend ")),
                 "the backend did not see bob with a backend token");
@@ -251,8 +251,18 @@ public final class Demo {
         expect(insufficient.status() == 403
                         && "insufficient_scope".equals(insufficient.parameter("error").orElse(null)),
                 "expected 403 insufficient_scope without mcp:tools:call");
-        expect(countAudit(backend, l -> true) == linesBeforeRefusals, "the backend received a refused call");
-        out.println("  The backend logged nothing new: refused tokens never leave the MCP server.");
+        // Absence is checked after a later call's line has arrived: the backend writes its lines in
+        // order, so a line for a refused call would be there by then.
+        int aliceLinesBefore = countAudit(backend, l -> l.contains(" sub=alice "));
+        try (McpSyncClient client = McpClients.client(endpoint, alice)) {
+            client.initialize();
+            expect(!Boolean.TRUE.equals(McpClients.call(client, "get_country", Map.of("code", "PT")).isError()),
+                    "alice's call after the refusals failed");
+        }
+        awaitAudit(backend, l -> l.contains(" sub=alice "), aliceLinesBefore + 1);
+        expect(countAudit(backend, l -> true) == linesBeforeRefusals + 1, "the backend received a refused call");
+        out.println("  alice calls get_country once more: that call is the only new line in the backend's log.");
+        out.println("  The backend logged nothing for the refused tokens: they never leave the MCP server.");
     }
 
     private void describeParts(ExampleStack stack) {
@@ -275,9 +285,9 @@ public final class Demo {
             Path tokens = privateTempDirectory();
             tokens.toFile().deleteOnExit();
             for (String user : List.of("alice", "bob")) {
-                Path file = tokens.resolve(user + ".token");
-                Files.writeString(file, as.signIn(user, stack.mcpServer().resource()), StandardCharsets.US_ASCII);
+                Path file = privateFile(tokens.resolve(user + ".token"));
                 file.toFile().deleteOnExit();
+                Files.writeString(file, as.signIn(user, stack.mcpServer().resource()), StandardCharsets.US_ASCII);
             }
             out.println();
             out.println("Ready-made access tokens (valid one hour; never printed): " + tokens.resolve("alice.token")
@@ -324,6 +334,17 @@ public final class Demo {
         } catch (UnsupportedOperationException notPosix) {
             // Windows: the per-user temporary directory is already private to the user.
             return Files.createTempDirectory("baton-demo-tokens");
+        }
+    }
+
+    /** Creates an empty file only the current user can read and write (rw------- on POSIX), before any token is in it. */
+    static Path privateFile(Path file) throws IOException {
+        try {
+            return Files.createFile(file,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the file inherits the private per-user temporary directory's access list.
+            return Files.createFile(file);
         }
     }
 

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -167,9 +168,32 @@ class CountriesEndToEndTest {
         }
         backend.awaitLine(line -> line.contains(" sub=erin "), WAIT);
 
+        // Over every line of the run: an accepted line names the verified aud, a rejected one the
+        // token's unverified_aud, so a user token sent straight through would show mcpserver either way.
         List<String> audit = backend.lines().stream().filter(line -> line.startsWith("APOLLO_AUDIT ")).toList();
         assertThat(audit).isNotEmpty().noneSatisfy(line -> assertThat(line).contains("mcpserver"));
         assertThat(audit).noneSatisfy(line -> assertThat(line).contains("outcome=rejected"));
+    }
+
+    @Test
+    void everyTokenTheBackendReceivesIsAnExchangedBackendTokenNeverTheUsersOwn() throws Exception {
+        try (RecordingProxy proxy = RecordingProxy.start(backend.graphqlUrl());
+                CountriesMcpServer server = stack.startAnotherServer(stack.config().withGraphqlUrl(proxy.url()),
+                        CountriesMcpServer.BACKEND_CALL_TIMEOUT)) {
+            String userToken = as.signIn("olga", server.endpoint());
+            try (McpSyncClient client = connect(server.endpoint(), userToken)) {
+                assertThat(McpClients.call(client, "get_country", Map.of("code", "IT")).isError()).isFalse();
+                assertThat(McpClients.call(client, "list_countries_by_continent", Map.of("continent", "AF"))
+                        .isError()).isFalse();
+                assertThat(McpClients.call(client, "list_european_countries", Map.of()).isError()).isFalse();
+            }
+
+            assertThat(proxy.forwarded()).hasSize(3).allSatisfy(token -> {
+                assertThat(token.subject()).isEqualTo("olga");
+                assertThat(token.audience()).containsExactly("backend");
+                assertThat(token.tokenHash()).isNotNull().isNotEqualTo(RecordingProxy.hash(userToken));
+            });
+        }
     }
 
     @Test
@@ -206,26 +230,70 @@ class CountriesEndToEndTest {
     }
 
     @Test
+    void refusedTokensNeverReachTheBackend() throws Exception {
+        int before = auditLineCount();
+        refusalOf(as.mintMcpToken("mallory", List.of("some-other-api"), List.of("mcp:tools:call")));
+        refusalOf(as.mintMcpToken("mallory", List.of("mcpserver"), List.of("openid")));
+        // A later call that does reach the backend. Any backend request a refused call had caused
+        // would have been logged before that call was answered, so before this one; the backend
+        // writes all its lines to one pipe, in order. Once the marker's line is read, the count is
+        // final: no waiting for an absence.
+        try (McpSyncClient client = connect(as.signIn("marker-after-refusals", endpoint))) {
+            assertThat(McpClients.call(client, "get_country", Map.of("code", "MT")).isError()).isFalse();
+        }
+        backend.awaitLine(line -> line.contains(" sub=marker-after-refusals "), WAIT);
+
+        assertThat(auditLineCount()).isEqualTo(before + 1);
+        assertThat(backend.lines()).noneSatisfy(line -> assertThat(line).contains("some-other-api"));
+    }
+
+    @Test
+    void exchangeForAnAudienceTheBackendIssuerRefusesIsAToolError() throws Exception {
+        try (CountriesMcpServer server = stack.startAnotherServer(
+                stack.config().withEnvironment(Map.of("TOKEN_EXCHANGE_AUDIENCE", "mcpserver")),
+                CountriesMcpServer.BACKEND_CALL_TIMEOUT);
+                McpSyncClient client = connect(server.endpoint(), as.signIn("alice", server.endpoint()))) {
+            CallToolResult result = McpClients.call(client, "get_country", Map.of("code", "ES"));
+
+            assertThat(result.isError()).isTrue();
+            assertThat(McpClients.text(result)).contains("token exchange").contains("invalid_target");
+        }
+    }
+
+    @Test
     void concurrentUsersAreEachAttributedTheirOwnCalls() throws Exception {
         int callsPerUser = 6;
-        String grace = as.signIn("grace", endpoint);
-        String heidi = as.signIn("heidi", endpoint);
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<String> failures = new CopyOnWriteArrayList<>();
-        try (McpSyncClient graceClient = connect(grace); McpSyncClient heidiClient = connect(heidi)) {
-            // grace only looks countries up, heidi only lists Europe: the operation tells whose call it was.
-            Future<?> g = pool.submit(() -> interleave(start, callsPerUser, failures,
-                    () -> McpClients.call(graceClient, "get_country", Map.of("code", "SE"))));
-            Future<?> h = pool.submit(() -> interleave(start, callsPerUser, failures,
-                    () -> McpClients.call(heidiClient, "list_european_countries", Map.of())));
-            g.get(60, TimeUnit.SECONDS);
-            h.get(60, TimeUnit.SECONDS);
-        } finally {
-            pool.shutdownNow();
-        }
+        try (RecordingProxy proxy = RecordingProxy.start(backend.graphqlUrl());
+                CountriesMcpServer server = stack.startAnotherServer(stack.config().withGraphqlUrl(proxy.url()),
+                        CountriesMcpServer.BACKEND_CALL_TIMEOUT)) {
+            String grace = as.signIn("grace", server.endpoint());
+            String heidi = as.signIn("heidi", server.endpoint());
+            // Each user's first backend call waits at the proxy for the other's: the calls overlap.
+            proxy.holdFirstRequestsUntilAllOf(Set.of("grace", "heidi"));
+            ExchangeCacheStats before = server.exchanger().cacheStats();
+            try (McpSyncClient graceClient = connect(server.endpoint(), grace);
+                    McpSyncClient heidiClient = connect(server.endpoint(), heidi)) {
+                // grace only looks countries up, heidi only lists Europe: the operation tells whose call it was.
+                Future<?> g = pool.submit(() -> interleave(start, callsPerUser, failures,
+                        () -> McpClients.call(graceClient, "get_country", Map.of("code", "SE"))));
+                Future<?> h = pool.submit(() -> interleave(start, callsPerUser, failures,
+                        () -> McpClients.call(heidiClient, "list_european_countries", Map.of())));
+                g.get(60, TimeUnit.SECONDS);
+                h.get(60, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            ExchangeCacheStats after = server.exchanger().cacheStats();
 
-        assertThat(failures).isEmpty();
+            assertThat(failures).isEmpty();
+            assertThat(proxy.firstRequestsOverlapped()).as("grace's and heidi's calls overlapped").isTrue();
+            assertThat(after.loads() - before.loads()).as("one exchange per user").isEqualTo(2);
+            assertThat(proxy.forwarded()).hasSize(2 * callsPerUser)
+                    .allSatisfy(token -> assertThat(token.audience()).containsExactly("backend"));
+        }
         List<String> graceLines = backend.awaitLines(line -> line.contains(" sub=grace "), callsPerUser, WAIT);
         List<String> heidiLines = backend.awaitLines(line -> line.contains(" sub=heidi "), callsPerUser, WAIT);
         assertThat(graceLines).hasSize(callsPerUser).allSatisfy(line -> assertThat(line).endsWith("operation=GetCountry"));
@@ -266,8 +334,10 @@ class CountriesEndToEndTest {
             acceptor.setDaemon(true);
             acceptor.start();
             String url = "http://127.0.0.1:" + silent.getLocalPort() + "/graphql";
+            // 5 s: the bound covers the token exchange too, which can be a cold first one; short
+            // enough that a hang would still fail the test long before its own timeouts.
             try (CountriesMcpServer server = stack.startAnotherServer(stack.config().withGraphqlUrl(url),
-                    Duration.ofSeconds(2));
+                    Duration.ofSeconds(5));
                     McpSyncClient client = connect(server.endpoint(), as.signIn("alice", server.endpoint()))) {
                 CallToolResult result = McpClients.call(client, "get_country", Map.of("code", "ES"));
 
@@ -302,6 +372,10 @@ class CountriesEndToEndTest {
             assertThat(McpClients.text(result)).contains("two-letter");
         }
         assertThat(backend.lines()).noneSatisfy(line -> assertThat(line).contains(" sub=ivan "));
+    }
+
+    private static int auditLineCount() {
+        return (int) backend.lines().stream().filter(line -> line.startsWith("APOLLO_AUDIT ")).count();
     }
 
     private interface Call {

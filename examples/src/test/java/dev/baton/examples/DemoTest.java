@@ -12,11 +12,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's demo command runs this: every step must behave as it prints. */
 class DemoTest {
@@ -48,6 +50,16 @@ class DemoTest {
     void demoNeverPrintsATokenOrTheExchangeSecret() {
         // A JWT starts with the base64url of '{"' ("eyJ"); none may appear, nor the client secret.
         assertThat(printed).doesNotContain("eyJ").doesNotContain(EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);
+    }
+
+    @Test
+    void tokenFilesAreCreatedReadableByTheOwnerOnly(@TempDir Path dir) throws Exception {
+        Path file = Demo.privateFile(dir.resolve("alice.token"));
+
+        assertThat(file).exists().isEmptyFile();
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
     }
 
     @Test

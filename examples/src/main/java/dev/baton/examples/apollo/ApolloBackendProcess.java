@@ -27,7 +27,9 @@ import java.util.function.Predicate;
  * <p>Its stdout (and stderr) is read line by line on a daemon thread: each line is kept (the last
  * {@value #MAX_LINES}) for {@link #lines()} and {@link #awaitLine}, and handed to the listener given
  * at start. The URL comes from its {@code APOLLO_BACKEND_LISTENING url=...} line. {@link #close()}
- * sends SIGTERM, waits a bounded time, then kills it and its descendants.
+ * sends SIGTERM, waits a bounded time, then kills it and its descendants. A shutdown hook does the
+ * same on a normal JVM exit; if the JVM is killed outright, the child sees end-of-file on its stdin
+ * (started with {@code BATON_EXIT_ON_STDIN_EOF=1}) and exits by itself.
  */
 public final class ApolloBackendProcess implements AutoCloseable {
     /** How many output lines are kept. */
@@ -87,12 +89,16 @@ public final class ApolloBackendProcess implements AutoCloseable {
         env.put("BACKEND_ISSUER", issuer);
         env.put("BACKEND_AUDIENCE", "backend");
         env.put("BACKEND_REQUIRED_SCOPE", "backend-api:read");
+        // A shutdown hook does not run when the JVM is SIGKILLed or crashes. The child's stdin is
+        // a pipe this JVM holds open (never written, never closed) for the child's whole life;
+        // the kernel closes it when this JVM dies, however it dies, and the child exits on that
+        // end-of-file.
+        env.put("BATON_EXIT_ON_STDIN_EOF", "1");
         Process process = builder.start();
         // The JVM does not stop its children: make sure Ctrl-C (or any exit) stops this one, even
         // when it comes before anyone holds this object.
         Thread killOnExit = new Thread(() -> stop(process), "apollo-backend-stop");
         Runtime.getRuntime().addShutdownHook(killOnExit);
-        process.getOutputStream().close();
 
         Deque<String> lines = new ArrayDeque<>();
         CompletableFuture<String> url = new CompletableFuture<>();

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.StringJoiner;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
@@ -34,8 +35,11 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code mcp}: users sign in with the authorization code flow and PKCE (an interactive login
  *       page where any user name is accepted); their access tokens carry {@code aud=mcpserver} and
  *       {@code scp=[mcp:tools:call]}.</li>
- *   <li>{@code backend}: accepts RFC 8693 token exchange from the {@link #EXCHANGE_CLIENT_ID} client
- *       only, for subject tokens of the {@code mcp} issuer only ({@link TrustPolicyRoute}); the
+ *   <li>{@code backend}: issues tokens by RFC 8693 token exchange only (every other grant, the
+ *       authorization endpoint and its login page are refused), to the {@link #EXCHANGE_CLIENT_ID}
+ *       client only, for subject tokens of the {@code mcp} issuer for {@code aud=mcpserver} only,
+ *       when the request asks for {@code audience=backend}, the access-token subject token type and
+ *       at most the scope {@code backend-api:read} ({@link TrustPolicyRoute}); the
  *       exchanged token keeps the user's {@code sub} and carries {@code aud=backend},
  *       {@code scp=[backend-api:read]}, {@code client_id} of the exchanging client and an RFC 8693
  *       §4.1 {@code act} claim naming it. The response carries {@code issued_token_type} and
@@ -50,6 +54,10 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
     public static final String MCP_ISSUER_ID = "mcp";
     /** The issuer id (path) of the backend's authorization server. */
     public static final String BACKEND_ISSUER_ID = "backend";
+    /** The only audience the backend issuer mints tokens for (RFC 8693 {@code audience}). */
+    public static final String BACKEND_AUDIENCE = "backend";
+    /** The only scope the backend issuer grants. */
+    public static final String BACKEND_SCOPE = "backend-api:read";
     /** The client the MCP server authenticates as when it exchanges tokens (an "API Services" app in Okta). */
     public static final String EXCHANGE_CLIENT_ID = "countries-mcp-server";
     /** Its secret: a fixed, public demo value, never a real credential. */
@@ -80,7 +88,8 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
     public static EmbeddedAuthorizationServer start() {
         OAuth2Config config = OAuth2Config.Companion.fromJson(readConfig());
         TrustPolicyRoute trust = new TrustPolicyRoute(
-                BACKEND_ISSUER_ID, EXCHANGE_CLIENT_ID, EXCHANGE_CLIENT_SECRET, "mcpserver");
+                BACKEND_ISSUER_ID, EXCHANGE_CLIENT_ID, EXCHANGE_CLIENT_SECRET, "mcpserver",
+                BACKEND_AUDIENCE, Set.of(BACKEND_SCOPE));
         MockOAuth2Server server = new MockOAuth2Server(config, trust);
         InetAddress loopback;
         try {

@@ -87,6 +87,22 @@ public final class CountriesMcpServer implements AutoCloseable {
         jetty.addConnector(connector);
         // Bind now: the resource identifier (RFC 9728) needs the port before the filter is built.
         connector.open();
+        try {
+            return assemble(config, audit, backendCallTimeout, jetty, connector);
+        } catch (Exception | Error e) {
+            // A setting refused by a builder, or Jetty failing to start: release the bound port.
+            try {
+                jetty.stop();
+            } catch (Exception stop) {
+                e.addSuppressed(stop);
+            }
+            connector.close();
+            throw e;
+        }
+    }
+
+    private static CountriesMcpServer assemble(CountriesServerConfig config, AuditListener audit,
+            Duration backendCallTimeout, Server jetty, ServerConnector connector) throws Exception {
         String urlHost = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
         String endpoint = "http://" + urlHost + ":" + connector.getLocalPort() + MCP_PATH;
         String resource = config.resourceUrl() != null ? config.resourceUrl() : endpoint;
@@ -157,8 +173,8 @@ public final class CountriesMcpServer implements AutoCloseable {
         jetty.setHandler(context);
         try {
             jetty.start();
-        } catch (Exception e) {
-            jetty.stop();
+        } catch (Exception | Error e) {
+            http.dispatcher().executorService().shutdown();
             throw e;
         }
         return new CountriesMcpServer(jetty, mcp, exchanger, http, endpoint, resource);

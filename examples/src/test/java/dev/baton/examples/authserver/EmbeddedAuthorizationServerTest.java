@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,16 +89,130 @@ class EmbeddedAuthorizationServerTest {
         assertThat(response.body()).contains("\"invalid_grant\"");
     }
 
+    @Test
+    void refusesTokenExchangeForAnotherAudience() throws Exception {
+        HttpResponse<String> response = post(exchangeForm(as.signIn("alice", RESOURCE), "audience", "mcpserver"),
+                EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"invalid_target\"");
+    }
+
+    @Test
+    void refusesTokenExchangeForTwoAudiences() throws Exception {
+        String body = form(exchangeForm(as.signIn("alice", RESOURCE), Map.of())) + "&audience=other";
+
+        HttpResponse<String> response = postRaw(body, EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"invalid_target\"");
+    }
+
+    @Test
+    void refusesTokenExchangeForAScopeBeyondTheBackendRead() throws Exception {
+        HttpResponse<String> response = post(
+                exchangeForm(as.signIn("alice", RESOURCE), "scope", "backend-api:read backend-api:write"),
+                EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"invalid_scope\"");
+    }
+
+    @Test
+    void refusesTokenExchangeOfAnotherSubjectTokenType() throws Exception {
+        HttpResponse<String> response = post(exchangeForm(as.signIn("alice", RESOURCE),
+                "subject_token_type", "urn:ietf:params:oauth:token-type:id_token"),
+                EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"invalid_request\"");
+    }
+
+    @Test
+    void refusesClientCredentialsAtTheBackendIssuerEvenForTheTrustedClient() throws Exception {
+        HttpResponse<String> response = post(Map.of("grant_type", "client_credentials", "scope", "backend-api:read"),
+                EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"unauthorized_client\"").doesNotContain("access_token");
+    }
+
+    @Test
+    void refusesThePasswordGrantAtTheBackendIssuer() throws Exception {
+        HttpResponse<String> response = post(
+                Map.of("grant_type", "password", "username", "alice", "password", "x", "scope", "backend-api:read"),
+                EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"unauthorized_client\"").doesNotContain("access_token");
+    }
+
+    @Test
+    void refusesTheAuthorizationCodeGrantAtTheBackendIssuer() throws Exception {
+        HttpResponse<String> response = post(Map.of("grant_type", "authorization_code", "code", "anything",
+                "redirect_uri", EmbeddedAuthorizationServer.SIGN_IN_REDIRECT_URI),
+                EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"unauthorized_client\"").doesNotContain("access_token");
+    }
+
+    @Test
+    void refusesTheBackendIssuersLoginPage() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(as.issuer("backend")
+                        + "/authorize?response_type=code&client_id=vscode&scope=openid&state=s&redirect_uri="
+                        + URLEncoder.encode(EmbeddedAuthorizationServer.SIGN_IN_REDIRECT_URI, StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"unauthorized_client\"");
+    }
+
+    @Test
+    void refusesALoginWithOptionalClaimsAtTheBackendIssuer() throws Exception {
+        String claims = "{\"aud\":[\"backend\"],\"scp\":[\"backend-api:read\"]}";
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(as.issuer("backend")
+                        + "/authorize?response_type=code&client_id=vscode&scope=openid&state=s&redirect_uri="
+                        + URLEncoder.encode(EmbeddedAuthorizationServer.SIGN_IN_REDIRECT_URI, StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", "mallory", "claims", claims))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Location")).isEmpty();
+    }
+
     private static HttpResponse<String> exchange(String subjectToken, String secret) throws Exception {
-        Map<String, String> form = Map.of(
+        return post(exchangeForm(subjectToken, Map.of()), secret);
+    }
+
+    private static Map<String, String> exchangeForm(String subjectToken, String name, String value) {
+        return exchangeForm(subjectToken, Map.of(name, value));
+    }
+
+    private static Map<String, String> exchangeForm(String subjectToken, Map<String, String> overrides) {
+        Map<String, String> form = new TreeMap<>(Map.of(
                 "grant_type", TOKEN_EXCHANGE,
                 "subject_token", subjectToken,
                 "subject_token_type", ACCESS_TOKEN_TYPE,
                 "audience", "backend",
-                "scope", "backend-api:read");
-        String body = form.entrySet().stream()
+                "scope", "backend-api:read"));
+        form.putAll(overrides);
+        return form;
+    }
+
+    private static String form(Map<String, String> form) {
+        return form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
+    }
+
+    private static HttpResponse<String> post(Map<String, String> form, String secret) throws Exception {
+        return postRaw(form(form), secret);
+    }
+
+    private static HttpResponse<String> postRaw(String body, String secret) throws Exception {
         String basic = Base64.getEncoder().encodeToString(
                 (EmbeddedAuthorizationServer.EXCHANGE_CLIENT_ID + ":" + secret).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(URI.create(as.tokenEndpoint("backend")))
