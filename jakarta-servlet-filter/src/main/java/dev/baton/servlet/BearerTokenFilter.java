@@ -227,7 +227,8 @@ public final class BearerTokenFilter implements Filter {
 
     /**
      * Configures a filter created with the no-argument constructor from the init parameters listed
-     * in the class documentation; does nothing for a filter made by the builder.
+     * in the class documentation (a filter made by the builder ignores them), and hands the
+     * metadata to a {@link ProtectedResourceMetadataServlet} of the same application.
      *
      * @throws ServletException if a required parameter is missing or a value is invalid
      */

@@ -204,41 +204,42 @@ enum Container {
      * @param contextPath the application's context path, {@code ""} for the root
      */
     record Setup(List<Filter> filters, Map<String, String> initParameters, Servlet servlet, String servletMapping,
-            String filterMapping, boolean filterAsync, Set<DispatcherType> dispatcherTypes, boolean metadataServlet, String contextPath) {
+            String filterMapping, boolean filterAsync, Set<DispatcherType> dispatcherTypes, boolean metadataServlet,
+            String contextPath) {
 
         static Setup of(List<Filter> filters, Map<String, String> initParameters, Servlet servlet) {
-            return new Setup(filters, initParameters, servlet, "/*", "/*", true, EnumSet.of(DispatcherType.REQUEST),
-                    false, "");
+            return new Setup(filters, initParameters, servlet, "/*", "/*", true,
+                    EnumSet.of(DispatcherType.REQUEST), false, "");
         }
 
         Setup servletMapping(String pattern) {
-            return new Setup(filters, initParameters, servlet, pattern, filterMapping, filterAsync, dispatcherTypes, metadataServlet,
-                    contextPath);
+            return new Setup(filters, initParameters, servlet, pattern, filterMapping, filterAsync,
+                    dispatcherTypes, metadataServlet, contextPath);
         }
 
         Setup filterMapping(String pattern) {
-            return new Setup(filters, initParameters, servlet, servletMapping, pattern, filterAsync, dispatcherTypes,
-                    metadataServlet, contextPath);
+            return new Setup(filters, initParameters, servlet, servletMapping, pattern, filterAsync,
+                    dispatcherTypes, metadataServlet, contextPath);
         }
 
         Setup filterAsync(boolean async) {
-            return new Setup(filters, initParameters, servlet, servletMapping, filterMapping, async, dispatcherTypes, metadataServlet,
-                    contextPath);
+            return new Setup(filters, initParameters, servlet, servletMapping, filterMapping, async,
+                    dispatcherTypes, metadataServlet, contextPath);
         }
 
         Setup dispatcherTypes(DispatcherType... types) {
-            return new Setup(filters, initParameters, servlet, servletMapping, filterMapping, filterAsync, EnumSet.copyOf(List.of(types)),
-                    metadataServlet, contextPath);
+            return new Setup(filters, initParameters, servlet, servletMapping, filterMapping, filterAsync,
+                    EnumSet.copyOf(List.of(types)), metadataServlet, contextPath);
         }
 
         Setup withMetadataServlet() {
-            return new Setup(filters, initParameters, servlet, servletMapping, filterMapping, filterAsync, dispatcherTypes, true,
-                    contextPath);
+            return new Setup(filters, initParameters, servlet, servletMapping, filterMapping, filterAsync,
+                    dispatcherTypes, true, contextPath);
         }
 
         Setup contextPath(String path) {
-            return new Setup(filters, initParameters, servlet, servletMapping, filterMapping, filterAsync, dispatcherTypes,
-                    metadataServlet, path);
+            return new Setup(filters, initParameters, servlet, servletMapping, filterMapping, filterAsync,
+                    dispatcherTypes, metadataServlet, path);
         }
     }
 

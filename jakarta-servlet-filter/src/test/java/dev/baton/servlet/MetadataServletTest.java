@@ -47,13 +47,7 @@ class MetadataServletTest {
         SwappableFilter front = new SwappableFilter();
         server = container.start(Container.Setup.of(List.of(front), null, new RecordingServlet())
                 .servletMapping("/mcp/*").withMetadataServlet());
-        front.delegate.set(BearerTokenFilter.builder(REJECT_ALL)
-                .resource(server.uri("/mcp").toString())
-                .authorizationServers(ISSUER)
-                .requireScopes("/mcp/*", "mcp:tools:call")
-                .resourceName("Countries MCP server")
-                .auditListener(AuditListener.none())
-                .build());
+        front.delegate.set(filter(server.uri("/mcp").toString()));
         webXml = container.start(Container.Setup.of(List.of(), Map.of(
                         "issuer", ISSUER,
                         "audience", "mcpserver",
@@ -67,6 +61,16 @@ class MetadataServletTest {
     static void stop() {
         server.close();
         webXml.close();
+    }
+
+    static BearerTokenFilter filter(String resource) {
+        return BearerTokenFilter.builder(REJECT_ALL)
+                .resource(resource)
+                .authorizationServers(ISSUER)
+                .requireScopes("/mcp/*", "mcp:tools:call")
+                .resourceName("Countries MCP server")
+                .auditListener(AuditListener.none())
+                .build();
     }
 
     static Map<String, Object> json(HttpResponse<String> r) throws Exception {
@@ -141,5 +145,34 @@ class MetadataServletTest {
     void otherPathsUnderTheWellKnownPrefixAre404() {
         assertThat(Http.get(webXml.uri("/.well-known/oauth-protected-resource/other")).statusCode()).isEqualTo(404);
         assertThat(Http.get(webXml.uri("/.well-known/oauth-protected-resource/mcp/x")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void metadataOfAFilterMadeByTheBuilderIsServed() throws Exception {
+        try (Container.Running direct = container.start(Container.Setup.of(
+                List.of(filter("https://mcp.example.com/mcp")), null, new RecordingServlet())
+                .servletMapping("/mcp/*").filterMapping("/mcp/*").withMetadataServlet())) {
+
+            HttpResponse<String> r = Http.get(direct.uri("/.well-known/oauth-protected-resource/mcp"));
+
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(json(r)).containsEntry("resource", "https://mcp.example.com/mcp")
+                    .containsEntry("resource_name", "Countries MCP server");
+        }
+    }
+
+    @Test
+    void withoutTheServletTomcatAnswersTheWellKnownUrlWith404() {
+        SwappableFilter front = new SwappableFilter();
+        try (Container.Running bare = container.start(Container.Setup.of(List.of(front), null, new RecordingServlet())
+                .servletMapping("/mcp/*"))) {
+            front.delegate.set(filter(bare.uri("/mcp").toString()));
+
+            int status = Http.get(bare.uri("/.well-known/oauth-protected-resource/mcp")).statusCode();
+
+            // Why the servlet exists: Tomcat maps no servlet, so no filter runs. Jetty adds a
+            // default 404 servlet, so there the filter answers.
+            assertThat(status).isEqualTo(container == Container.TOMCAT ? 404 : 200);
+        }
     }
 }
