@@ -19,6 +19,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -59,7 +60,9 @@ import org.slf4j.LoggerFactory;
  *     .requireScopes("/mcp/*", "mcp:tools:call")
  *     .openPaths("/health")
  *     .build();
- * context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+ * FilterHolder holder = new FilterHolder(filter);
+ * holder.setAsyncSupported(true);                 // MCP Streamable HTTP uses startAsync()
+ * context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
  *
  * // in a servlet behind it
  * ValidatedToken user = BearerTokenFilter.validatedToken(request);
@@ -69,12 +72,23 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The metadata paths ({@code /.well-known/oauth-protected-resource} followed by the path of the
  *   {@linkplain Builder#resource(String) resource}, and the bare {@code /.well-known/oauth-protected-resource})
- *   are answered by the filter itself with the JSON document, readable from any origin. The filter
- *   must therefore be mapped to them too: map it to {@code /*}, or add
- *   {@code /.well-known/oauth-protected-resource/*} to its URL patterns. Well-known URLs live at the
+ *   are answered by the filter itself with the JSON document, readable from any origin. The root
+ *   document deliberately names the configured resource too: one filter protects one resource, so
+ *   a host serves one resource's metadata (RFC 9728 §3.1 allows the root URL for a resource without
+ *   a path, and clients that only try the root still find the right document). The filter must
+ *   therefore be mapped to them too: map it to {@code /*}, or add
+ *   {@code /.well-known/oauth-protected-resource/*} to its URL patterns. A container may answer 404
+ *   to a path no servlet is mapped to before any filter runs (Tomcat without a default servlet):
+ *   then map {@link ProtectedResourceMetadataServlet} there as well. Well-known URLs live at the
  *   root of the host (RFC 8615), so an application deployed under a context path only receives them
  *   when it is the root application or a proxy routes them to it.</li>
  *   <li>{@linkplain Builder#openPaths(String...) Open paths} pass through untouched.</li>
+ *   <li>A CORS preflight ({@code OPTIONS} with {@code Origin} and
+ *   {@code Access-Control-Request-Method}) of any other path is answered 204 for any origin, with
+ *   {@code Access-Control-Allow-Origin: *}, the requested method and headers and
+ *   {@code Access-Control-Max-Age}, never with {@code Access-Control-Allow-Credentials}: a
+ *   preflight carries no token, and a browser-based MCP client must get past it to read the
+ *   challenge of its real request.</li>
  *   <li>Every other request needs exactly one {@code Authorization: Bearer <token>} header
  *   (RFC 6750 §2.1; the scheme is matched case-insensitively):
  *   <ul>
@@ -94,7 +108,14 @@ import org.slf4j.LoggerFactory;
  *     attribute {@value #VALIDATED_TOKEN_ATTRIBUTE} (see {@link #validatedToken(ServletRequest)}),
  *     {@code getUserPrincipal()} naming its subject, {@code getAuthType()} returning
  *     {@code "Bearer"}, and the token bound to the thread through {@link ThreadBoundToken} until
- *     the rest of the chain returns.</li>
+ *     the rest of the chain returns. {@code startAsync()} on that request keeps it, so
+ *     {@code AsyncContext.getRequest().getUserPrincipal()} still names the subject; code running on
+ *     another thread (SSE, async MCP handlers) is not bound and should call
+ *     {@link #validatedToken(ServletRequest)} and {@link ThreadBoundToken#bind(ValidatedToken)}
+ *     itself. A forward, include, async or error dispatch of an accepted request is let through
+ *     with the same token bound again, if the filter is mapped for it; one of a request the filter
+ *     did not accept (for example an open path forwarding to a protected one) is checked like a
+ *     new request.</li>
  *   </ul></li>
  * </ul>
  * Every refusal carries {@code Cache-Control: no-store}, a JSON body
@@ -105,11 +126,19 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Audit</h2>
  * The validator emits one {@link ValidationEvent} per token it checks, with the request method
- * and path as its {@link AuditContext}. Requests refused before the validator sees a token (no
- * token, several headers, a token in the query or body, too long or malformed), and accepted tokens
- * refused for a path's scope rule, are reported through the filter's own
+ * and path (context path included) as its {@link AuditContext}. Requests refused before the
+ * validator sees a token (no token, several headers, a token in the query or body, too long or
+ * malformed) are reported through the filter's own
  * {@linkplain Builder#auditListener(AuditListener) listener}; for a request without a token the
  * event's {@code error} is {@code null}, as no error code is sent.
+ *
+ * <p>A token the validator accepts but a {@linkplain Builder#requireScopes(String, String...) path
+ * scope rule} refuses produces two events for the one request: the validator's
+ * {@code accepted=true} (the token itself is valid; the validator knows nothing of paths), then the
+ * filter's {@code accepted=false} with {@code insufficient_scope}, the same
+ * {@linkplain ValidationEvent#tokenFingerprint() fingerprint}, subject and context. The last event
+ * of a request is its outcome. Scopes every path needs belong in
+ * {@link TokenValidator.Builder#requiredScopes(String...)}, whose refusals are a single event.
  *
  * <h2>Configuration from {@code web.xml}</h2>
  * A container that creates the filter with its {@linkplain #BearerTokenFilter() no-argument
@@ -142,9 +171,12 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code open-paths}</td><td>no</td><td>path patterns that need no token</td></tr>
  *   <tr><td>{@code max-token-length}</td><td>no</td><td>longest accepted token, in characters,
  *   256 to 65536, for the filter and the validator (default {@value Builder#DEFAULT_MAX_TOKEN_LENGTH})</td></tr>
- *   <tr><td>{@code cors-allowed-origins}</td><td>no</td><td>origins allowed to call protected
- *   paths from a browser, or {@code *}</td></tr>
+ *   <tr><td>{@code cors-allowed-origins}</td><td>no</td><td>origins allowed to read accepted
+ *   responses of protected paths from a browser, or {@code *}</td></tr>
  * </table>
+ * Declare the filter with {@code <async-supported>true</async-supported>}: MCP Streamable HTTP
+ * servers call {@code startAsync()}, which the container refuses (an
+ * {@code IllegalStateException}, answered 500) when any filter of the chain does not support it.
  * A missing or invalid parameter makes {@code init} throw a {@link ServletException} naming it, so
  * the application fails to start instead of running unprotected. A filter made by
  * {@link #builder(TokenValidator)} ignores init parameters.
@@ -195,15 +227,24 @@ public final class BearerTokenFilter implements Filter {
 
     /**
      * Configures a filter created with the no-argument constructor from the init parameters listed
-     * in the class documentation; does nothing for a filter made by the builder.
+     * in the class documentation (a filter made by the builder ignores them), and hands the
+     * metadata to a {@link ProtectedResourceMetadataServlet} of the same application.
      *
      * @throws ServletException if a required parameter is missing or a value is invalid
      */
     @Override
     public void init(FilterConfig config) throws ServletException {
-        if (settings != null) {
-            return;
+        if (settings == null) {
+            settings = configure(config);
         }
+        ServletContext context = config.getServletContext();
+        if (context != null) {
+            // For the companion ProtectedResourceMetadataServlet, which serves the same document.
+            context.setAttribute(ResourceMetadata.CONTEXT_ATTRIBUTE, settings.metadata());
+        }
+    }
+
+    private static Settings configure(FilterConfig config) throws ServletException {
         try {
             InitParameters p = InitParameters.read(config);
             Builder b = builder(validatorFrom(p))
@@ -224,7 +265,7 @@ public final class BearerTokenFilter implements Filter {
             if (p.maxTokenLength() != null) {
                 b.maxTokenLength(p.maxTokenLength());
             }
-            settings = b.settings();
+            return b.settings();
         } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
             throw new ServletException("BearerTokenFilter '" + config.getFilterName() + "': " + e.getMessage(), e);
         }
@@ -269,9 +310,14 @@ public final class BearerTokenFilter implements Filter {
         /** The default {@linkplain #maxTokenLength(int) token length cap}, in characters. */
         public static final int DEFAULT_MAX_TOKEN_LENGTH = 8192;
 
-        private static final int MAX_MAX_TOKEN_LENGTH = 1 << 20;
+        /** The range {@link TokenValidator.Builder#maxTokenLength(int)} accepts, so one value fits both. */
+        private static final int MIN_MAX_TOKEN_LENGTH = 256;
+        private static final int MAX_MAX_TOKEN_LENGTH = 65536;
         /** RFC 6749 §3.3 scope-token. */
         private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+        /** An IPv4 literal in 127.0.0.0/8 (RFC 1122 §3.2.1.3), not a host name that merely starts with "127.". */
+        private static final Pattern IPV4_LOOPBACK =
+                Pattern.compile("127\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){2}");
 
         private final TokenValidator validator;
         private URI resource;
@@ -367,7 +413,8 @@ public final class BearerTokenFilter implements Filter {
         /**
          * Requires {@code scopes} on requests whose path matches {@code pathPattern}, on top of the
          * validator's own required scopes; a token without one of them gets 403
-         * {@code insufficient_scope}. Every matching rule applies. Patterns match the path inside
+         * {@code insufficient_scope}. Adds to earlier rules (for the same pattern too); every
+         * matching rule applies. Patterns match the path inside
          * the application: {@code /*} (everything), {@code /mcp/*} ({@code /mcp} and below) or an
          * exact path such as {@code /admin}.
          *
@@ -387,7 +434,7 @@ public final class BearerTokenFilter implements Filter {
         /**
          * Paths that need no token, such as health checks; the requests pass through untouched
          * and carry no {@link ValidatedToken}. Same patterns as {@link #requireScopes(String, String...)}.
-         * The metadata paths are always open and need not be listed.
+         * Adds to earlier values. The metadata paths are always open and need not be listed.
          *
          * @throws IllegalArgumentException for an invalid pattern
          */
@@ -404,12 +451,12 @@ public final class BearerTokenFilter implements Filter {
          * The validator applies its own cap as well (8192 by default for {@link TokenValidator#builder()}).
          * Containers cap the whole header too (commonly 8 KiB), and answer 431 or 400 above it.
          *
-         * @throws IllegalArgumentException unless between 1 and 1048576
+         * @throws IllegalArgumentException unless between 256 and 65536 (the validator's range)
          */
         public Builder maxTokenLength(int maxTokenLength) {
-            if (maxTokenLength < 1 || maxTokenLength > MAX_MAX_TOKEN_LENGTH) {
-                throw new IllegalArgumentException("max token length must be between 1 and "
-                        + MAX_MAX_TOKEN_LENGTH + ": " + maxTokenLength);
+            if (maxTokenLength < MIN_MAX_TOKEN_LENGTH || maxTokenLength > MAX_MAX_TOKEN_LENGTH) {
+                throw new IllegalArgumentException("max token length must be between " + MIN_MAX_TOKEN_LENGTH
+                        + " and " + MAX_MAX_TOKEN_LENGTH + ": " + maxTokenLength);
             }
             this.maxTokenLength = maxTokenLength;
             return this;
@@ -417,7 +464,8 @@ public final class BearerTokenFilter implements Filter {
 
         /**
          * Receives the events of requests the filter refuses before the validator sees a token,
-         * and of tokens refused for a path's scope rule (default {@link AuditListener#slf4j()}).
+         * and of tokens refused for a path's scope rule, which follow the validator's
+         * {@code accepted} event for the same request (default {@link AuditListener#slf4j()}).
          * Events of the validator itself go to the validator's listener.
          */
         public Builder auditListener(AuditListener listener) {
@@ -427,12 +475,13 @@ public final class BearerTokenFilter implements Filter {
         }
 
         /**
-         * Origins (such as {@code https://app.example.com}) whose browser scripts may call the
-         * protected paths, or {@code *} for any. For them the filter answers CORS preflights (the
-         * requested method and headers, {@code Authorization} included, are allowed) and adds
-         * {@code Access-Control-Allow-Origin} and {@code Access-Control-Expose-Headers:
-         * WWW-Authenticate, Mcp-Session-Id} to the responses. Credentials (cookies) are never
-         * allowed. The metadata and the challenges are readable from any origin regardless.
+         * Origins (such as {@code https://app.example.com}) whose browser scripts may read the
+         * accepted responses of protected paths, or {@code *} for any; adds to earlier values. For
+         * them the filter adds {@code Access-Control-Allow-Origin} and
+         * {@code Access-Control-Expose-Headers: WWW-Authenticate, Mcp-Session-Id} to accepted
+         * responses. Credentials (cookies) are never allowed. The metadata, the challenges and the
+         * CORS preflights are answered for any origin regardless, so that a browser client can
+         * discover the authorization server before it has a token.
          *
          * @throws IllegalArgumentException if a value is neither {@code *} nor
          *     {@code scheme://host[:port]}
@@ -519,7 +568,8 @@ public final class BearerTokenFilter implements Filter {
             if (host == null) {
                 throw new IllegalArgumentException(what + " must have a host: " + value);
             }
-            boolean loopback = "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || "[::1]".equals(host);
+            boolean loopback = "localhost".equalsIgnoreCase(host) || IPV4_LOOPBACK.matcher(host).matches()
+                    || "[::1]".equals(host);
             if (!"https".equals(scheme) && !("http".equals(scheme) && loopback)) {
                 throw new IllegalArgumentException(what + " must use https (http only on loopback): " + value);
             }
@@ -537,8 +587,8 @@ public final class BearerTokenFilter implements Filter {
 
         void filter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
                 throws IOException, ServletException {
-            String path = pathInApplication(req);
-            if (metadata.isMetadataRequest(req, path)) {
+            String path = ResourceMetadata.pathInApplication(req);
+            if (metadata.isMetadataRequest(req)) {
                 metadata.serve(req, resp);
                 return;
             }
@@ -548,8 +598,12 @@ public final class BearerTokenFilter implements Filter {
                     return;
                 }
             }
-            if (Cors.isPreflight(req) && cors.allows(req.getHeader("Origin"))) {
-                cors.protectedPreflight(req, resp);
+            if (Cors.isPreflight(req)) {
+                // Fetch standard §3.2.2: browsers send preflights without credentials, so one cannot
+                // carry a token. Answering it for every origin lets a browser client go on to the
+                // real request and read its challenge; what it may read of an accepted response is
+                // still limited to the configured origins.
+                Cors.protectedPreflight(req, resp);
                 return;
             }
             if (req.getDispatcherType() != DispatcherType.REQUEST
@@ -594,6 +648,10 @@ public final class BearerTokenFilter implements Filter {
             ValidatedToken token;
             try {
                 token = validator.validate(extraction.token(), context);
+                if (token == null) {
+                    // The TokenValidator contract forbids this too: refused like a thrown exception.
+                    throw new NullResult();
+                }
             } catch (TokenValidationException e) {
                 if (e.isServiceUnavailable()) {
                     challenge.unavailable(resp, e.description());
@@ -609,7 +667,8 @@ public final class BearerTokenFilter implements Filter {
             } catch (RuntimeException e) {
                 // The TokenValidator contract forbids this; fail closed without a 500 and without
                 // the exception's message, which is not known to be free of token content.
-                LOG.error("token validator threw {}; request refused", e.getClass().getName());
+                LOG.error("token validator {}; request refused",
+                        e instanceof NullResult ? "returned null" : "threw " + e.getClass().getName());
                 audit(context, BearerError.INVALID_TOKEN, "validator failure", extraction.token());
                 challenge.error(resp, BearerError.INVALID_TOKEN, "The token could not be validated.", challengeScopes);
                 return;
@@ -626,12 +685,21 @@ public final class BearerTokenFilter implements Filter {
             proceed(token, req, resp, chain);
         }
 
+        /** A validator that returned {@code null}, handled like one that threw. */
+        private static final class NullResult extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            NullResult() {
+                super("token validator returned null", null, false, false);
+            }
+        }
+
         private void proceed(ValidatedToken token, HttpServletRequest req, HttpServletResponse resp,
                 FilterChain chain) throws IOException, ServletException {
             req.setAttribute(VALIDATED_TOKEN_ATTRIBUTE, token);
             cors.allowProtected(req, resp);
             try (ThreadBoundToken.Binding ignored = ThreadBoundToken.bind(token)) {
-                chain.doFilter(new AuthenticatedRequest(req, token), resp);
+                chain.doFilter(new AuthenticatedRequest(req, resp, token), resp);
             }
         }
 
@@ -641,12 +709,5 @@ public final class BearerTokenFilter implements Filter {
                     Duration.ZERO, context));
         }
 
-        /** Servlet path plus path info: decoded and normalised by the container (Servlet 6.1 §3.5). */
-        private static String pathInApplication(HttpServletRequest req) {
-            String servletPath = req.getServletPath();
-            String pathInfo = req.getPathInfo();
-            String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-            return path.isEmpty() ? "/" : path;
-        }
     }
 }

@@ -64,7 +64,14 @@ class BearerTokenFilterTest {
             case "core-scope" -> throw new TokenValidationException(BearerError.INSUFFICIENT_SCOPE,
                     "The token lacks a required scope.", Set.of("mcp:admin"), false, null);
             case "boom" -> throw new IllegalStateException("exploded on boom");
-            default -> throw new TokenValidationException(BearerError.INVALID_TOKEN, "The token was not accepted.");
+            case "null-result" -> null;
+            default -> {
+                if (token.startsWith("long-")) {
+                    yield ValidatedToken.of(token, Map.of("sub", "carol", "iss", ISSUER, "aud", "mcpserver",
+                            "scope", "mcp:tools:call"));
+                }
+                throw new TokenValidationException(BearerError.INVALID_TOKEN, "The token was not accepted.");
+            }
         };
     };
 
@@ -247,6 +254,16 @@ class BearerTokenFilterTest {
     }
 
     @Test
+    void validatorThatReturnsNullGets401NotA500() {
+        HttpResponse<String> r = Http.get(mcp(), "Authorization", "Bearer null-result");
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(challenge(r)).containsEntry("error", "invalid_token");
+        assertRefusalBasics(r);
+        assertThat(app.calls).hasValue(0);
+    }
+
+    @Test
     void severalAuthorizationHeadersGet400InvalidRequest() throws Exception {
         HttpResponse<String> r = Http.get(mcp(), "Authorization", "Bearer alice-token",
                 "Authorization", "Bearer alice-token");
@@ -327,14 +344,34 @@ class BearerTokenFilterTest {
 
     @Test
     void tokenLongerThanTheCapIsRefusedBeforeValidation() {
-        front.delegate.set(filter().maxTokenLength(100).build());
+        front.delegate.set(filter().maxTokenLength(256).build());
 
-        HttpResponse<String> r = Http.get(mcp(), "Authorization", "Bearer " + "a".repeat(101));
+        HttpResponse<String> r = Http.get(mcp(), "Authorization", "Bearer " + "a".repeat(257));
 
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(challenge(r)).containsEntry("error", "invalid_token");
         assertThat(validations).hasValue(0);
         assertThat(app.calls).hasValue(0);
+    }
+
+    @Test
+    void tokenOfExactlyTheCapIsAccepted() {
+        front.delegate.set(filter().maxTokenLength(256).build());
+        String token = "long-" + "a".repeat(251);
+
+        HttpResponse<String> r = Http.get(mcp(), "Authorization", "Bearer " + token);
+
+        assertThat(token).hasSize(256);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(app.principal).hasValue("carol");
+    }
+
+    @Test
+    void defaultCapAcceptsAToken8192CharactersLong() {
+        HttpResponse<String> r = Http.get(mcp(), "Authorization", "Bearer long-" + "a".repeat(8187));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(validations).hasValue(1);
     }
 
     @Test
@@ -422,6 +459,20 @@ class BearerTokenFilterTest {
     }
 
     @Test
+    void resourceWithOnlyATerminatingSlashHasItsMetadataAtTheRootWellKnownUrl() throws Exception {
+        String resource = server.uri("/").toString();
+        front.delegate.set(filter().resource(resource).build());
+
+        String url = challenge(Http.get(mcp())).get("resource_metadata");
+        HttpResponse<String> r = Http.get(URI.create(url));
+
+        // RFC 9728 §3.1: the terminating slash is removed before the well-known path is inserted.
+        assertThat(url).isEqualTo(server.uri("/.well-known/oauth-protected-resource").toString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).get("resource")).isEqualTo(resource);
+    }
+
+    @Test
     void resourceMetadataOfTheChallengeResolvesToTheDocument() throws Exception {
         String url = challenge(Http.get(mcp())).get("resource_metadata");
 
@@ -458,19 +509,59 @@ class BearerTokenFilterTest {
                 "Access-Control-Request-Headers", "authorization, content-type");
 
         assertThat(r.statusCode()).isEqualTo(204);
-        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
         assertThat(r.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST");
         assertThat(r.headers().firstValue("Access-Control-Allow-Headers")).hasValue("authorization, content-type");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
         assertThat(app.calls).hasValue(0);
     }
 
     @Test
-    void preflightFromOtherOriginGetsTheChallenge() {
+    void preflightFromAnyOriginIsAnsweredSoTheChallengeCanBeRead() {
         HttpResponse<String> r = Http.send("OPTIONS", mcp(), null, null,
-                "Origin", "https://evil.example.net", "Access-Control-Request-Method", "POST");
+                "Origin", "http://localhost:6274", "Access-Control-Request-Method", "POST",
+                "Access-Control-Request-Headers",
+                "authorization, content-type, mcp-session-id, mcp-protocol-version, last-event-id");
+
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Headers")).hasValue(
+                "authorization, content-type, mcp-session-id, mcp-protocol-version, last-event-id");
+        assertThat(r.headers().firstValue("Access-Control-Max-Age")).isPresent();
+        assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+        assertThat(r.headers().allValues("WWW-Authenticate")).isEmpty();
+        assertThat(validations).hasValue(0);
+        assertThat(app.calls).hasValue(0);
+    }
+
+    @Test
+    void challengeToAnotherOriginIsReadable() {
+        HttpResponse<String> r = Http.get(mcp(), "Origin", "http://localhost:6274");
 
         assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(app.calls).hasValue(0);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(r.headers().firstValue("Access-Control-Expose-Headers")).hasValue("WWW-Authenticate");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+    }
+
+    @Test
+    void acceptedResponseIsNotOpenedToAnotherOrigin() {
+        HttpResponse<String> r = Http.get(mcp(), "Authorization", "Bearer alice-token",
+                "Origin", "https://evil.example.net");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(r.headers().firstValue("Access-Control-Expose-Headers")).isEmpty();
+    }
+
+    @Test
+    void openPathPreflightIsLeftToTheApplication() {
+        HttpResponse<String> r = Http.send("OPTIONS", server.uri("/health"), null, null,
+                "Origin", "https://evil.example.net", "Access-Control-Request-Method", "GET");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(app.calls).hasValue(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baton.TokenValidationException;
 import dev.baton.TokenValidator;
 import dev.baton.BearerError;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@link BearerTokenFilter.Builder} fails fast on configuration that could not work as intended. */
@@ -85,6 +86,34 @@ class BuilderTest {
     void refusesTokenLengthOutOfRange() {
         assertThatThrownBy(() -> builder().maxTokenLength(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder().maxTokenLength(2_000_000)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void tokenLengthRangeIsTheValidators() {
+        assertThatThrownBy(() -> builder().maxTokenLength(255)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("256").hasMessageContaining("65536");
+        assertThatThrownBy(() -> builder().maxTokenLength(65537)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(builder().maxTokenLength(256).build()).isNotNull();
+        assertThat(builder().maxTokenLength(65536).build()).isNotNull();
+        assertThat(TokenValidator.builder().issuer("https://idp.example.com").audience("a").maxTokenLength(256)
+                .maxTokenLength(65536).build()).isNotNull();
+    }
+
+    @Test
+    void refusesPlainHttpOnHostNamesThatOnlyLookLikeLoopback() {
+        for (String host : List.of("127.evil.example", "127.0.0.1.evil.example", "127.0.0.256", "localhost.evil.example")) {
+            assertThatThrownBy(() -> builder().resource("http://" + host + "/mcp")).as(host)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> builder().authorizationServers("http://" + host)).as(host)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void acceptsPlainHttpOnLoopbackLiterals() {
+        assertThat(builder().resource("http://127.1.2.3:8080/mcp").build()).isNotNull();
+        assertThat(builder().resource("http://[::1]:8080/mcp").build()).isNotNull();
+        assertThat(builder().authorizationServers("http://127.0.0.1:9000/oauth2").build()).isNotNull();
     }
 
     @Test

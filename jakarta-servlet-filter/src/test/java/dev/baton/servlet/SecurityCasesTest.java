@@ -2,6 +2,11 @@ package dev.baton.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -14,6 +19,9 @@ import dev.baton.BearerError;
 import dev.baton.TokenValidator;
 import dev.baton.ValidatedToken;
 import dev.baton.ValidationEvent;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.baton.testkit.JwtBuilder;
 import dev.baton.testkit.MutableClock;
 import dev.baton.testkit.TestAuthorizationServer;
 import java.io.ByteArrayOutputStream;
@@ -172,6 +180,36 @@ class SecurityCasesTest {
                     "application/json;charset=UTF-8");
         }
         assertThat(app.calls).hasValue(0);
+    }
+
+    @Test
+    void pathScopeRefusalIsTheFiltersEventAfterTheValidatorsAcceptance() {
+        AuditListener recorder = new AuditListener() {
+            @Override
+            public void onValidation(ValidationEvent event) {
+                events.add(event);
+            }
+        };
+        front.delegate.set(BearerTokenFilter.builder(validator().build())
+                .resource(server.uri("/mcp").toString())
+                .authorizationServers(as.issuer())
+                .requireScopes("/mcp/*", SCOPE)
+                .auditListener(recorder)
+                .build());
+        String token = as.token().subject("alice").audience(AUDIENCE).scope("mcp:tools:list").sign();
+
+        call(token);
+
+        // Documented: the validator accepts the token, then the filter refuses it for the path.
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).accepted()).isTrue();
+        assertThat(events.get(1).accepted()).isFalse();
+        assertThat(events.get(1).error()).isEqualTo(BearerError.INSUFFICIENT_SCOPE);
+        for (ValidationEvent e : events) {
+            assertThat(e.tokenFingerprint()).isEqualTo(ValidatedToken.fingerprintOf(token));
+            assertThat(e.subject()).isEqualTo("alice");
+            assertThat(e.context()).isEqualTo(AuditContext.of("GET", "/mcp"));
+        }
     }
 
     @Test
@@ -525,13 +563,30 @@ class SecurityCasesTest {
     }
 
     @Test
-    void case17SymmetricKeyInTheJwksNeverVerifies() throws Exception {
+    void case17TokenSignedWithThePublishedSymmetricKeyNeverVerifies() throws Exception {
+        // The attack: the JWKS (wrongly) publishes an oct key, so anyone can read its "k" and MAC
+        // their own tokens with it. Signed exactly as the key allows, the token must still be refused.
         OctetSequenceKey oct = new OctetSequenceKeyGenerator(256).keyID("oct-1").generate();
         as.publish(oct);
-        String token = as.token().subject("alice").audience(AUDIENCE).scope(SCOPE).keyId("oct-1").algorithm("HS256")
-                .signHmacWithPublicKey();
+        OctetSequenceKey published = (OctetSequenceKey) as.jwks().getKeyByKeyId("oct-1");
+        JwtBuilder claims = as.token().subject("alice").audience(AUDIENCE).scope(SCOPE);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("oct-1")
+                .type(new JOSEObjectType("at+jwt")).build(), JWTClaimsSet.parse(claims.claims()));
+        jwt.sign(new MACSigner(published));
 
-        assertRefused(call(token), 401, "invalid_token");
+        assertThat(published.toByteArray()).isEqualTo(oct.toByteArray());
+        assertRefused(call(jwt.serialize()), 401, "invalid_token");
+    }
+
+    @Test
+    void case17ControlTheSameClaimsSignedWithThePublishedRsaKeyAreAccepted() throws Exception {
+        as.publish(new OctetSequenceKeyGenerator(256).keyID("oct-1").generate());
+        JwtBuilder claims = as.token().subject("alice").audience(AUDIENCE).scope(SCOPE);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(as.signingKey().getKeyID())
+                .type(new JOSEObjectType("at+jwt")).build(), JWTClaimsSet.parse(claims.claims()));
+        jwt.sign(new RSASSASigner(as.signingKey()));
+
+        assertThat(call(jwt.serialize()).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -160,12 +160,22 @@ class WebXmlConfigurationTest {
     }
 
     @Test
-    void corsOriginFromParametersGetsPreflightAnswered() {
+    void corsOriginFromParametersIsOpenedAcceptedResponses() {
+        HttpResponse<String> r = Http.get(server.uri("/mcp"), "Authorization",
+                "Bearer " + token("mcp:access mcp:tools:call"), "Origin", "https://app.example.com");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+    }
+
+    @Test
+    void preflightIsAnsweredForAnyOrigin() {
         HttpResponse<String> r = Http.send("OPTIONS", server.uri("/mcp"), null, null,
                 "Origin", "https://app.example.com", "Access-Control-Request-Method", "POST");
 
         assertThat(r.statusCode()).isEqualTo(204);
-        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(app.calls).hasValue(0);
     }
 
     @Test

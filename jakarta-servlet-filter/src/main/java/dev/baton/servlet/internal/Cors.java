@@ -10,9 +10,11 @@ import java.util.regex.Pattern;
  * protected resource metadata and the {@code WWW-Authenticate} challenge, and, for configured
  * origins, call the protected endpoints. Not API.
  *
- * <p>The metadata and the challenges are public information, so they are readable from any origin
- * ({@code Access-Control-Allow-Origin: *}, never with credentials). Protected responses are only
- * opened to the configured origins.
+ * <p>The metadata, the challenges and the preflights are public information, so they are readable
+ * from any origin ({@code Access-Control-Allow-Origin: *}, never with credentials): a browser
+ * client of any origin must be able to send its real request and read the challenge to discover
+ * the authorization server. Accepted (protected) responses are only opened to the configured
+ * origins.
  */
 public final class Cors {
     /** RFC 9110 §5.6.2 token, for the method echoed in a preflight answer. */
@@ -67,19 +69,24 @@ public final class Cors {
     }
 
     /**
-     * Answers a preflight for a protected path from an allowed origin: the requested method and
-     * headers (notably {@code Authorization}) are allowed. Browsers never send credentials on a
-     * preflight, so it cannot carry a token and is answered without one.
+     * Answers a preflight for a protected path, from any origin: 204 with
+     * {@code Access-Control-Allow-Origin: *}, the requested method and headers (notably
+     * {@code Authorization}, {@code Mcp-Session-Id}, {@code Mcp-Protocol-Version},
+     * {@code Last-Event-ID}) and a max age; never {@code Access-Control-Allow-Credentials}.
+     * Browsers never send credentials on a preflight, so it cannot carry a token and is answered
+     * without one; whether the browser may read the real response is decided on that response.
      */
-    public void protectedPreflight(HttpServletRequest request, HttpServletResponse response) {
+    public static void protectedPreflight(HttpServletRequest request, HttpServletResponse response) {
         response.setStatus(204);
-        allowOrigin(request.getHeader("Origin"), response);
+        response.setHeader("Access-Control-Allow-Origin", "*");
         String method = request.getHeader("Access-Control-Request-Method");
         if (method != null && TOKEN.matcher(method).matches()) {
             response.setHeader("Access-Control-Allow-Methods", method);
         }
         echoHeaders(request, response);
         response.setHeader("Access-Control-Max-Age", "600");
+        // The answer echoes these request headers, so a cache must key on them.
+        response.addHeader("Vary", "Access-Control-Request-Method, Access-Control-Request-Headers");
     }
 
     /** Opens a protected response to an allowed origin (before the application writes it). */

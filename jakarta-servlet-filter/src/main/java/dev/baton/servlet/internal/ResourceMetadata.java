@@ -18,6 +18,11 @@ import java.util.Map;
 public final class ResourceMetadata {
     /** RFC 9728 §3: the well-known URI suffix. */
     public static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
+    /**
+     * The servlet context attribute under which a filter publishes its metadata for the
+     * companion {@code ProtectedResourceMetadataServlet}.
+     */
+    public static final String CONTEXT_ATTRIBUTE = "dev.baton.servlet.internal.ResourceMetadata";
 
     private final String pathInserted;
     private final String url;
@@ -65,9 +70,17 @@ public final class ResourceMetadata {
      * Whether the request's full path (context path included, since well-known URIs live at the
      * root of the host) is the path-inserted or the root metadata path.
      */
-    public boolean isMetadataRequest(HttpServletRequest request, String pathInApplication) {
-        String full = request.getContextPath() + pathInApplication;
+    public boolean isMetadataRequest(HttpServletRequest request) {
+        String full = request.getContextPath() + pathInApplication(request);
         return full.equals(pathInserted) || full.equals(WELL_KNOWN);
+    }
+
+    /** Servlet path plus path info: decoded and normalised by the container (Servlet 6.1 §3.5). */
+    public static String pathInApplication(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        return path.isEmpty() ? "/" : path;
     }
 
     /** Serves the document: {@code GET}/{@code HEAD} get it, a CORS preflight is answered, other methods get 405. */
