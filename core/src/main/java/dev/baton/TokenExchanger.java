@@ -393,7 +393,8 @@ public final class TokenExchanger {
                 r.scopes(),
                 token == null ? null : token.scopes(),
                 failure == null ? null : failure.error(),
-                failure == null || call.fromCache ? 0 : failure.httpStatus(),
+                // RFC 6749 section 5.1: only a 200 carries a token, so a success not served from the cache was one.
+                call.fromCache ? 0 : failure == null ? 200 : failure.httpStatus(),
                 call.fromCache,
                 Duration.ofNanos(System.nanoTime() - call.start));
         Slf4jAuditListener.safely(() -> audit.onExchange(event));

@@ -48,6 +48,7 @@ class TokenExchangerAuditTest {
             assertThat(e.grantedScopes()).containsExactly("backend-api:read");
             assertThat(e.fromCache()).isFalse();
             assertThat(e.error()).isNull();
+            assertThat(e.httpStatus()).isEqualTo(200);
             assertThat(e.latency()).isPositive();
         });
     }
@@ -62,6 +63,7 @@ class TokenExchangerAuditTest {
 
         assertThat(audit.exchanges).hasSize(2);
         assertThat(audit.exchanges.get(1).fromCache()).isTrue();
+        assertThat(audit.exchanges.get(1).httpStatus()).isZero();
         assertThat(audit.exchanges.get(1).outcome()).isEqualTo(ExchangeEvent.Outcome.SUCCESS);
         assertThat(audit.exchanges.get(1).subject()).isEqualTo("alice");
     }
