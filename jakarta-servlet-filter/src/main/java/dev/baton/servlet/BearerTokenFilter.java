@@ -8,6 +8,7 @@ import dev.baton.TokenValidationException;
 import dev.baton.TokenValidator;
 import dev.baton.ValidatedToken;
 import dev.baton.ValidationEvent;
+import dev.baton.internal.Endpoints;
 import dev.baton.servlet.internal.AuthenticatedRequest;
 import dev.baton.servlet.internal.BearerExtraction;
 import dev.baton.servlet.internal.Challenge;
@@ -315,9 +316,6 @@ public final class BearerTokenFilter implements Filter {
         private static final int MAX_MAX_TOKEN_LENGTH = 65536;
         /** RFC 6749 §3.3 scope-token. */
         private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
-        /** An IPv4 literal in 127.0.0.0/8 (RFC 1122 §3.2.1.3), not a host name that merely starts with "127.". */
-        private static final Pattern IPV4_LOOPBACK =
-                Pattern.compile("127\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){2}");
 
         private final TokenValidator validator;
         private URI resource;
@@ -568,8 +566,7 @@ public final class BearerTokenFilter implements Filter {
             if (host == null) {
                 throw new IllegalArgumentException(what + " must have a host: " + value);
             }
-            boolean loopback = "localhost".equalsIgnoreCase(host) || IPV4_LOOPBACK.matcher(host).matches()
-                    || "[::1]".equals(host);
+            boolean loopback = Endpoints.isLoopback(host);
             if (!"https".equals(scheme) && !("http".equals(scheme) && loopback)) {
                 throw new IllegalArgumentException(what + " must use https (http only on loopback): " + value);
             }

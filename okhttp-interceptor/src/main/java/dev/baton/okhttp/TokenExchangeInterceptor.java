@@ -6,6 +6,7 @@ import dev.baton.TokenExchangeException;
 import dev.baton.TokenExchanger;
 import dev.baton.TokenType;
 import dev.baton.ValidatedToken;
+import dev.baton.internal.Endpoints;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -550,7 +551,7 @@ public final class TokenExchangeInterceptor implements Interceptor {
                 throw new IllegalStateException("add at least one route; requests outside every route never get a token");
             }
             for (HttpUrl url : pendingHttp) {
-                if (!isLoopback(url.host())) {
+                if (!Endpoints.isLoopback(url.host())) {
                     throw new IllegalStateException("route " + url + " uses plain http to a host that is not loopback; "
                             + "tokens are only sent over https (RFC 6750 section 5.3)");
                 }
@@ -574,23 +575,6 @@ public final class TokenExchangeInterceptor implements Interceptor {
                         + url.host() + url.encodedPath());
             }
             return url;
-        }
-
-        static boolean isLoopback(String host) {
-            String h = host.toLowerCase(Locale.ROOT);
-            if (h.equals("localhost") || h.equals("::1")) {
-                return true;
-            }
-            String[] parts = h.split("\\.", -1);
-            if (parts.length != 4 || !parts[0].equals("127")) {
-                return false;
-            }
-            for (String p : parts) {
-                if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 
