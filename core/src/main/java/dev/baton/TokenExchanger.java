@@ -513,7 +513,7 @@ public final class TokenExchanger {
 
         /**
          * The token endpoint (RFC 6749 §3.2) of the backend's authorization server. Must be
-         * {@code https}, except on a loopback host ({@code localhost}, {@code 127.0.0.1}, {@code ::1}).
+         * {@code https}, except on a loopback host ({@code localhost}, any {@code 127.x.y.z} address, {@code [::1]}).
          *
          * @throws IllegalArgumentException if it is not such an absolute URI, or has a fragment or user info
          */
