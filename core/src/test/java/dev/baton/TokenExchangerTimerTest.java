@@ -61,15 +61,7 @@ class TokenExchangerTimerTest {
         private static void serve(Socket s) {
             try (s) {
                 InputStream in = s.getInputStream();
-                int matched = 0;
-                byte[] end = {'\r', '\n', '\r', '\n'};
-                while (matched < 4) {
-                    int b = in.read();
-                    if (b < 0) {
-                        return;
-                    }
-                    matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-                }
+                TricklingServer.readHeaders(in);
                 OutputStream out = s.getOutputStream();
                 out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
                         .getBytes(StandardCharsets.US_ASCII));

@@ -58,7 +58,8 @@ final class TricklingServer implements AutoCloseable {
         }
     }
 
-    private static void readHeaders(InputStream in) throws IOException {
+    /** Reads a request up to the blank line that ends its headers (or end of stream). */
+    static void readHeaders(InputStream in) throws IOException {
         int matched = 0;
         byte[] end = {'\r', '\n', '\r', '\n'};
         while (matched < 4) {
