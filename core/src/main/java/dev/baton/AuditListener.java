@@ -1,6 +1,6 @@
 package dev.baton;
 
-import dev.baton.internal.Slf4jAuditListener;
+import dev.baton.internal.Listeners;
 
 /**
  * Receives one event per accepted or rejected incoming token and one per token exchange.
@@ -51,14 +51,14 @@ public interface AuditListener {
             @Override
             public void onValidation(ValidationEvent event) {
                 for (AuditListener l : copy) {
-                    Slf4jAuditListener.safely(() -> l.onValidation(event));
+                    Listeners.safely(() -> l.onValidation(event));
                 }
             }
 
             @Override
             public void onExchange(ExchangeEvent event) {
                 for (AuditListener l : copy) {
-                    Slf4jAuditListener.safely(() -> l.onExchange(event));
+                    Listeners.safely(() -> l.onExchange(event));
                 }
             }
         };

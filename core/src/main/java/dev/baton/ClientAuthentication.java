@@ -1,25 +1,9 @@
 package dev.baton;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
-import com.nimbusds.oauth2.sdk.auth.JWTAuthenticationClaimsSet;
-import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
-import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.id.Audience;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.oauth2.sdk.id.JWTID;
-import dev.baton.internal.ClientAuthenticationAccess;
-import java.net.URI;
+import dev.baton.internal.ClientCredentials;
 import java.security.PrivateKey;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,8 +16,6 @@ import java.util.Set;
  * }</pre>
  */
 public final class ClientAuthentication {
-    /** Lifetime of each {@code private_key_jwt} assertion: short, since each is used once. */
-    static final Duration ASSERTION_LIFETIME = Duration.ofSeconds(60);
     private static final Set<String> ASSERTION_ALGORITHMS = Set.of(
             "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
 
@@ -60,50 +42,24 @@ public final class ClientAuthentication {
         }
     }
 
-    static {
-        // The conversion to Nimbus and the secret stay out of the public API: only Baton's
-        // internals reach them, through this accessor.
-        ClientAuthenticationAccess.register(new ClientAuthenticationAccess.Accessor() {
-            @Override
-            public Optional<com.nimbusds.oauth2.sdk.auth.ClientAuthentication> toNimbus(ClientAuthentication auth,
-                    URI endpoint, Clock clock) {
-                return auth.toNimbus(endpoint, clock);
-            }
-
-            @Override
-            public String secret(ClientAuthentication auth) {
-                return auth.secret == null ? null : auth.secret.getValue();
-            }
-        });
-    }
-
     private final Method method;
-    private final String clientId;
-    private final Secret secret;
-    private final PrivateKey privateKey;
-    private final String keyId;
-    private final JWSAlgorithm algorithm;
+    private final ClientCredentials credentials;
 
-    private ClientAuthentication(Method method, String clientId, Secret secret, PrivateKey privateKey, String keyId,
-            JWSAlgorithm algorithm) {
+    private ClientAuthentication(Method method, ClientCredentials credentials) {
         this.method = method;
-        this.clientId = clientId;
-        this.secret = secret;
-        this.privateKey = privateKey;
-        this.keyId = keyId;
-        this.algorithm = algorithm;
+        this.credentials = credentials;
     }
 
     /** HTTP Basic authentication with the client id and secret (RFC 6749 §2.3.1). */
     public static ClientAuthentication clientSecretBasic(String clientId, String clientSecret) {
-        return new ClientAuthentication(Method.CLIENT_SECRET_BASIC, requireClientId(clientId),
-                new Secret(requireSecret(clientSecret)), null, null, null);
+        return new ClientAuthentication(Method.CLIENT_SECRET_BASIC,
+                ClientCredentials.secretBasic(requireClientId(clientId), requireSecret(clientSecret)));
     }
 
     /** The client id and secret in the form body (RFC 6749 §2.3.1). */
     public static ClientAuthentication clientSecretPost(String clientId, String clientSecret) {
-        return new ClientAuthentication(Method.CLIENT_SECRET_POST, requireClientId(clientId),
-                new Secret(requireSecret(clientSecret)), null, null, null);
+        return new ClientAuthentication(Method.CLIENT_SECRET_POST,
+                ClientCredentials.secretPost(requireClientId(clientId), requireSecret(clientSecret)));
     }
 
     /**
@@ -128,13 +84,13 @@ public final class ClientAuthentication {
         if (ec != "EC".equals(privateKey.getAlgorithm()) || (!ec && !"RSA".equals(privateKey.getAlgorithm()))) {
             throw new IllegalArgumentException("a " + privateKey.getAlgorithm() + " key cannot sign " + algorithm);
         }
-        return new ClientAuthentication(Method.PRIVATE_KEY_JWT, requireClientId(clientId), null, privateKey, keyId,
-                JWSAlgorithm.parse(algorithm));
+        return new ClientAuthentication(Method.PRIVATE_KEY_JWT,
+                ClientCredentials.privateKeyJwt(requireClientId(clientId), privateKey, keyId, JWSAlgorithm.parse(algorithm)));
     }
 
     /** A public client that sends only its {@code client_id} (RFC 6749 §2.1). */
     public static ClientAuthentication none(String clientId) {
-        return new ClientAuthentication(Method.NONE, requireClientId(clientId), null, null, null, null);
+        return new ClientAuthentication(Method.NONE, ClientCredentials.none(requireClientId(clientId)));
     }
 
     /** The method. */
@@ -144,36 +100,18 @@ public final class ClientAuthentication {
 
     /** The client id. */
     public String clientId() {
-        return clientId;
+        return credentials.clientId();
     }
 
-    private Optional<com.nimbusds.oauth2.sdk.auth.ClientAuthentication> toNimbus(URI endpoint, Clock clock) {
-        ClientID id = new ClientID(clientId);
-        switch (method) {
-            case CLIENT_SECRET_BASIC:
-                return Optional.of(new ClientSecretBasic(id, secret));
-            case CLIENT_SECRET_POST:
-                return Optional.of(new ClientSecretPost(id, secret));
-            case PRIVATE_KEY_JWT:
-                Instant now = clock.instant();
-                JWTAuthenticationClaimsSet claims = new JWTAuthenticationClaimsSet(id, List.of(new Audience(endpoint)),
-                        Date.from(now.plus(ASSERTION_LIFETIME)), null, Date.from(now), new JWTID());
-                try {
-                    return Optional.of(new PrivateKeyJWT(claims, algorithm, privateKey, keyId, null));
-                } catch (JOSEException e) {
-                    throw new IllegalStateException("cannot sign the private_key_jwt client assertion: "
-                            + e.getClass().getSimpleName(), e);
-                }
-            case NONE:
-            default:
-                return Optional.empty();
-        }
+    /** The credentials in the form the token and introspection clients use. */
+    ClientCredentials credentials() {
+        return credentials;
     }
 
     /** Shows the method and client id; never a secret or key. */
     @Override
     public String toString() {
-        return "ClientAuthentication[" + method.value() + ", client_id=" + clientId + "]";
+        return "ClientAuthentication[" + method.value() + ", client_id=" + clientId() + "]";
     }
 
     private static String requireClientId(String clientId) {

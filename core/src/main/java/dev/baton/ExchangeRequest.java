@@ -1,5 +1,8 @@
 package dev.baton;
 
+import dev.baton.internal.Endpoints;
+import dev.baton.internal.TokenHash;
+import dev.baton.internal.TokenSyntax;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -69,6 +72,11 @@ public final class ExchangeRequest {
     /** The {@code subject_token}. Never log it. */
     public String subjectToken() {
         return subjectToken;
+    }
+
+    /** The SHA-256 of the subject token, taken from the validated token when there is one. */
+    TokenHash subjectHash() {
+        return validatedSubject != null ? validatedSubject.hash() : TokenHash.of(subjectToken);
     }
 
     /** The {@code subject_token_type}. */
@@ -248,12 +256,9 @@ public final class ExchangeRequest {
             if (s == null || s.isEmpty()) {
                 throw new IllegalArgumentException("scope must not be empty");
             }
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                // RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-                if (c < 0x21 || c == 0x22 || c == 0x5c || c > 0x7e) {
-                    throw new IllegalArgumentException("scope contains a character RFC 6749 section 3.3 forbids: " + s);
-                }
+            if (!TokenSyntax.isScopeToken(s)) {
+                throw new IllegalArgumentException("scope contains a character RFC 6749 section 3.3 forbids: "
+                        + Endpoints.printable(s, 64));
             }
         }
     }

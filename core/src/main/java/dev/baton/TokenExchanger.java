@@ -7,7 +7,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.baton.internal.Endpoints;
 import dev.baton.internal.Nanos;
-import dev.baton.internal.Slf4jAuditListener;
+import dev.baton.internal.Listeners;
 import dev.baton.internal.exchange.DiscoveredTokenEndpoint;
 import dev.baton.internal.exchange.ExchangeKey;
 import dev.baton.internal.exchange.RetryPolicy;
@@ -136,7 +136,7 @@ public final class TokenExchanger {
         this.refreshAhead = b.refreshAhead;
         this.clientId = b.clientAuthentication.clientId();
         this.audit = b.auditListener;
-        this.client = new TokenEndpointClient(endpoint, b.clientAuthentication, b.httpClient, b.deadline,
+        this.client = new TokenEndpointClient(endpoint, b.clientAuthentication.credentials(), b.httpClient, b.deadline,
                 new RetryPolicy(b.maxAttempts, b.initialBackoff, MAX_BACKOFF, MAX_RETRY_AFTER), MAX_RESPONSE_BYTES,
                 b.defaultTokenLifetime, b.maxTokenLifetime, b.clock, RETRY_EXECUTOR);
         Ticker ticker = clockTicker(b.clock);
@@ -179,19 +179,38 @@ public final class TokenExchanger {
      *     network after the retries; if the calling thread is interrupted (its interrupt flag is kept)
      */
     public ExchangedToken exchange(ExchangeRequest request) throws TokenExchangeException {
+        // The exchange ends itself at the deadline; the margin only guards against a stuck client.
+        return exchange(request, deadline.plusSeconds(2));
+    }
+
+    /**
+     * As {@link #exchange(ExchangeRequest)}, waiting at most {@code maxWait}: for a caller with a
+     * budget of its own (an HTTP call's remaining timeout) that is shorter than the exchange
+     * deadline. When the wait ends first, this caller stops waiting and gets a retryable failure;
+     * the exchange itself goes on for any other caller sharing it and, if it succeeds, fills the
+     * cache for the next call.
+     *
+     * @param maxWait how long this call may block; zero or negative means no wait at all (a cached
+     *     token is still returned)
+     * @throws TokenExchangeException as {@link #exchange(ExchangeRequest)}, or when {@code maxWait}
+     *     ran out ({@link TokenExchangeException#isRetryable()} true)
+     */
+    public ExchangedToken exchange(ExchangeRequest request, Duration maxWait) throws TokenExchangeException {
+        Objects.requireNonNull(maxWait, "maxWait");
         CompletableFuture<ExchangedToken> future = exchangeAsync(request);
         try {
             if (future.isDone()) {
                 return future.join();
             }
-            // The exchange ends itself at the deadline; the margin only guards against a stuck client.
-            return future.get(deadline.toNanos() + TimeUnit.SECONDS.toNanos(2), TimeUnit.NANOSECONDS);
+            return future.get(Math.max(0, Nanos.saturated(maxWait)), TimeUnit.NANOSECONDS);
         } catch (CompletionException | ExecutionException e) {
             throw asExchangeException(e.getCause());
         } catch (TimeoutException e) {
-            throw new TokenExchangeException("no token within the exchange deadline of " + deadline.toMillis()
-                    + " ms", null, null, 0, true, null);
+            future.cancel(false);
+            throw new TokenExchangeException("no token within " + maxWait.toMillis() + " ms", null, null, 0, true,
+                    null);
         } catch (InterruptedException e) {
+            future.cancel(false);
             Thread.currentThread().interrupt();
             throw new TokenExchangeException("interrupted while waiting for the token exchange", null, null, 0, true,
                     null);
@@ -397,7 +416,7 @@ public final class TokenExchanger {
                 call.fromCache ? 0 : failure == null ? 200 : failure.httpStatus(),
                 call.fromCache,
                 Duration.ofNanos(System.nanoTime() - call.start));
-        Slf4jAuditListener.safely(() -> audit.onExchange(event));
+        Listeners.safely(() -> audit.onExchange(event));
     }
 
     private static TokenExchangeException asExchangeException(Throwable error) {

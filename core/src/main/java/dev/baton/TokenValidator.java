@@ -35,7 +35,7 @@ import java.util.Set;
  * ValidatedToken user = validator.validate(rawToken);  // throws TokenValidationException
  * }</pre>
  */
-public interface TokenValidator {
+public interface TokenValidator extends AutoCloseable {
 
     /**
      * Validates a raw bearer token (without the {@code Bearer } prefix).
@@ -55,6 +55,16 @@ public interface TokenValidator {
      * @see #validate(String)
      */
     ValidatedToken validate(String token, AuditContext context) throws TokenValidationException;
+
+    /**
+     * Releases what this validator owns: the HTTP client and threads it created for discovery,
+     * JWKS and introspection (an {@link java.net.http.HttpClient} supplied through the builder is
+     * left to its owner). Idempotent; a validation after {@code close()} fails with
+     * {@link IllegalStateException}. The default does nothing, for validators that own nothing.
+     */
+    @Override
+    default void close() {
+    }
 
     /** The scopes every accepted token must carry; empty when none are required. */
     default Set<String> requiredScopes() {
@@ -363,7 +373,8 @@ public interface TokenValidator {
             return new DefaultTokenValidator(new ValidatorSettings(issuer, jwks, audience, requiredScopes,
                     Set.copyOf(algs), clockSkew, strictTokenType, maxTokenLength,
                     httpClient == null ? BoundedHttp.defaultClient() : httpClient, httpTimeout,
-                    introspectionAuth != null, introspect, introspectionAuth, introspectionCacheLifetime,
+                    introspectionAuth != null, introspect,
+                    introspectionAuth == null ? null : introspectionAuth.credentials(), introspectionCacheLifetime,
                     auditListener, clock, cacheSize, maxConcurrentIntrospections));
         }
 

@@ -1,11 +1,8 @@
 package dev.baton;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.baton.internal.TokenHash;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
@@ -39,7 +36,7 @@ public final class ValidatedToken {
     private final Instant expiresAt;
     private final Map<String, Object> claims;
     private final Actor actor;
-    private volatile String fingerprint;
+    private volatile TokenHash hash;
 
     private ValidatedToken(String value, Map<String, Object> claims) {
         this.value = value;
@@ -131,24 +128,27 @@ public final class ValidatedToken {
      * for correlating log lines. It is not a secret and cannot be turned back into the token.
      */
     public String fingerprint() {
-        String f = fingerprint;
-        if (f == null) {
-            f = fingerprintOf(value);
-            fingerprint = f;
-        }
-        return f;
+        return hash().fingerprint();
     }
 
     /**
      * The fingerprint of any token string: the first 8 bytes of its SHA-256, base64url without padding.
      */
     public static String fingerprintOf(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        return TokenHash.of(token).fingerprint();
+    }
+
+    /**
+     * The token's SHA-256, computed at most once per instance: the exchange cache keys by it, so a
+     * token the validator has seen is not hashed again for every exchange.
+     */
+    TokenHash hash() {
+        TokenHash h = hash;
+        if (h == null) {
+            h = TokenHash.of(value);
+            hash = h;
         }
+        return h;
     }
 
     /** Shows subject, issuer, client, audiences, scopes, expiry and fingerprint; never the token. */

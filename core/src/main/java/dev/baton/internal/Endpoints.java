@@ -1,6 +1,7 @@
 package dev.baton.internal;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -52,6 +53,49 @@ public final class Endpoints {
     }
 
     /**
+     * {@code uri}, checked against the rule: an absolute {@code https} URL with a host, or
+     * {@code http} to a loopback host, with no user info and no fragment. Tokens and client
+     * credentials travel to these URLs, so TLS is mandatory elsewhere (RFC 6749 §3.1, §3.2;
+     * RFC 6750 §5.3). The message names {@code what} and never shows user info, which may hold a
+     * password.
+     *
+     * @throws NullPointerException naming {@code what} if {@code uri} is null
+     * @throws IllegalArgumentException if the rule does not hold
+     */
+    public static URI requireSecure(URI uri, String what) {
+        if (uri == null) {
+            throw new NullPointerException(what);
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            // Checked first, and the URI not shown: user info could hold a password.
+            throw new IllegalArgumentException(what + " must have no user info and no fragment");
+        }
+        if (!isSecure(uri)) {
+            throw new IllegalArgumentException(what + " must be an absolute https URL (plain http only to a"
+                    + " loopback host): " + uri);
+        }
+        return uri;
+    }
+
+    /**
+     * {@code value} parsed as a URI and checked by {@link #requireSecure(URI, String)}.
+     *
+     * @throws NullPointerException naming {@code what} if {@code value} is null
+     * @throws IllegalArgumentException if it is not a URI or the rule does not hold; the value is
+     *     not echoed when it does not parse (it may carry a password)
+     */
+    public static URI requireSecure(String value, String what) {
+        if (value == null) {
+            throw new NullPointerException(what);
+        }
+        try {
+            return requireSecure(new URI(value), what);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(what + " is not a valid URL: " + e.getReason());
+        }
+    }
+
+    /**
      * {@code uri} without its user info, for messages: user info may hold a password.
      */
     public static String redacted(URI uri) {
@@ -64,7 +108,7 @@ public final class Endpoints {
         try {
             return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
                     .toString();
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return "[URL hidden]";
         }
     }

@@ -23,4 +23,13 @@ public final class Nanos {
         Instant cap = now.plus(MAX_CACHE_LIFETIME);
         return Duration.between(now, end.isBefore(cap) ? end : cap).toNanos();
     }
+
+    /** {@code d} in nanoseconds, saturating at {@link Long#MAX_VALUE} / {@link Long#MIN_VALUE} instead of throwing. */
+    public static long saturated(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
 }

@@ -14,12 +14,11 @@ import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.token.TypelessToken;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
-import dev.baton.ClientAuthentication;
+import dev.baton.internal.ClientCredentials;
 import dev.baton.ExchangeRequest;
 import dev.baton.ExchangedToken;
 import dev.baton.TokenExchangeException;
 import dev.baton.TokenType;
-import dev.baton.internal.ClientAuthenticationAccess;
 import dev.baton.internal.Timers;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
@@ -57,7 +56,7 @@ public final class TokenEndpointClient {
     private static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9._~+/=-]{32,}");
 
     private final Function<Duration, CompletableFuture<URI>> endpoint;
-    private final ClientAuthentication clientAuthentication;
+    private final ClientCredentials clientAuthentication;
     private final HttpClient http;
     private final Duration deadline;
     private final RetryPolicy retry;
@@ -80,7 +79,7 @@ public final class TokenEndpointClient {
      * @param executor runs retries after their backoff (called on Baton's async pool, never the timer thread)
      */
     public TokenEndpointClient(Function<Duration, CompletableFuture<URI>> endpoint,
-            ClientAuthentication clientAuthentication, HttpClient http, Duration deadline, RetryPolicy retry,
+            ClientCredentials clientAuthentication, HttpClient http, Duration deadline, RetryPolicy retry,
             int maxBodyBytes, Duration defaultLifetime, Duration maxLifetime, Clock clock, Executor executor) {
         this.endpoint = endpoint;
         this.clientAuthentication = clientAuthentication;
@@ -183,7 +182,7 @@ public final class TokenEndpointClient {
                 request.actorTokenType().map(TokenEndpointClient::uri).orElse(null),
                 request.requestedTokenType().map(TokenEndpointClient::uri).orElse(null),
                 audiences.isEmpty() ? null : audiences);
-        TokenRequest.Builder builder = ClientAuthenticationAccess.toNimbus(clientAuthentication, uri, clock)
+        TokenRequest.Builder builder = clientAuthentication.forRequest(uri, clock)
                 .map(auth -> new TokenRequest.Builder(uri, auth, grant))
                 // Public client (RFC 6749 §2.1): identify with client_id in the body.
                 .orElseGet(() -> new TokenRequest.Builder(uri, new ClientID(clientAuthentication.clientId()), grant));
@@ -232,7 +231,7 @@ public final class TokenEndpointClient {
                     + status + "), which is never followed", null, null, status, false, null), null);
         }
         ErrorObject error = parseError(response.body());
-        String secret = ClientAuthenticationAccess.secret(clientAuthentication);
+        String secret = clientAuthentication.secret();
         String code = error == null ? null : sanitize(error.getCode(), MAX_ERROR_CODE, request, secret);
         String description = error == null ? null
                 : sanitize(error.getDescription(), MAX_DESCRIPTION, request, secret);
@@ -272,7 +271,7 @@ public final class TokenEndpointClient {
         if (accessTokenWanted && !"bearer".equalsIgnoreCase(tokenType)) {
             // RFC 6749 §7.1: only a Bearer token may be sent as one; anything else (N_A, DPoP) was not asked for.
             throw malformed("token_type is " + sanitize(tokenType, 32, request,
-                    ClientAuthenticationAccess.secret(clientAuthentication)) + ", not Bearer");
+                    clientAuthentication.secret()) + ", not Bearer");
         }
         Duration lifetime = lifetime(json.remove("expires_in"));
         if (!accessTokenWanted && !"bearer".equalsIgnoreCase(tokenType)) {

@@ -17,7 +17,7 @@ import dev.baton.ValidatedToken;
 import dev.baton.ValidationEvent;
 import dev.baton.internal.Endpoints;
 import dev.baton.internal.Nanos;
-import dev.baton.internal.Slf4jAuditListener;
+import dev.baton.internal.Listeners;
 import dev.baton.internal.discovery.LazyMetadata;
 import java.io.IOException;
 import java.net.URI;
@@ -456,7 +456,7 @@ public final class DefaultTokenValidator implements TokenValidator {
                 v == null ? null : v.subject(), v == null ? null : v.clientId(), v == null ? null : v.issuer(),
                 v == null ? List.of() : v.audiences(), v == null ? Set.of() : v.scopes(),
                 a.fingerprint, a.fromCache, Duration.ofNanos(System.nanoTime() - started), context);
-        Slf4jAuditListener.safely(() -> s.audit().onValidation(event));
+        Listeners.safely(() -> s.audit().onValidation(event));
     }
 
     /** What one call learned, for its audit event. */

@@ -7,8 +7,7 @@ import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
-import dev.baton.ClientAuthentication;
-import dev.baton.internal.ClientAuthenticationAccess;
+import dev.baton.internal.ClientCredentials;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -42,11 +41,11 @@ final class Introspector {
 
     private final HttpClient client;
     private final JwksCache.UriSource endpoint;
-    private final ClientAuthentication auth;
+    private final ClientCredentials auth;
     private final Clock clock;
     private final Duration timeout;
 
-    Introspector(HttpClient client, JwksCache.UriSource endpoint, ClientAuthentication auth, Clock clock,
+    Introspector(HttpClient client, JwksCache.UriSource endpoint, ClientCredentials auth, Clock clock,
             Duration timeout) {
         this.client = client;
         this.endpoint = endpoint;
@@ -64,7 +63,7 @@ final class Introspector {
     Map<String, Object> introspect(String token) throws IOException, InactiveTokenException {
         URI uri = endpoint.get();
         TypelessAccessToken subject = new TypelessAccessToken(token);
-        TokenIntrospectionRequest request = ClientAuthenticationAccess.toNimbus(auth, uri, clock)
+        TokenIntrospectionRequest request = auth.forRequest(uri, clock)
                 .map(a -> new TokenIntrospectionRequest(uri, a, subject))
                 .orElseGet(() -> new TokenIntrospectionRequest(uri, subject,
                         Map.of("client_id", List.of(auth.clientId()))));

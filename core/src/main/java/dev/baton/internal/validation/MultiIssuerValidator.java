@@ -9,7 +9,7 @@ import dev.baton.TokenValidationException;
 import dev.baton.TokenValidator;
 import dev.baton.ValidatedToken;
 import dev.baton.ValidationEvent;
-import dev.baton.internal.Slf4jAuditListener;
+import dev.baton.internal.Listeners;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -90,7 +90,7 @@ public final class MultiIssuerValidator implements TokenValidator {
                 : ValidatedToken.fingerprintOf(token);
         ValidationEvent event = new ValidationEvent(clock.instant(), false, e.error(), e.description(), null, null,
                 iss, List.of(), Set.of(), fingerprint, false, Duration.ofNanos(System.nanoTime() - started), context);
-        Slf4jAuditListener.safely(() -> audit.onValidation(event));
+        Listeners.safely(() -> audit.onValidation(event));
         throw e;
     }
 

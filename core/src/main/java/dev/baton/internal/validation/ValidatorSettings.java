@@ -2,7 +2,7 @@ package dev.baton.internal.validation;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.baton.AuditListener;
-import dev.baton.ClientAuthentication;
+import dev.baton.internal.ClientCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -44,7 +44,7 @@ public record ValidatorSettings(
         Duration httpTimeout,
         boolean introspection,
         URI introspectionEndpoint,
-        ClientAuthentication introspectionAuth,
+        ClientCredentials introspectionAuth,
         Duration introspectionCacheLifetime,
         AuditListener audit,
         Clock clock,

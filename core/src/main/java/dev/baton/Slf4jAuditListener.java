@@ -1,8 +1,5 @@
-package dev.baton.internal;
+package dev.baton;
 
-import dev.baton.AuditListener;
-import dev.baton.ExchangeEvent;
-import dev.baton.ValidationEvent;
 import java.util.Collection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,12 +7,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The default {@link AuditListener}: one {@code key=value} line per event on logger {@code dev.baton.audit}.
  * Values are quoted when they contain spaces, quotes or control characters, so a hostile claim
- * cannot forge extra fields or lines. Not API.
+ * cannot forge extra fields or lines.
  */
-public final class Slf4jAuditListener implements AuditListener {
-    public static final Slf4jAuditListener INSTANCE = new Slf4jAuditListener();
+final class Slf4jAuditListener implements AuditListener {
+    static final Slf4jAuditListener INSTANCE = new Slf4jAuditListener();
     private static final Logger AUDIT = LoggerFactory.getLogger("dev.baton.audit");
-    private static final Logger SELF = LoggerFactory.getLogger(Slf4jAuditListener.class);
 
     private Slf4jAuditListener() {
     }
@@ -69,15 +65,6 @@ public final class Slf4jAuditListener implements AuditListener {
             AUDIT.info(b.toString());
         } else {
             AUDIT.warn(b.toString());
-        }
-    }
-
-    /** Runs a listener call, logging (without rethrowing) anything it throws. */
-    public static void safely(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            SELF.warn("audit listener failed: {}", e.getClass().getName());
         }
     }
 
