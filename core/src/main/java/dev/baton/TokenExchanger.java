@@ -513,7 +513,7 @@ public final class TokenExchanger {
         private URI tokenEndpoint;
         private String issuer;
         private ClientAuthentication clientAuthentication;
-        private HttpClient httpClient = BoundedHttp.defaultClient();
+        private HttpClient httpClient = BoundedHttp.newClient();
         private Duration deadline = DEFAULT_DEADLINE;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;

@@ -372,7 +372,7 @@ public interface TokenValidator extends AutoCloseable {
             }
             return new DefaultTokenValidator(new ValidatorSettings(issuer, jwks, audience, requiredScopes,
                     Set.copyOf(algs), clockSkew, strictTokenType, maxTokenLength,
-                    httpClient == null ? BoundedHttp.defaultClient() : httpClient, httpTimeout,
+                    httpClient == null ? BoundedHttp.newClient() : httpClient, httpTimeout,
                     introspectionAuth != null, introspect,
                     introspectionAuth == null ? null : introspectionAuth.credentials(), introspectionCacheLifetime,
                     auditListener, clock, cacheSize, maxConcurrentIntrospections));

@@ -1,7 +1,6 @@
 package dev.baton.internal;
 
 import java.time.Duration;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -16,24 +15,71 @@ import java.util.concurrent.atomic.AtomicInteger;
  * does nothing but fire: every due task runs on a small daemon pool ({@code baton-async-N}), so a
  * caller's callback that blocks can never hold up another exchange's deadline, and the JDK's
  * single shared {@code CompletableFuture.delayedExecutor} thread is not used at all. Cancelled
- * tasks are removed at once, so nothing they reference outlives its exchange. Not API.
+ * tasks are removed at once, so nothing they reference outlives its exchange.
+ *
+ * <p>The threads live while something needs them: every validator and exchanger holds a
+ * {@linkplain #lease() lease} from its construction to its {@code close()}, and when the last
+ * lease is released the threads stop (so an application redeployed in a servlet container leaves
+ * none behind). Scheduling without a lease still works and starts the threads again. Not API.
  */
 public final class Timers {
     /** Threads of the pool that runs due tasks; beyond it, tasks run on the common pool. */
     static final int MAX_ASYNC_THREADS = 64;
 
-    private static final ScheduledThreadPoolExecutor TIMER;
-    private static final ThreadPoolExecutor ASYNC;
-
-    static {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("baton-timer"));
-        timer.setRemoveOnCancelPolicy(true);
-        TIMER = timer;
-        ASYNC = new ThreadPoolExecutor(0, MAX_ASYNC_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                daemon("baton-async"), (task, pool) -> ForkJoinPool.commonPool().execute(task));
-    }
+    private static final Object LOCK = new Object();
+    private static Pools pools;
+    private static int leases;
 
     private Timers() {
+    }
+
+    /** The timer thread and the pool it hands due tasks to. */
+    private record Pools(ScheduledThreadPoolExecutor timer, ThreadPoolExecutor async) {
+        static Pools start() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("baton-timer"));
+            timer.setRemoveOnCancelPolicy(true);
+            ThreadPoolExecutor async = new ThreadPoolExecutor(0, MAX_ASYNC_THREADS, 30, TimeUnit.SECONDS,
+                    new SynchronousQueue<>(), daemon("baton-async"),
+                    (task, pool) -> ForkJoinPool.commonPool().execute(task));
+            return new Pools(timer, async);
+        }
+
+        void stop() {
+            timer.shutdownNow();
+            async.shutdown();
+        }
+    }
+
+    private static Pools pools() {
+        synchronized (LOCK) {
+            if (pools == null) {
+                pools = Pools.start();
+            }
+            return pools;
+        }
+    }
+
+    /**
+     * Keeps the timer threads alive until the returned lease is closed. Closing a lease twice has no
+     * further effect.
+     */
+    public static AutoCloseable lease() {
+        synchronized (LOCK) {
+            leases++;
+        }
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            synchronized (LOCK) {
+                if (--leases == 0 && pools != null) {
+                    // Tasks still pending belong to closed owners: their deadlines no longer matter.
+                    pools.stop();
+                    pools = null;
+                }
+            }
+        };
     }
 
     /**
@@ -46,17 +92,20 @@ public final class Timers {
 
     /** As {@link #schedule(Duration, Runnable)}, with the delay in nanoseconds. */
     public static ScheduledFuture<?> schedule(long delayNanos, Runnable task) {
-        return TIMER.schedule(() -> ASYNC.execute(task), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-    }
-
-    /** The pool due tasks run on: never the timer thread. */
-    public static Executor async() {
-        return ASYNC;
+        Pools p = pools();
+        try {
+            return p.timer().schedule(() -> p.async().execute(task), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stoppedMeanwhile) {
+            // The last lease was released between pools() and schedule(): start afresh.
+            Pools fresh = pools();
+            return fresh.timer().schedule(() -> fresh.async().execute(task), Math.max(0, delayNanos),
+                    TimeUnit.NANOSECONDS);
+        }
     }
 
     /** The delays, in nanoseconds, of the tasks still waiting on the timer (for tests). */
     static long[] pendingDelaysNanos() {
-        return TIMER.getQueue().stream()
+        return pools().timer().getQueue().stream()
                 .mapToLong(r -> ((java.util.concurrent.Delayed) r).getDelay(TimeUnit.NANOSECONDS)).toArray();
     }
 

@@ -23,7 +23,7 @@ class TimersTest {
         server.enqueue(new MockResponse.Builder().code(200).body("{}").build());
         Duration deadline = Duration.ofMinutes(9);
 
-        BoundedHttp.Response r = BoundedHttp.sendAsyncBounded(BoundedHttp.defaultClient(),
+        BoundedHttp.Response r = BoundedHttp.sendAsyncBounded(BoundedHttp.newClient(),
                 HttpRequest.newBuilder(server.url("/").uri()).GET().build(), deadline, 1024).get(10, TimeUnit.SECONDS);
 
         assertThat(r.status()).isEqualTo(200);

@@ -31,19 +31,36 @@ public final class BoundedHttp {
     /** Connect timeout of the default client. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final class DefaultClientHolder {
-        static final HttpClient CLIENT = HttpClient.newBuilder()
+    private BoundedHttp() {
+    }
+
+    /**
+     * A new client for one validator or exchanger that the user gave none: no redirects, 5 s
+     * connect timeout. Its owner releases it with {@link #close(HttpClient)}.
+     */
+    public static HttpClient newClient() {
+        return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(DEFAULT_CONNECT_TIMEOUT)
                 .build();
     }
 
-    private BoundedHttp() {
-    }
-
-    /** The shared client Baton uses when the user supplies none: no redirects, 5 s connect timeout. */
-    public static HttpClient defaultClient() {
-        return DefaultClientHolder.CLIENT;
+    /**
+     * Releases a client from {@link #newClient()}. From Java 21 an {@link HttpClient} is
+     * {@link AutoCloseable} and closing it ends its selector thread once the requests in flight are
+     * done (each bounded by Baton's deadlines); on Java 17 the thread ends when the client is no
+     * longer referenced, which the owner ensures by dropping it.
+     */
+    public static void close(HttpClient client) {
+        if (client instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // HttpClient.close() declares no exception; if one came, the client is unusable
+                // either way and there is nothing for the closing application to act on.
+                return;
+            }
+        }
     }
 
     /**

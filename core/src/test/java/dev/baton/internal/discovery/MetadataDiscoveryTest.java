@@ -42,7 +42,7 @@ class MetadataDiscoveryTest {
 
     @Test
     void discoversRfc8414MetadataFirst() throws Exception {
-        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.defaultClient(), as.issuer(), DEADLINE);
+        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), as.issuer(), DEADLINE);
 
         assertThat(m.getJWKSetURI()).isEqualTo(URI.create(as.jwksUri()));
         assertThat(m.getTokenEndpointURI()).isEqualTo(URI.create(as.tokenEndpoint()));
@@ -53,7 +53,7 @@ class MetadataDiscoveryTest {
     void fallsBackToOpenIdConfiguration() throws Exception {
         as.discovery(TestAuthorizationServer.Discovery.OIDC);
 
-        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.defaultClient(), as.issuer(), DEADLINE);
+        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), as.issuer(), DEADLINE);
 
         assertThat(m).isInstanceOf(OIDCProviderMetadata.class);
         assertThat(m.getJWKSetURI()).isEqualTo(URI.create(as.jwksUri()));
@@ -64,7 +64,7 @@ class MetadataDiscoveryTest {
     void rejectsMetadataNamingAnotherIssuer() {
         as.metadataIssuer(as.issuer() + "/");
 
-        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.defaultClient(), as.issuer(), DEADLINE))
+        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.newClient(), as.issuer(), DEADLINE))
                 .isInstanceOf(MetadataDiscovery.DiscoveryException.class)
                 .hasMessageContaining("does not equal the configured issuer");
     }
@@ -73,7 +73,7 @@ class MetadataDiscoveryTest {
     void failsWhenNeitherDocumentExists() {
         as.discovery(TestAuthorizationServer.Discovery.NONE);
 
-        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.defaultClient(), as.issuer(), DEADLINE))
+        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.newClient(), as.issuer(), DEADLINE))
                 .isInstanceOf(MetadataDiscovery.DiscoveryException.class)
                 .hasMessageContaining("no authorization server metadata");
     }

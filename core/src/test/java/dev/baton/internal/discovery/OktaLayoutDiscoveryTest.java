@@ -70,7 +70,7 @@ class OktaLayoutDiscoveryTest {
         routes.put(SUFFIX, metadata(issuer(), "/v1/keys"));
         routes.put(OIDC, metadata(issuer(), "/v1/oidc-keys"));
 
-        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.defaultClient(), issuer(), DEADLINE);
+        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), issuer(), DEADLINE);
 
         assertThat(m.getJWKSetURI()).isEqualTo(URI.create(issuer() + "/v1/keys"));
         assertThat(requested).containsExactly(PATH_INSERTED, SUFFIX);
@@ -82,7 +82,7 @@ class OktaLayoutDiscoveryTest {
         routes.put(PATH_INSERTED, html());
         routes.put(OIDC, metadata(issuer(), "/v1/keys"));
 
-        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.defaultClient(), issuer(), DEADLINE);
+        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), issuer(), DEADLINE);
 
         assertThat(m.getJWKSetURI()).isEqualTo(URI.create(issuer() + "/v1/keys"));
         assertThat(requested).containsExactly(PATH_INSERTED, SUFFIX, OIDC);
@@ -96,7 +96,7 @@ class OktaLayoutDiscoveryTest {
         routes.put(SUFFIX, html());
         routes.put(OIDC, metadata(issuer(), "/v1/keys"));
 
-        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.defaultClient(), issuer(), DEADLINE);
+        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), issuer(), DEADLINE);
 
         assertThat(m.getIssuer().getValue()).isEqualTo(issuer());
         assertThat(m.getJWKSetURI()).isEqualTo(URI.create(issuer() + "/v1/keys"));
@@ -110,7 +110,7 @@ class OktaLayoutDiscoveryTest {
         routes.put(SUFFIX, metadata(other, "/v1/keys"));
         routes.put(OIDC, metadata(other + "\\r\\nforged: log line", "/v1/keys"));
 
-        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.defaultClient(), issuer(), DEADLINE))
+        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.newClient(), issuer(), DEADLINE))
                 .isInstanceOf(MetadataDiscovery.DiscoveryException.class)
                 .hasMessageContaining("does not equal the configured issuer")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\r").doesNotContain("\n"));

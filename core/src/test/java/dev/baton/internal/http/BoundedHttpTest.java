@@ -26,7 +26,7 @@ class BoundedHttpTest {
     void readsWholeBodyWithinLimits() throws Exception {
         server.enqueue(new MockResponse.Builder().code(200).body("{\"a\":1}").build());
 
-        BoundedHttp.Response r = BoundedHttp.send(BoundedHttp.defaultClient(), get(), Duration.ofSeconds(5), 1024);
+        BoundedHttp.Response r = BoundedHttp.send(BoundedHttp.newClient(), get(), Duration.ofSeconds(5), 1024);
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(new String(r.body())).isEqualTo("{\"a\":1}");
@@ -36,7 +36,7 @@ class BoundedHttpTest {
     void rejectsBodyLargerThanCapDeclaredInContentLength() {
         server.enqueue(new MockResponse.Builder().body("x".repeat(2048)).build());
 
-        assertThatThrownBy(() -> BoundedHttp.send(BoundedHttp.defaultClient(), get(), Duration.ofSeconds(5), 1024))
+        assertThatThrownBy(() -> BoundedHttp.send(BoundedHttp.newClient(), get(), Duration.ofSeconds(5), 1024))
                 .isInstanceOf(BoundedHttp.BodyTooLargeException.class);
     }
 
@@ -44,7 +44,7 @@ class BoundedHttpTest {
     void rejectsChunkedBodyLargerThanCap() {
         server.enqueue(new MockResponse.Builder().chunkedBody("x".repeat(4096), 256).build());
 
-        assertThatThrownBy(() -> BoundedHttp.send(BoundedHttp.defaultClient(), get(), Duration.ofSeconds(5), 1024))
+        assertThatThrownBy(() -> BoundedHttp.send(BoundedHttp.newClient(), get(), Duration.ofSeconds(5), 1024))
                 .isInstanceOf(BoundedHttp.BodyTooLargeException.class);
     }
 
@@ -53,7 +53,7 @@ class BoundedHttpTest {
         server.enqueue(new MockResponse.Builder().body("x".repeat(100))
                 .throttleBody(1, 100, TimeUnit.MILLISECONDS).build());
 
-        assertThatThrownBy(() -> BoundedHttp.send(BoundedHttp.defaultClient(), get(), Duration.ofMillis(500), 1024))
+        assertThatThrownBy(() -> BoundedHttp.send(BoundedHttp.newClient(), get(), Duration.ofMillis(500), 1024))
                 .isInstanceOf(HttpTimeoutException.class);
     }
 
@@ -62,7 +62,7 @@ class BoundedHttpTest {
         server.enqueue(new MockResponse.Builder().body("x".repeat(100))
                 .throttleBody(1, 100, TimeUnit.MILLISECONDS).build());
 
-        assertThatThrownBy(() -> BoundedHttp.sendAsyncBounded(BoundedHttp.defaultClient(), get(),
+        assertThatThrownBy(() -> BoundedHttp.sendAsyncBounded(BoundedHttp.newClient(), get(),
                 Duration.ofMillis(500), 1024).get())
                 .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(HttpTimeoutException.class);
@@ -72,7 +72,7 @@ class BoundedHttpTest {
     void doesNotFollowRedirects() throws Exception {
         server.enqueue(new MockResponse.Builder().code(307).addHeader("Location", "http://127.0.0.2:1/elsewhere").build());
 
-        BoundedHttp.Response r = BoundedHttp.send(BoundedHttp.defaultClient(), get(), Duration.ofSeconds(5), 1024);
+        BoundedHttp.Response r = BoundedHttp.send(BoundedHttp.newClient(), get(), Duration.ofSeconds(5), 1024);
 
         assertThat(r.status()).isEqualTo(307);
         assertThat(server.getRequestCount()).isEqualTo(1);
