@@ -1,14 +1,18 @@
 package dev.baton.examples;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.baton.AuditListener;
 import dev.baton.ExchangeCacheStats;
 import dev.baton.ExchangeEvent;
+import dev.baton.TokenValidationException;
+import dev.baton.TokenValidator;
 import dev.baton.ValidatedToken;
 import dev.baton.examples.apollo.ApolloBackendProcess;
 import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
 import dev.baton.examples.client.McpClients;
 import dev.baton.examples.client.McpClients.Refusal;
+import dev.baton.examples.countries.CountriesMcpServer;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
@@ -91,7 +95,10 @@ public final class Demo {
             ExampleStack stack = ExampleStack.start(apolloDir, line -> { }, recordingListener(), Map.of());
             started.set(stack);
             describeParts(stack);
-            story(stack);
+            // The story shows the claims of the users' tokens after verifying them as the MCP server does.
+            try (TokenValidator verifier = CountriesMcpServer.tokenValidator(stack.config(), AuditListener.none())) {
+                story(stack, verifier);
+            }
             header("All seven steps behaved as expected. Stopping the MCP server, the Node backend and the "
                     + "authorization server.");
             return 0;
@@ -154,7 +161,7 @@ public final class Demo {
         }
     }
 
-    private void story(ExampleStack stack) throws Exception {
+    private void story(ExampleStack stack, TokenValidator verifier) throws Exception {
         EmbeddedAuthorizationServer as = stack.authorizationServer();
         String endpoint = stack.mcpServer().endpoint();
         ApolloBackendProcess backend = stack.backend();
@@ -182,9 +189,8 @@ public final class Demo {
 
         step(2, "alice signs in (authorization code + PKCE at the MCP authorization server)");
         String alice = as.signIn("alice", stack.mcpServer().resource());
-        showToken("alice's access token", alice);
-        ValidatedToken aliceClaims = claims(alice);
-        expect(aliceClaims.audiences().contains("mcpserver") && aliceClaims.scopes().contains("mcp:tools:call"),
+        ValidatedToken aliceToken = showVerifiedToken("alice's access token", alice, verifier);
+        expect(aliceToken.audiences().contains("mcpserver") && aliceToken.scopes().contains("mcp:tools:call"),
                 "alice's token lacks aud=mcpserver or mcp:tools:call");
 
         step(3, "alice lists the tools and calls them (each call goes to the GraphQL API as alice)");
@@ -211,7 +217,7 @@ public final class Demo {
 
         step(5, "bob signs in and does the same; the backend sees bob, not alice and not a service account");
         String bob = as.signIn("bob", stack.mcpServer().resource());
-        showToken("bob's access token", bob);
+        showVerifiedToken("bob's access token", bob, verifier);
         try (McpSyncClient client = McpClients.client(endpoint, bob)) {
             client.initialize();
             showCountry(McpClients.call(client, "get_country", Map.of("code", "NZ")));
@@ -239,13 +245,13 @@ public final class Demo {
         step(7, "Tokens the MCP server refuses (the backend never hears of them)");
         int linesBeforeRefusals = countAudit(backend, l -> true);
         String otherAudience = as.mintMcpToken("alice", List.of("some-other-api"), List.of("mcp:tools:call"));
-        showToken("a token for another API", otherAudience);
+        showDecodedToken("a token for another API", otherAudience);
         Refusal wrongAudience = refusalOf(McpClients.client(endpoint, otherAudience));
         out.println("  <- HTTP " + wrongAudience.status() + "  WWW-Authenticate: " + wrongAudience.wwwAuthenticate());
         expect(wrongAudience.status() == 401 && "invalid_token".equals(wrongAudience.parameter("error").orElse(null)),
                 "expected 401 invalid_token for the wrong audience");
         String noScope = as.mintMcpToken("alice", List.of("mcpserver"), List.of("openid", "profile"));
-        showToken("a token without mcp:tools:call", noScope);
+        showDecodedToken("a token without mcp:tools:call", noScope);
         Refusal insufficient = refusalOf(McpClients.client(endpoint, noScope));
         out.println("  <- HTTP " + insufficient.status() + "  WWW-Authenticate: " + insufficient.wwwAuthenticate());
         expect(insufficient.status() == 403
@@ -376,21 +382,43 @@ public final class Demo {
         out.println("    never " + user + "'s own token (aud=mcpserver).");
     }
 
-    private void showToken(String label, String token) throws DemoFailure {
-        ValidatedToken t = claims(token);
-        long seconds = t.expiresAt() == null ? 0 : Duration.between(Instant.now(), t.expiresAt()).toSeconds();
-        out.println("  " + label + " (fingerprint " + t.fingerprint() + ", the token itself is never printed):");
+    /** Verifies a token the MCP server will accept, as the server does, and prints its claims (never the token). */
+    private ValidatedToken showVerifiedToken(String label, String token, TokenValidator verifier) throws DemoFailure {
+        ValidatedToken t;
+        try {
+            t = verifier.validate(token);
+        } catch (TokenValidationException e) {
+            throw new DemoFailure(label + " does not pass the MCP server's checks: " + e.error().code()
+                    + " (" + e.getMessage() + ")");
+        }
+        out.println("  " + label + " (fingerprint " + t.fingerprint()
+                + "; verified as the MCP server verifies it; the token itself is never printed):");
         out.println("    iss=" + t.issuer() + "  sub=" + t.subject() + "  aud=" + t.audiences() + "  scopes=" + t.scopes()
-                + "  client_id=" + t.clientId() + "  expires in " + seconds + " s");
+                + "  client_id=" + t.clientId() + "  expires in " + secondsUntil(t.expiresAt()) + " s");
+        return t;
     }
 
-    /** The claims of a token, for display only (unverified: the MCP server verifies). */
-    private static ValidatedToken claims(String token) throws DemoFailure {
+    /**
+     * Prints the claims of a token the MCP server is about to refuse, decoded only: nothing about
+     * them is verified, so they are shown as the JWT states them (never the token).
+     */
+    private void showDecodedToken(String label, String token) throws DemoFailure {
+        JWTClaimsSet c;
         try {
-            return ValidatedToken.of(token, SignedJWT.parse(token).getJWTClaimsSet().toJSONObject());
+            c = SignedJWT.parse(token).getJWTClaimsSet();
         } catch (ParseException e) {
-            throw new DemoFailure("not a JWT: " + e.getMessage());
+            throw new DemoFailure(label + " is not a JWT");
         }
+        Instant expiresAt = c.getExpirationTime() == null ? null : c.getExpirationTime().toInstant();
+        out.println("  " + label + " (fingerprint " + ValidatedToken.fingerprintOf(token)
+                + "; decoded, not verified; the token itself is never printed):");
+        out.println("    iss=" + c.getIssuer() + "  sub=" + c.getSubject() + "  aud=" + c.getAudience()
+                + "  scp=" + c.getClaim("scp") + "  client_id=" + c.getClaim("client_id")
+                + "  expires in " + secondsUntil(expiresAt) + " s");
+    }
+
+    private static long secondsUntil(Instant instant) {
+        return instant == null ? 0 : Duration.between(Instant.now(), instant).toSeconds();
     }
 
     private void showCountry(CallToolResult result) throws DemoFailure {

@@ -7,6 +7,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.baton.AuditListener;
 import dev.baton.ExchangeCacheStats;
+import dev.baton.ValidatedToken;
 import dev.baton.examples.apollo.ApolloBackendProcess;
 import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
 import dev.baton.examples.client.McpClients;
@@ -191,7 +192,7 @@ class CountriesEndToEndTest {
             assertThat(proxy.forwarded()).hasSize(3).allSatisfy(token -> {
                 assertThat(token.subject()).isEqualTo("olga");
                 assertThat(token.audience()).containsExactly("backend");
-                assertThat(token.tokenHash()).isNotNull().isNotEqualTo(RecordingProxy.hash(userToken));
+                assertThat(token.tokenFingerprint()).isNotNull().isNotEqualTo(ValidatedToken.fingerprintOf(userToken));
             });
         }
     }
@@ -217,7 +218,8 @@ class CountriesEndToEndTest {
 
         assertThat(refusal.status()).isEqualTo(401);
         assertThat(refusal.parameter("error")).contains("invalid_token");
-        assertThat(refusal.parameter("resource_metadata")).isPresent();
+        assertThat(refusal.parameter("resource_metadata"))
+                .hasValueSatisfying(url -> assertThat(url).endsWith("/.well-known/oauth-protected-resource/mcp"));
     }
 
     @Test
@@ -232,8 +234,10 @@ class CountriesEndToEndTest {
     @Test
     void refusedTokensNeverReachTheBackend() throws Exception {
         int before = auditLineCount();
-        refusalOf(as.mintMcpToken("mallory", List.of("some-other-api"), List.of("mcp:tools:call")));
-        refusalOf(as.mintMcpToken("mallory", List.of("mcpserver"), List.of("openid")));
+        assertThat(refusalOf(as.mintMcpToken("mallory", List.of("some-other-api"), List.of("mcp:tools:call")))
+                .status()).isEqualTo(401);
+        assertThat(refusalOf(as.mintMcpToken("mallory", List.of("mcpserver"), List.of("openid"))).status())
+                .isEqualTo(403);
         // A later call that does reach the backend. Any backend request a refused call had caused
         // would have been logged before that call was answered, so before this one; the backend
         // writes all its lines to one pipe, in order. Once the marker's line is read, the count is

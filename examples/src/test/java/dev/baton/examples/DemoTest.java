@@ -47,6 +47,17 @@ class DemoTest {
     }
 
     @Test
+    void demoShowsTheUsersTokensVerifiedAndTheRefusedTokensOnlyDecoded() {
+        assertThat(printed)
+                .containsPattern("alice's access token \\(fingerprint [\\w-]{11}; verified as the MCP server verifies it;")
+                .contains("sub=alice  aud=[mcpserver]  scopes=[mcp:tools:call]")
+                .containsPattern("bob's access token \\(fingerprint [\\w-]{11}; verified as the MCP server verifies it;")
+                .containsPattern("a token for another API \\(fingerprint [\\w-]{11}; decoded, not verified;")
+                .contains("sub=alice  aud=[some-other-api]  scp=[mcp:tools:call]")
+                .containsPattern("a token without mcp:tools:call \\(fingerprint [\\w-]{11}; decoded, not verified;");
+    }
+
+    @Test
     void demoNeverPrintsATokenOrTheExchangeSecret() {
         // A JWT starts with the base64url of '{"' ("eyJ"); none may appear, nor the client secret.
         assertThat(printed).doesNotContain("eyJ").doesNotContain(EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);

@@ -4,6 +4,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.baton.ValidatedToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -12,12 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,16 +28,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A loopback HTTP proxy in front of the GraphQL backend that records the Bearer token of every
  * request it forwards: its {@code sub}, its {@code aud} (decoded, not verified: the backend verifies)
- * and a SHA-256 hash of it, so a test can tell whether it was a user's own token without keeping
- * the token. Optionally it holds the first request of each of a set of users until all of them have
+ * and its {@link ValidatedToken#fingerprintOf fingerprint}, so a test can tell whether it was a
+ * user's own token without keeping the token. Optionally it holds the first request of each of a set of users until all of them have
  * arrived, which proves their calls overlapped.
  */
 final class RecordingProxy implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final int MAX_BODY = 1 << 20;
 
-    /** One forwarded request: the token's subject and audiences, and the hash of the token. */
-    record Forwarded(String subject, List<String> audience, String tokenHash) {
+    /** One forwarded request: the token's subject and audiences, and the token's fingerprint. */
+    record Forwarded(String subject, List<String> audience, String tokenFingerprint) {
     }
 
     private final HttpServer server;
@@ -88,16 +85,6 @@ final class RecordingProxy implements AutoCloseable {
     /** Every request forwarded so far, in arrival order. */
     List<Forwarded> forwarded() {
         return List.copyOf(forwarded);
-    }
-
-    /** The SHA-256 hash (hex) under which a token is recorded. */
-    static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private void forward(HttpExchange exchange) throws IOException {
@@ -160,10 +147,10 @@ final class RecordingProxy implements AutoCloseable {
         try {
             JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
             List<String> audience = claims.getAudience() == null ? List.of() : List.copyOf(claims.getAudience());
-            forwarded.add(new Forwarded(claims.getSubject(), audience, hash(token)));
+            forwarded.add(new Forwarded(claims.getSubject(), audience, ValidatedToken.fingerprintOf(token)));
             return claims.getSubject();
         } catch (ParseException e) {
-            forwarded.add(new Forwarded(null, List.of(), hash(token)));
+            forwarded.add(new Forwarded(null, List.of(), ValidatedToken.fingerprintOf(token)));
             return null;
         }
     }

@@ -1,6 +1,9 @@
 package dev.baton.examples.authserver;
 
-import dev.baton.ValidatedToken;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -10,11 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +72,6 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
     private final MockOAuth2Server server;
     private final String baseUrl;
     private final HttpClient http;
-    private final SecureRandom random = new SecureRandom();
 
     private EmbeddedAuthorizationServer(MockOAuth2Server server, String baseUrl) {
         this.server = server;
@@ -136,15 +134,16 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
      * @throws IOException if a step fails
      */
     public String signIn(String user, String resource) throws IOException {
-        String verifier = randomToken(32);
-        String state = randomToken(16);
+        // RFC 7636 §4.1-4.2: a fresh random verifier, sent as its S256 challenge.
+        CodeVerifier verifier = new CodeVerifier();
+        String state = new State().getValue();
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
         query.put("client_id", SIGN_IN_CLIENT_ID);
         query.put("redirect_uri", SIGN_IN_REDIRECT_URI);
         query.put("scope", "openid mcp:tools:call");
         query.put("state", state);
-        query.put("code_challenge", s256(verifier));
+        query.put("code_challenge", CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue());
         query.put("code_challenge_method", "S256");
         query.put("resource", resource);
         URI authorize = URI.create(issuer(MCP_ISSUER_ID) + "/authorize?" + form(query));
@@ -169,7 +168,7 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
         tokenForm.put("code", code);
         tokenForm.put("redirect_uri", SIGN_IN_REDIRECT_URI);
         tokenForm.put("client_id", SIGN_IN_CLIENT_ID);
-        tokenForm.put("code_verifier", verifier);
+        tokenForm.put("code_verifier", verifier.getValue());
         tokenForm.put("resource", resource);
         HttpResponse<String> tokens = send(HttpRequest.newBuilder(URI.create(tokenEndpoint(MCP_ISSUER_ID)))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -205,33 +204,12 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
         server.shutdown();
     }
 
-    /** A short description of a token's claims, for printing: never the token itself. */
-    public static String describe(ValidatedToken token) {
-        return "sub=" + token.subject() + " aud=" + token.audiences() + " scopes=" + token.scopes()
-                + " client_id=" + token.clientId() + " fingerprint=" + token.fingerprint();
-    }
-
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
         try {
             return http.send(request.timeout(HTTP_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-    }
-
-    private String randomToken(int bytes) {
-        byte[] b = new byte[bytes];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    private static String s256(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

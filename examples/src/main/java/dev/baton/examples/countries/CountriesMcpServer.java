@@ -46,15 +46,17 @@ public final class CountriesMcpServer implements AutoCloseable {
 
     private final Server jetty;
     private final McpSyncServer mcp;
+    private final TokenValidator validator;
     private final TokenExchanger exchanger;
     private final OkHttpClient http;
     private final String endpoint;
     private final String resource;
 
-    private CountriesMcpServer(Server jetty, McpSyncServer mcp, TokenExchanger exchanger, OkHttpClient http,
-            String endpoint, String resource) {
+    private CountriesMcpServer(Server jetty, McpSyncServer mcp, TokenValidator validator, TokenExchanger exchanger,
+            OkHttpClient http, String endpoint, String resource) {
         this.jetty = jetty;
         this.mcp = mcp;
+        this.validator = validator;
         this.exchanger = exchanger;
         this.http = http;
         this.endpoint = endpoint;
@@ -87,46 +89,66 @@ public final class CountriesMcpServer implements AutoCloseable {
         jetty.addConnector(connector);
         // Bind now: the resource identifier (RFC 9728) needs the port before the filter is built.
         connector.open();
+        TokenValidator validator = null;
         try {
-            return assemble(config, audit, backendCallTimeout, jetty, connector);
+            AuditListener listeners = AuditListener.of(AuditListener.slf4j(), audit);
+            validator = tokenValidator(config, listeners);
+            TokenExchanger exchanger = TokenExchanger.builder()
+                    .tokenEndpoint(config.tokenExchangeUrl())
+                    .clientAuthentication(ClientAuthentication.clientSecretBasic(config.clientId(), config.clientSecret()))
+                    .auditListener(listeners)
+                    .build();
+            return assemble(config, validator, exchanger, backendCallTimeout, jetty, connector);
         } catch (Exception | Error e) {
-            // A setting refused by a builder, or Jetty failing to start: release the bound port.
+            // A setting refused by a builder, or Jetty failing to start: release the bound port and
+            // the validator's HTTP client and timer lease.
             try {
                 jetty.stop();
             } catch (Exception stop) {
                 e.addSuppressed(stop);
             }
             connector.close();
+            if (validator != null) {
+                validator.close();
+            }
             throw e;
         }
     }
 
-    private static CountriesMcpServer assemble(CountriesServerConfig config, AuditListener audit,
-            Duration backendCallTimeout, Server jetty, ServerConnector connector) throws Exception {
+    /**
+     * A new validator of the tokens this server accepts, built as the server builds its own: the
+     * settings' issuer, audience, required scopes and JWKS URL (discovered from the issuer when
+     * unset). The demo uses one to verify the tokens whose claims it shows. The caller closes it.
+     *
+     * @param config the settings
+     * @param audit receives its validation events
+     * @throws IllegalArgumentException if {@link TokenValidator.Builder} refuses a setting
+     */
+    public static TokenValidator tokenValidator(CountriesServerConfig config, AuditListener audit) {
+        TokenValidator.Builder builder = TokenValidator.builder()
+                .issuer(config.issuer())
+                .audience(config.audience())
+                .requiredScopes(config.requiredScopes().toArray(String[]::new))
+                .auditListener(audit);
+        if (config.jwksUrl() != null) {
+            builder.jwksUri(config.jwksUrl());
+        }
+        return builder.build();
+    }
+
+    private static CountriesMcpServer assemble(CountriesServerConfig config, TokenValidator validator,
+            TokenExchanger exchanger, Duration backendCallTimeout, Server jetty, ServerConnector connector)
+            throws Exception {
         String urlHost = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
         String endpoint = "http://" + urlHost + ":" + connector.getLocalPort() + MCP_PATH;
         String resource = config.resourceUrl() != null ? config.resourceUrl() : endpoint;
 
-        AuditListener listeners = AuditListener.of(AuditListener.slf4j(), audit);
-        TokenValidator.Builder validatorBuilder = TokenValidator.builder()
-                .issuer(config.issuer())
-                .audience(config.audience())
-                .requiredScopes(config.requiredScopes().toArray(String[]::new))
-                .auditListener(listeners);
-        if (config.jwksUrl() != null) {
-            validatorBuilder.jwksUri(config.jwksUrl());
-        }
-        BearerTokenFilter filter = BearerTokenFilter.builder(validatorBuilder.build())
+        BearerTokenFilter filter = BearerTokenFilter.builder(validator)
                 .resource(resource)
                 .authorizationServers(config.issuer())
                 .resourceName("Countries MCP server (Baton example)")
                 .build();
 
-        TokenExchanger exchanger = TokenExchanger.builder()
-                .tokenEndpoint(config.tokenExchangeUrl())
-                .clientAuthentication(ClientAuthentication.clientSecretBasic(config.clientId(), config.clientSecret()))
-                .auditListener(listeners)
-                .build();
         TokenExchangeInterceptor interceptor = TokenExchangeInterceptor.builder(exchanger)
                 .route(config.graphqlUrl(), r -> r
                         .audience(config.exchangeAudience())
@@ -177,7 +199,7 @@ public final class CountriesMcpServer implements AutoCloseable {
             http.dispatcher().executorService().shutdown();
             throw e;
         }
-        return new CountriesMcpServer(jetty, mcp, exchanger, http, endpoint, resource);
+        return new CountriesMcpServer(jetty, mcp, validator, exchanger, http, endpoint, resource);
     }
 
     /** The MCP endpoint, e.g. {@code http://127.0.0.1:41236/mcp}. */
@@ -195,7 +217,10 @@ public final class CountriesMcpServer implements AutoCloseable {
         return exchanger;
     }
 
-    /** Stops the MCP server, Jetty and the OkHttp client; failures to stop are reported on stderr. */
+    /**
+     * Stops the MCP server, Jetty and the OkHttp client, then closes the token validator (no request
+     * can reach it once Jetty has stopped); failures to stop are reported on stderr.
+     */
     @Override
     public void close() {
         try {
@@ -210,6 +235,7 @@ public final class CountriesMcpServer implements AutoCloseable {
         } finally {
             http.dispatcher().executorService().shutdown();
             http.connectionPool().evictAll();
+            validator.close();
         }
     }
 }
