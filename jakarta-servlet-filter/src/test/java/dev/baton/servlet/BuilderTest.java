@@ -27,6 +27,32 @@ class BuilderTest {
     }
 
     @Test
+    void metadataUrlIsThePathInsertedWellKnownUrlOfTheResource() {
+        assertThat(builder().metadata().url())
+                .isEqualTo("https://mcp.example.com/.well-known/oauth-protected-resource/mcp");
+    }
+
+    @Test
+    void secondResourceReplacesTheFirst() {
+        assertThat(builder().resource("https://api.example.com/v2").metadata().url())
+                .isEqualTo("https://api.example.com/.well-known/oauth-protected-resource/v2");
+    }
+
+    @Test
+    void metadataServletRequiresAResource() {
+        assertThatThrownBy(() -> BearerTokenFilter.builder(REJECT_ALL)
+                .authorizationServers("https://idp.example.com/oauth2/mcp").buildMetadataServlet())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("resource");
+    }
+
+    @Test
+    void metadataServletRequiresAnAuthorizationServer() {
+        assertThatThrownBy(() -> BearerTokenFilter.builder(REJECT_ALL).resource("https://mcp.example.com/mcp")
+                .buildMetadataServlet())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("authorizationServers");
+    }
+
+    @Test
     void requiresAResource() {
         assertThatThrownBy(() -> BearerTokenFilter.builder(REJECT_ALL)
                 .authorizationServers("https://idp.example.com/oauth2/mcp").build())

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@link ProtectedResourceMetadataServlet} serves the filter's metadata when the application is
  * mapped at {@code /mcp/*} only, where Tomcat (no default servlet) answers 404 to the well-known
- * URLs before any filter runs, in Jetty 12 and Tomcat 11.
+ * URLs before any filter runs, in Jetty 12 and Tomcat 11. The filter and the servlet get the same
+ * document from the same configuration, never from each other.
  */
 @ClassTemplate
 class MetadataServletTest {
@@ -26,7 +27,7 @@ class MetadataServletTest {
     static final TokenValidator REJECT_ALL = (token, context) -> {
         throw new TokenValidationException(BearerError.INVALID_TOKEN, "no");
     };
-    /** The init parameters of the filter declared in {@code web.xml}. */
+    /** The init parameters of the filter and of the servlet declared in {@code web.xml}: the same block. */
     static final Map<String, String> WEB_XML = Map.of(
             "issuer", ISSUER,
             "audience", "mcpserver",
@@ -34,26 +35,31 @@ class MetadataServletTest {
             "resource", "https://mcp.example.com/mcp",
             "path-scopes", "/mcp/*=mcp:tools:call");
 
-    /** Filter at {@code /*}, application at {@code /mcp/*}, the servlet at the well-known paths. */
+    /**
+     * Filter at {@code /*}, application at {@code /mcp/*}, the servlet at the well-known paths; both
+     * made by one builder once the port (and so the resource) is known.
+     */
     @RegisterExtension
     static final Containers containers = Containers.deploying(() -> Containers.Setup.of(
             List.of(new SwappableFilter()), null, new RecordingServlet())
-            .servletMapping("/mcp/*").withMetadataServlet(Map.of()))
+            .servletMapping("/mcp/*").withMetadataServlet(new SwappableServlet()))
             .onStart(MetadataServletTest::start)
             .onStop(MetadataServletTest::stop);
 
     static Containers.Running server;
     /**
-     * Declared from init parameters as in {@code web.xml}, mapped at {@code /mcp/*} only, so the
-     * well-known paths reach the servlet in either container.
+     * Filter and servlet declared from init parameters as in {@code web.xml}, the filter mapped at
+     * {@code /mcp/*} only, so the well-known paths reach the servlet in either container.
      */
     static Containers.Running webXml;
 
     static void start() {
         server = containers.server();
-        containers.front().delegate.set(filter(server.uri("/mcp").toString()).build());
+        BearerTokenFilter.Builder baton = filter(server.uri("/mcp").toString());
+        containers.front().delegate.set(baton.build());
+        containers.metadataServlet(SwappableServlet.class).delegate.set(baton.buildMetadataServlet());
         webXml = containers.start(Containers.Setup.of(List.of(), WEB_XML, new RecordingServlet())
-                .servletMapping("/mcp/*").filterMapping("/mcp/*").withMetadataServlet(Map.of()));
+                .servletMapping("/mcp/*").filterMapping("/mcp/*").withMetadataServlet(WEB_XML));
     }
 
     static void stop() {
@@ -145,9 +151,10 @@ class MetadataServletTest {
 
     @Test
     void metadataOfAFilterMadeByTheBuilderIsServed() throws Exception {
+        BearerTokenFilter.Builder baton = filter("https://mcp.example.com/mcp");
         try (Containers.Running direct = containers.start(Containers.Setup.of(
-                List.of(filter("https://mcp.example.com/mcp").build()), null, new RecordingServlet())
-                .servletMapping("/mcp/*").filterMapping("/mcp/*").withMetadataServlet(Map.of()))) {
+                List.of(baton.build()), null, new RecordingServlet())
+                .servletMapping("/mcp/*").filterMapping("/mcp/*").withMetadataServlet(baton.buildMetadataServlet()))) {
 
             HttpResponse<String> r = Http.get(direct.uri("/.well-known/oauth-protected-resource/mcp"));
 
