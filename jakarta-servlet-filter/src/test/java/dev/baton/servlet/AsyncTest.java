@@ -13,20 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The filter in front of an application that answers asynchronously, as MCP Streamable HTTP
  * servers do, registered as the README registers it ({@code async-supported} true) and mapped for
  * {@code REQUEST} and {@code ASYNC} dispatches, in Jetty 12 and Tomcat 11.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Container.class)
+@ClassTemplate
 class AsyncTest {
     static final String ISSUER = "https://idp.example.com/oauth2/mcp";
     static final AtomicInteger VALIDATIONS = new AtomicInteger();
@@ -41,23 +37,12 @@ class AsyncTest {
         throw new TokenValidationException(BearerError.INVALID_TOKEN, "The token was not accepted.");
     };
 
-    @Parameter
-    Container container;
+    @RegisterExtension
+    static final Containers containers = Containers.deploying(() -> Containers.Setup.of(
+            List.of(filter()), null, new AsyncServlet()).dispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC));
 
-    static Container.Running server;
-    static AsyncServlet app;
-
-    @BeforeParameterizedClassInvocation
-    static void start(Container container) {
-        app = new AsyncServlet();
-        server = container.start(Container.Setup.of(List.of(filter()), null, app)
-                .dispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC));
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
-    }
+    Containers.Running server;
+    AsyncServlet app;
 
     static BearerTokenFilter filter() {
         return BearerTokenFilter.builder(SCRIPTED)
@@ -71,6 +56,8 @@ class AsyncTest {
 
     @BeforeEach
     void reset() {
+        server = containers.server();
+        app = containers.servlet(AsyncServlet.class);
         app.reset();
         VALIDATIONS.set(0);
     }
@@ -128,8 +115,8 @@ class AsyncTest {
     @Test
     void filterRegisteredWithoutAsyncSupportMakesStartAsyncFail() {
         AsyncServlet plain = new AsyncServlet();
-        try (Container.Running unsupported = container.start(
-                Container.Setup.of(List.of(filter()), null, plain).filterAsync(false))) {
+        try (Containers.Running unsupported = containers.start(
+                Containers.Setup.of(List.of(filter()), null, plain).filterAsync(false))) {
 
             HttpResponse<String> r = Http.get(unsupported.uri("/mcp/respond"), "Authorization", "Bearer alice-token");
 

@@ -20,30 +20,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The filter's HTTP behaviour in real containers, with a scripted validator so each validator
  * outcome (including the ones a real validator should never produce) can be provoked. The same
  * suite runs in Jetty 12 (ee10) and Tomcat 11.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Container.class)
+@ClassTemplate
 class BearerTokenFilterTest {
     static final String ISSUER = "https://idp.example.com/oauth2/mcp";
     static final String QUOTED = "the \"kid\" names no key \\ known";
 
-    @Parameter
-    Container container;
+    @RegisterExtension
+    static final Containers containers = Containers.withSwappableFilter();
 
-    static Container.Running server;
-    static RecordingServlet app;
-    static SwappableFilter front;
+    Containers.Running server;
+    RecordingServlet app;
+    SwappableFilter front;
 
     final AtomicInteger validations = new AtomicInteger();
     final AtomicReference<AuditContext> context = new AtomicReference<>();
@@ -75,20 +71,11 @@ class BearerTokenFilterTest {
         };
     };
 
-    @BeforeParameterizedClassInvocation
-    static void start(Container container) {
-        app = new RecordingServlet();
-        front = new SwappableFilter();
-        server = container.start(List.of(front), null, app);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
-    }
-
     @BeforeEach
     void install() {
+        server = containers.server();
+        app = containers.app();
+        front = containers.front();
         app.reset();
         front.boundAfter.set(null);
         front.delegate.set(filter().build());

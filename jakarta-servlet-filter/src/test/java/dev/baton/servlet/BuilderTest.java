@@ -1,6 +1,7 @@
 package dev.baton.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.TokenValidationException;
@@ -22,7 +23,33 @@ class BuilderTest {
 
     @Test
     void buildsWithResourceAndAuthorizationServer() {
-        assertThat(builder().build()).isNotNull();
+        assertThatNoException().isThrownBy(() -> builder().build());
+    }
+
+    @Test
+    void metadataUrlIsThePathInsertedWellKnownUrlOfTheResource() {
+        assertThat(builder().metadata().url())
+                .isEqualTo("https://mcp.example.com/.well-known/oauth-protected-resource/mcp");
+    }
+
+    @Test
+    void secondResourceReplacesTheFirst() {
+        assertThat(builder().resource("https://api.example.com/v2").metadata().url())
+                .isEqualTo("https://api.example.com/.well-known/oauth-protected-resource/v2");
+    }
+
+    @Test
+    void metadataServletRequiresAResource() {
+        assertThatThrownBy(() -> BearerTokenFilter.builder(REJECT_ALL)
+                .authorizationServers("https://idp.example.com/oauth2/mcp").buildMetadataServlet())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("resource");
+    }
+
+    @Test
+    void metadataServletRequiresAnAuthorizationServer() {
+        assertThatThrownBy(() -> BearerTokenFilter.builder(REJECT_ALL).resource("https://mcp.example.com/mcp")
+                .buildMetadataServlet())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("authorizationServers");
     }
 
     @Test
@@ -54,8 +81,8 @@ class BuilderTest {
 
     @Test
     void acceptsPlainHttpResourceOnLoopback() {
-        assertThat(builder().resource("http://127.0.0.1:8080/mcp").build()).isNotNull();
-        assertThat(builder().resource("http://localhost:8080/mcp").build()).isNotNull();
+        assertThatNoException().isThrownBy(() -> builder().resource("http://127.0.0.1:8080/mcp").build());
+        assertThatNoException().isThrownBy(() -> builder().resource("http://localhost:8080/mcp").build());
     }
 
     @Test
@@ -93,10 +120,10 @@ class BuilderTest {
         assertThatThrownBy(() -> builder().maxTokenLength(255)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("256").hasMessageContaining("65536");
         assertThatThrownBy(() -> builder().maxTokenLength(65537)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(builder().maxTokenLength(256).build()).isNotNull();
-        assertThat(builder().maxTokenLength(65536).build()).isNotNull();
-        assertThat(TokenValidator.builder().issuer("https://idp.example.com").audience("a").maxTokenLength(256)
-                .maxTokenLength(65536).build()).isNotNull();
+        assertThatNoException().isThrownBy(() -> builder().maxTokenLength(256).build());
+        assertThatNoException().isThrownBy(() -> builder().maxTokenLength(65536).build());
+        assertThatNoException().isThrownBy(() -> TokenValidator.builder().issuer("https://idp.example.com")
+                .audience("a").maxTokenLength(256).maxTokenLength(65536).build().close());
     }
 
     @Test
@@ -111,9 +138,9 @@ class BuilderTest {
 
     @Test
     void acceptsPlainHttpOnLoopbackLiterals() {
-        assertThat(builder().resource("http://127.1.2.3:8080/mcp").build()).isNotNull();
-        assertThat(builder().resource("http://[::1]:8080/mcp").build()).isNotNull();
-        assertThat(builder().authorizationServers("http://127.0.0.1:9000/oauth2").build()).isNotNull();
+        assertThatNoException().isThrownBy(() -> builder().resource("http://127.1.2.3:8080/mcp").build());
+        assertThatNoException().isThrownBy(() -> builder().resource("http://[::1]:8080/mcp").build());
+        assertThatNoException().isThrownBy(() -> builder().authorizationServers("http://127.0.0.1:9000/oauth2").build());
     }
 
     @Test

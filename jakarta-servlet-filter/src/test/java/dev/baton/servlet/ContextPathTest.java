@@ -12,16 +12,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An application deployed under the context path {@code /app}, in Jetty 12 and Tomcat 11. */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Container.class)
+@ClassTemplate
 class ContextPathTest {
     static final AtomicReference<AuditContext> VALIDATOR_CONTEXT = new AtomicReference<>();
     static final List<ValidationEvent> EVENTS = new CopyOnWriteArrayList<>();
@@ -30,14 +26,12 @@ class ContextPathTest {
         throw new TokenValidationException(BearerError.INVALID_TOKEN, "no");
     };
 
-    @Parameter
-    Container container;
+    @RegisterExtension
+    static final Containers containers = Containers.deploying(() -> Containers.Setup.of(
+            List.of(filter()), null, new RecordingServlet()).contextPath("/app"));
 
-    static Container.Running server;
-
-    @BeforeParameterizedClassInvocation
-    static void start(Container container) {
-        BearerTokenFilter filter = BearerTokenFilter.builder(REJECT_ALL)
+    static BearerTokenFilter filter() {
+        return BearerTokenFilter.builder(REJECT_ALL)
                 .resource("http://127.0.0.1/app/mcp")
                 .authorizationServers("https://idp.example.com/oauth2/mcp")
                 .auditListener(new AuditListener() {
@@ -47,12 +41,6 @@ class ContextPathTest {
                     }
                 })
                 .build();
-        server = container.start(Container.Setup.of(List.of(filter), null, new RecordingServlet()).contextPath("/app"));
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
     }
 
     @BeforeEach
@@ -63,7 +51,7 @@ class ContextPathTest {
 
     @Test
     void filterAuditIncludesTheContextPath() {
-        Http.get(server.app("/mcp/tools"));
+        Http.get(containers.server().app("/mcp/tools"));
 
         assertThat(EVENTS).singleElement().satisfies(
                 e -> assertThat(e.context()).isEqualTo(AuditContext.of("GET", "/app/mcp/tools")));
@@ -71,7 +59,7 @@ class ContextPathTest {
 
     @Test
     void validatorAuditContextIncludesTheContextPath() {
-        Http.get(server.app("/mcp/tools"), "Authorization", "Bearer some-token");
+        Http.get(containers.server().app("/mcp/tools"), "Authorization", "Bearer some-token");
 
         assertThat(VALIDATOR_CONTEXT).hasValue(AuditContext.of("GET", "/app/mcp/tools"));
     }

@@ -3,10 +3,7 @@ package dev.baton.servlet;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,27 +20,7 @@ class InitParameterErrorsTest {
     }
 
     static FilterConfig config(Map<String, String> parameters) {
-        return new FilterConfig() {
-            @Override
-            public String getFilterName() {
-                return "baton";
-            }
-
-            @Override
-            public ServletContext getServletContext() {
-                return null;
-            }
-
-            @Override
-            public String getInitParameter(String name) {
-                return parameters.get(name);
-            }
-
-            @Override
-            public Enumeration<String> getInitParameterNames() {
-                return Collections.enumeration(parameters.keySet());
-            }
-        };
+        return new DeclaredConfig("baton", parameters);
     }
 
     static void assertInitFails(Map<String, String> parameters, String... messageParts) {
@@ -54,7 +31,9 @@ class InitParameterErrorsTest {
 
     @Test
     void validMinimalParametersInitialise() throws ServletException {
-        new BearerTokenFilter().init(config(valid()));
+        BearerTokenFilter filter = new BearerTokenFilter();
+        filter.init(config(valid()));
+        filter.destroy();
     }
 
     @Test

@@ -11,66 +11,68 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link ProtectedResourceMetadataServlet} serves the filter's metadata when the application is
  * mapped at {@code /mcp/*} only, where Tomcat (no default servlet) answers 404 to the well-known
- * URLs before any filter runs, in Jetty 12 and Tomcat 11.
+ * URLs before any filter runs, in Jetty 12 and Tomcat 11. The filter and the servlet get the same
+ * document from the same configuration, never from each other.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Container.class)
+@ClassTemplate
 class MetadataServletTest {
     static final String ISSUER = "https://idp.example.com/oauth2/mcp";
     static final TokenValidator REJECT_ALL = (token, context) -> {
         throw new TokenValidationException(BearerError.INVALID_TOKEN, "no");
     };
+    /** The init parameters of the filter and of the servlet declared in {@code web.xml}: the same block. */
+    static final Map<String, String> WEB_XML = Map.of(
+            "issuer", ISSUER,
+            "audience", "mcpserver",
+            "jwks-uri", "https://idp.example.com/oauth2/mcp/v1/keys",
+            "resource", "https://mcp.example.com/mcp",
+            "path-scopes", "/mcp/*=mcp:tools:call");
 
-    @Parameter
-    Container container;
-
-    /** Filter at {@code /*}, application at {@code /mcp/*}, the servlet at the well-known paths. */
-    static Container.Running server;
     /**
-     * Declared from init parameters as in {@code web.xml}, mapped at {@code /mcp/*} only, so the
-     * well-known paths reach the servlet in either container.
+     * Filter at {@code /*}, application at {@code /mcp/*}, the servlet at the well-known paths; both
+     * made by one builder once the port (and so the resource) is known.
      */
-    static Container.Running webXml;
+    @RegisterExtension
+    static final Containers containers = Containers.deploying(() -> Containers.Setup.of(
+            List.of(new SwappableFilter()), null, new RecordingServlet())
+            .servletMapping("/mcp/*").withMetadataServlet(new SwappableServlet()))
+            .onStart(MetadataServletTest::start)
+            .onStop(MetadataServletTest::stop);
 
-    @BeforeParameterizedClassInvocation
-    static void start(Container container) {
-        SwappableFilter front = new SwappableFilter();
-        server = container.start(Container.Setup.of(List.of(front), null, new RecordingServlet())
-                .servletMapping("/mcp/*").withMetadataServlet());
-        front.delegate.set(filter(server.uri("/mcp").toString()));
-        webXml = container.start(Container.Setup.of(List.of(), Map.of(
-                        "issuer", ISSUER,
-                        "audience", "mcpserver",
-                        "jwks-uri", "https://idp.example.com/oauth2/mcp/v1/keys",
-                        "resource", "https://mcp.example.com/mcp",
-                        "path-scopes", "/mcp/*=mcp:tools:call"), new RecordingServlet())
-                .servletMapping("/mcp/*").filterMapping("/mcp/*").withMetadataServlet());
+    static Containers.Running server;
+    /**
+     * Filter and servlet declared from init parameters as in {@code web.xml}, the filter mapped at
+     * {@code /mcp/*} only, so the well-known paths reach the servlet in either container.
+     */
+    static Containers.Running webXml;
+
+    static void start() {
+        server = containers.server();
+        BearerTokenFilter.Builder baton = filter(server.uri("/mcp").toString());
+        containers.front().delegate.set(baton.build());
+        containers.metadataServlet(SwappableServlet.class).delegate.set(baton.buildMetadataServlet());
+        webXml = containers.start(Containers.Setup.of(List.of(), WEB_XML, new RecordingServlet())
+                .servletMapping("/mcp/*").filterMapping("/mcp/*").withMetadataServlet(WEB_XML));
     }
 
-    @AfterParameterizedClassInvocation
     static void stop() {
-        server.close();
         webXml.close();
     }
 
-    static BearerTokenFilter filter(String resource) {
+    static BearerTokenFilter.Builder filter(String resource) {
         return BearerTokenFilter.builder(REJECT_ALL)
                 .resource(resource)
                 .authorizationServers(ISSUER)
                 .requireScopes("/mcp/*", "mcp:tools:call")
                 .resourceName("Countries MCP server")
-                .auditListener(AuditListener.none())
-                .build();
+                .auditListener(AuditListener.none());
     }
 
     static Map<String, Object> json(HttpResponse<String> r) throws Exception {
@@ -149,9 +151,10 @@ class MetadataServletTest {
 
     @Test
     void metadataOfAFilterMadeByTheBuilderIsServed() throws Exception {
-        try (Container.Running direct = container.start(Container.Setup.of(
-                List.of(filter("https://mcp.example.com/mcp")), null, new RecordingServlet())
-                .servletMapping("/mcp/*").filterMapping("/mcp/*").withMetadataServlet())) {
+        BearerTokenFilter.Builder baton = filter("https://mcp.example.com/mcp");
+        try (Containers.Running direct = containers.start(Containers.Setup.of(
+                List.of(baton.build()), null, new RecordingServlet())
+                .servletMapping("/mcp/*").filterMapping("/mcp/*").withMetadataServlet(baton.buildMetadataServlet()))) {
 
             HttpResponse<String> r = Http.get(direct.uri("/.well-known/oauth-protected-resource/mcp"));
 
@@ -164,15 +167,15 @@ class MetadataServletTest {
     @Test
     void withoutTheServletTomcatAnswersTheWellKnownUrlWith404() {
         SwappableFilter front = new SwappableFilter();
-        try (Container.Running bare = container.start(Container.Setup.of(List.of(front), null, new RecordingServlet())
+        try (Containers.Running bare = containers.start(Containers.Setup.of(List.of(front), null, new RecordingServlet())
                 .servletMapping("/mcp/*"))) {
-            front.delegate.set(filter(bare.uri("/mcp").toString()));
+            front.delegate.set(filter(bare.uri("/mcp").toString()).build());
 
             int status = Http.get(bare.uri("/.well-known/oauth-protected-resource/mcp")).statusCode();
 
             // Why the servlet exists: Tomcat maps no servlet, so no filter runs. Jetty adds a
             // default 404 servlet, so there the filter answers.
-            assertThat(status).isEqualTo(container == Container.TOMCAT ? 404 : 200);
+            assertThat(status).isEqualTo(containers.kind() == Containers.Kind.TOMCAT ? 404 : 200);
         }
     }
 }

@@ -44,30 +44,27 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Cases 1-17 of SECURITY-CASES.md sent as real HTTP requests to the filter in Jetty 12 and
+ * Cases 1-17 of docs/security.md sent as real HTTP requests to the filter in Jetty 12 and
  * Tomcat 11, with the real {@link TokenValidator} and the test kit's MockWebServer issuer. Every
  * hostile request gets its status and error, and none reaches the servlet behind the filter.
+ * Test {@code caseNN...} covers docs/security.md case NN.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Container.class)
+@ClassTemplate
 class SecurityCasesTest {
     static final String AUDIENCE = "mcpserver";
     static final String SCOPE = "mcp:tools:call";
 
-    @Parameter
-    Container container;
+    @RegisterExtension
+    static final Containers containers = Containers.withSwappableFilter();
 
-    static Container.Running server;
-    static RecordingServlet app;
-    static SwappableFilter front;
+    Containers.Running server;
+    RecordingServlet app;
+    SwappableFilter front;
 
     @StartStop
     final MockWebServer idp = new MockWebServer();
@@ -77,20 +74,11 @@ class SecurityCasesTest {
     TestAuthorizationServer as;
     final List<ValidationEvent> events = new CopyOnWriteArrayList<>();
 
-    @BeforeParameterizedClassInvocation
-    static void start(Container container) {
-        app = new RecordingServlet();
-        front = new SwappableFilter();
-        server = container.start(List.of(front), null, app);
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
-    }
-
     @BeforeEach
     void setUp() {
+        server = containers.server();
+        app = containers.app();
+        front = containers.front();
         as = new TestAuthorizationServer(idp);
         app.reset();
         install(validator().build());
@@ -121,7 +109,7 @@ class SecurityCasesTest {
         return Http.get(server.uri("/mcp"), "Authorization", "Bearer " + token);
     }
 
-    static void assertRefused(HttpResponse<String> r, int status, String error) {
+    void assertRefused(HttpResponse<String> r, int status, String error) {
         assertThat(r.statusCode()).isEqualTo(status);
         assertThat(Http.bearerParams(r.headers().firstValue("WWW-Authenticate").orElseThrow()))
                 .containsEntry("error", error);

@@ -6,50 +6,51 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.baton.testkit.TestAuthorizationServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The filter registered the way {@code web.xml} does it: the container instantiates
  * {@link BearerTokenFilter} itself and hands it init parameters (Jetty
  * {@code FilterHolder.setInitParameter}, Tomcat {@code FilterDef.addInitParameter}).
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Container.class)
+@ClassTemplate
 class WebXmlConfigurationTest {
     static final String RESOURCE = "https://mcp.example.com/mcp";
     static final String METADATA = "https://mcp.example.com/.well-known/oauth-protected-resource/mcp";
 
-    @Parameter
-    Container container;
-
     static MockWebServer idp;
     static TestAuthorizationServer as;
-    static Container.Running server;
-    static RecordingServlet app;
 
-    @BeforeParameterizedClassInvocation
-    static void start(Container container) throws IOException {
+    /** The issuer starts first: the init parameters name it. */
+    @RegisterExtension
+    static final Containers containers = Containers.deploying(() -> {
+        startIssuer();
+        return Containers.Setup.of(List.of(), parameters(), new RecordingServlet());
+    }).onStop(WebXmlConfigurationTest::stopIssuer);
+
+    Containers.Running server;
+    RecordingServlet app;
+
+    static void startIssuer() {
         idp = new MockWebServer();
-        idp.start();
+        try {
+            idp.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         as = new TestAuthorizationServer(idp);
-        app = new RecordingServlet();
-        server = container.start(List.of(), parameters(), app);
     }
 
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        server.close();
+    static void stopIssuer() {
         idp.close();
     }
 
@@ -73,6 +74,8 @@ class WebXmlConfigurationTest {
 
     @BeforeEach
     void reset() {
+        server = containers.server();
+        app = containers.app();
         app.reset();
     }
 
@@ -183,7 +186,8 @@ class WebXmlConfigurationTest {
         Map<String, String> withoutResource = parameters();
         withoutResource.remove("resource");
 
-        assertThatThrownBy(() -> container.start(List.of(), withoutResource, new RecordingServlet()).close())
+        assertThatThrownBy(() -> containers.start(Containers.Setup.of(List.of(), withoutResource, new RecordingServlet()))
+                .close())
                 .isInstanceOf(IllegalStateException.class);
     }
 }

@@ -8,34 +8,34 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.security.Principal;
 
 /**
- * The request as the application sees it after the filter accepted its token:
- * {@link #getUserPrincipal()} names the token's subject. Not API.
+ * The request as the application sees it after the filter accepted its token: a view of the
+ * {@linkplain TokenHandOff#ATTRIBUTE token attribute}, whose subject {@link #getUserPrincipal()}
+ * names. Not API.
  */
-public final class AuthenticatedRequest extends HttpServletRequestWrapper {
+final class AuthenticatedRequest extends HttpServletRequestWrapper {
     private final ServletResponse response;
-    private final Principal principal;
 
     /**
-     * @param request the request the filter received
+     * @param request the request the filter received, carrying the token attribute
      * @param response the response the filter passes down the chain, for {@link #startAsync()}
-     * @param token the accepted token
      */
-    public AuthenticatedRequest(HttpServletRequest request, ServletResponse response, ValidatedToken token) {
+    AuthenticatedRequest(HttpServletRequest request, ServletResponse response) {
         super(request);
         this.response = response;
-        String subject = token.subject();
-        this.principal = subject == null ? null : new SubjectPrincipal(subject);
     }
 
-    /** The token's {@code sub}, or {@code null} for a token without one. */
+    /** The {@code sub} of the token attribute, or {@code null} for a token without one. */
     @Override
     public Principal getUserPrincipal() {
-        return principal;
+        ValidatedToken token = TokenHandOff.of(this);
+        String subject = token == null ? null : token.subject();
+        return subject == null ? null : new SubjectPrincipal(subject);
     }
 
     /** Same as {@code getUserPrincipal().getName()}. */
     @Override
     public String getRemoteUser() {
+        Principal principal = getUserPrincipal();
         return principal == null ? null : principal.getName();
     }
 

@@ -1,7 +1,11 @@
 package dev.baton.servlet.internal;
 
+import dev.baton.internal.Checks;
+import dev.baton.internal.Endpoints;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -31,6 +35,24 @@ public final class Cors {
     public Cors(Set<String> allowedOrigins) {
         this.anyOrigin = allowedOrigins.contains("*");
         this.allowedOrigins = Set.copyOf(allowedOrigins);
+    }
+
+    /**
+     * {@code origin}, checked to be {@code *} or a serialised origin (Fetch standard, RFC 6454 §6.2):
+     * {@code scheme://host[:port]}, without path, query or user info.
+     *
+     * @throws NullPointerException if {@code origin} is null
+     * @throws IllegalArgumentException otherwise
+     */
+    public static String requireOrigin(String origin) {
+        Objects.requireNonNull(origin, "origin");
+        if (!"*".equals(origin)) {
+            URI uri = WebUrls.absolute(origin, "CORS origin");
+            Checks.requireArgument(uri.getHost() != null && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                    && uri.getRawQuery() == null && uri.getRawUserInfo() == null,
+                    "CORS origin must be scheme://host[:port]: " + Endpoints.redacted(uri));
+        }
+        return origin;
     }
 
     /** Whether the request is a CORS preflight: {@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}. */

@@ -1,28 +1,29 @@
 package dev.baton.servlet.internal;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.baton.internal.Checks;
+import dev.baton.internal.TokenSyntax;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
- * The RFC 9728 protected resource metadata document of one resource, and the two paths it is served
- * at. Not API.
+ * The RFC 9728 protected resource metadata document of one resource, built once from the
+ * configuration, and the two paths it is served at. The filter and the metadata servlet are each
+ * handed the value; it is immutable and shared by all requests. Not API.
  */
 public final class ResourceMetadata {
     /** RFC 9728 §3: the well-known URI suffix. */
     public static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
-    /**
-     * The servlet context attribute under which a filter publishes its metadata for the
-     * companion {@code ProtectedResourceMetadataServlet}.
-     */
-    public static final String CONTEXT_ATTRIBUTE = "dev.baton.servlet.internal.ResourceMetadata";
 
     private final String pathInserted;
     private final String url;
@@ -35,7 +36,7 @@ public final class ResourceMetadata {
      * @param resourceName human-readable name, or {@code null}
      * @param resourceDocumentation URL of developer documentation, or {@code null}
      */
-    public ResourceMetadata(URI resource, List<String> authorizationServers, List<String> scopesSupported,
+    ResourceMetadata(URI resource, List<String> authorizationServers, List<String> scopesSupported,
             String resourceName, String resourceDocumentation) {
         // RFC 9728 §3.1: remove a terminating slash after the host, then insert the well-known path
         // between the host and the path of the resource identifier.
@@ -71,16 +72,8 @@ public final class ResourceMetadata {
      * root of the host) is the path-inserted or the root metadata path.
      */
     public boolean isMetadataRequest(HttpServletRequest request) {
-        String full = request.getContextPath() + pathInApplication(request);
+        String full = request.getContextPath() + PathRules.pathOf(request);
         return full.equals(pathInserted) || full.equals(WELL_KNOWN);
-    }
-
-    /** Servlet path plus path info: decoded and normalised by the container (Servlet 6.1 §3.5). */
-    public static String pathInApplication(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String pathInfo = request.getPathInfo();
-        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-        return path.isEmpty() ? "/" : path;
     }
 
     /** Serves the document: {@code GET}/{@code HEAD} get it, a CORS preflight is answered, other methods get 405. */
@@ -108,6 +101,62 @@ public final class ResourceMetadata {
             try (OutputStream out = response.getOutputStream()) {
                 out.write(json);
             }
+        }
+    }
+
+    /**
+     * Collects the document's members for {@code BearerTokenFilter.Builder}, checking each at once
+     * ({@link IllegalArgumentException}); a second call replaces the earlier value. Not thread-safe.
+     */
+    public static final class Builder {
+        private URI resource;
+        private List<String> authorizationServers = List.of();
+        private List<String> scopesSupported;
+        private String resourceName;
+        private String resourceDocumentation;
+
+        /** The {@code resource}: core's URL rule, and no query. */
+        public void resource(String resource) {
+            this.resource = WebUrls.requireSecureWithoutQuery(resource, "resource");
+        }
+
+        /** The {@code authorization_servers}: the {@link #resource(String)} rule for each. */
+        public void authorizationServers(String... issuers) {
+            this.authorizationServers = Arrays.stream(issuers)
+                    .map(issuer -> WebUrls.requireSecureWithoutQuery(issuer, "authorization server").toString())
+                    .toList();
+        }
+
+        /** The {@code scopes_supported}: RFC 6749 §3.3 scope tokens. */
+        public void scopesSupported(String... scopes) {
+            this.scopesSupported = List.copyOf(TokenSyntax.requireScopeTokens(Arrays.asList(scopes)));
+        }
+
+        /** The {@code resource_name}: not blank. */
+        public void resourceName(String name) {
+            Checks.requireArgument(!Objects.requireNonNull(name, "resource name").isBlank(),
+                    "resource name must not be blank");
+            this.resourceName = name;
+        }
+
+        /** The {@code resource_documentation}: an http(s) page. */
+        public void resourceDocumentation(String url) {
+            this.resourceDocumentation = WebUrls.requireWebPage(url, "resource documentation").toString();
+        }
+
+        /**
+         * The document.
+         *
+         * @param defaultScopes the {@code scopes_supported} when {@link #scopesSupported} was not called
+         * @throws IllegalStateException without a resource or an authorization server
+         */
+        public ResourceMetadata build(Supplier<List<String>> defaultScopes) {
+            Checks.requireState(resource != null, "resource(..) is required: the RFC 9728 resource identifier");
+            Checks.requireState(!authorizationServers.isEmpty(),
+                    "authorizationServers(..) is required: at least one issuer");
+            return new ResourceMetadata(resource, authorizationServers,
+                    scopesSupported != null ? scopesSupported : defaultScopes.get(), resourceName,
+                    resourceDocumentation);
         }
     }
 }

@@ -6,24 +6,24 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The {@code WWW-Authenticate} value cannot be broken by what a description or parameter contains. */
-class ChallengeTest {
-    private final Challenge challenge = new Challenge("https://mcp.example.com/.well-known/oauth-protected-resource/mcp");
+class ChallengeWriterTest {
+    private final ChallengeWriter challenge = new ChallengeWriter("https://mcp.example.com/.well-known/oauth-protected-resource/mcp");
 
     @Test
     void descriptionKeepsOnlyRfc6750Characters() {
-        assertThat(Challenge.safeDescription("bad \"kid\" \\ here\r\nSet-Cookie: x=1\u0000\u00e9"))
+        assertThat(ChallengeWriter.safeDescription("bad \"kid\" \\ here\r\nSet-Cookie: x=1\u0000\u00e9"))
                 .isEqualTo("bad 'kid' / here??Set-Cookie: x=1??");
     }
 
     @Test
     void descriptionIsCutToTheLimit() {
-        assertThat(Challenge.safeDescription("x".repeat(1000))).hasSize(Challenge.MAX_DESCRIPTION);
+        assertThat(ChallengeWriter.safeDescription("x".repeat(1000))).hasSize(ChallengeWriter.MAX_DESCRIPTION);
     }
 
     @Test
     void emptyDescriptionGetsAGenericOne() {
-        assertThat(Challenge.safeDescription("")).isEqualTo("The request was refused.");
-        assertThat(Challenge.safeDescription(null)).isEqualTo("The request was refused.");
+        assertThat(ChallengeWriter.safeDescription("")).isEqualTo("The request was refused.");
+        assertThat(ChallengeWriter.safeDescription(null)).isEqualTo("The request was refused.");
     }
 
     @Test

@@ -9,45 +9,50 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Writes the answers to requests the filter refuses: the RFC 6750 §3 bearer challenge with the
- * RFC 9728 §5.1 {@code resource_metadata} parameter, a small JSON body, {@code Cache-Control:
- * no-store}, and the CORS headers a browser-based client needs to read the challenge. Not API.
+ * Writes the answer to a {@link Refusal} (the part Spring Security calls the entry point): the
+ * RFC 6750 §3 bearer challenge with the RFC 9728 §5.1 {@code resource_metadata} parameter, a small
+ * JSON body, {@code Cache-Control: no-store}, and the CORS headers a browser-based client needs to
+ * read the challenge. Not API.
  */
-public final class Challenge {
+public final class ChallengeWriter {
     /** The longest {@code error_description} sent; longer ones are cut. */
     static final int MAX_DESCRIPTION = 200;
 
     private final String resourceMetadataUrl;
 
     /** @param resourceMetadataUrl the path-inserted metadata URL advertised in every challenge */
-    public Challenge(String resourceMetadataUrl) {
+    public ChallengeWriter(String resourceMetadataUrl) {
         this.resourceMetadataUrl = resourceMetadataUrl;
     }
 
     /**
-     * Answers a request that carried no bearer token: 401 with only {@code resource_metadata} (and
-     * {@code scope} when scopes are required), no {@code error} (RFC 6750 §3.1: a request without
-     * authentication information gets no error code).
+     * Answers {@code refusal}:
+     * <ul>
+     *   <li>no token: 401 with only {@code scope} (when scopes are required) and
+     *   {@code resource_metadata}, no {@code error} (RFC 6750 §3.1: a request without
+     *   authentication information gets no error code);</li>
+     *   <li>an authorization server failure: 503 {@code temporarily_unavailable} without a
+     *   challenge, since it is not the client's token that is wrong;</li>
+     *   <li>otherwise the RFC 6750 §3.1 error with its status (400, 401 or 403).</li>
+     * </ul>
+     *
+     * @param requestScopes the scopes this request needs (the validator's and the path's), for
+     *     the challenge's {@code scope}
      */
-    public void missingToken(HttpServletResponse response, Collection<String> scopes) throws IOException {
-        write(response, 401, header(null, null, scopes), body(null, "A bearer token is required."));
-    }
-
-    /** Answers with the RFC 6750 §3.1 error and its status (400, 401 or 403). */
-    public void error(HttpServletResponse response, BearerError error, String description,
-            Collection<String> scopes) throws IOException {
-        String safe = safeDescription(description);
-        write(response, error.httpStatus(), header(error.code(), safe, scopes), body(error.code(), safe));
-    }
-
-    /**
-     * Answers 503 when the token could not be checked because the authorization server (JWKS,
-     * introspection) failed: it is not the client's token that is wrong, so no challenge is sent.
-     */
-    public void unavailable(HttpServletResponse response, String description) throws IOException {
-        write(response, 503, null, body("temporarily_unavailable", safeDescription(description)));
+    public void write(HttpServletResponse response, Refusal refusal, Set<String> requestScopes) throws IOException {
+        if (refusal.unavailable()) {
+            write(response, 503, null, body("temporarily_unavailable", safeDescription(refusal.description())));
+        } else if (refusal.error() == null) {
+            write(response, 401, header(null, null, requestScopes), body(null, refusal.description()));
+        } else {
+            BearerError error = refusal.error();
+            String safe = safeDescription(refusal.description());
+            write(response, error.httpStatus(), header(error.code(), safe, refusal.challengeScopes(requestScopes)),
+                    body(error.code(), safe));
+        }
     }
 
     /** The {@code WWW-Authenticate} value: RFC 6750 §3 auth-params as quoted strings. */
