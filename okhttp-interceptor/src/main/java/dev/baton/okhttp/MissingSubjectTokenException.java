@@ -11,10 +11,12 @@ public final class MissingSubjectTokenException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /**
-     * @param message what was missing, without any token
+     * Thrown by Baton's interceptor; public so that its implementation package can raise it.
+     *
+     * @param message what was missing, naming the route and never a token
      * @param cause the source's failure, or {@code null}
      */
-    MissingSubjectTokenException(String message, Throwable cause) {
+    public MissingSubjectTokenException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -3,12 +3,16 @@ package dev.baton.okhttp;
 import dev.baton.ExchangeRequest;
 import dev.baton.TokenType;
 import dev.baton.ValidatedToken;
+import dev.baton.internal.Checks;
 import java.util.Objects;
 
 /**
  * The user's token that a routed request is exchanged for (RFC 8693 §2.1 {@code subject_token}).
  *
- * <p>Put one on a request as a tag when you hold the raw token rather than a {@link ValidatedToken}:
+ * <p>The hand-off from the incoming request to the outgoing call is the {@link ValidatedToken} the
+ * validator accepted, carried as the request tag {@code ValidatedToken.class}; the interceptor wraps
+ * it with {@link #of(ValidatedToken)}. Tag a request with a {@code SubjectToken} only when you hold
+ * the raw token rather than a {@link ValidatedToken}:
  *
  * <pre>{@code
  * Request request = new Request.Builder()
@@ -43,9 +47,7 @@ public final class SubjectToken {
     public static SubjectToken of(String token, TokenType type) {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(type, "type");
-        if (token.isBlank()) {
-            throw new IllegalArgumentException("subject token must not be blank");
-        }
+        Checks.requireArgument(!token.isBlank(), "subject token must not be blank");
         return new SubjectToken(token, type, null);
     }
 
@@ -80,12 +82,10 @@ public final class SubjectToken {
         return type;
     }
 
-    void applyTo(ExchangeRequest.Builder builder) {
-        if (validated != null) {
-            builder.subjectToken(validated);
-        } else {
-            builder.subjectToken(value, type);
-        }
+    /** An exchange request builder holding this subject token: the validated one when there is one. */
+    ExchangeRequest.Builder exchangeRequest() {
+        ExchangeRequest.Builder builder = ExchangeRequest.builder();
+        return validated != null ? builder.subjectToken(validated) : builder.subjectToken(value, type);
     }
 
     @Override

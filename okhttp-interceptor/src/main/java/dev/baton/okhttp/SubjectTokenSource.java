@@ -1,12 +1,21 @@
 package dev.baton.okhttp;
 
 import dev.baton.ThreadBoundToken;
+import dev.baton.ValidatedToken;
 import java.util.Optional;
 import okhttp3.Request;
 
 /**
  * Where {@link TokenExchangeInterceptor} finds the user's token for a routed request that carries
  * no token tag.
+ *
+ * <p>There is one hand-off from the incoming request to the outgoing call: the
+ * {@link ValidatedToken} the validator (or the servlet filter) accepted, put on the outgoing request
+ * as its tag {@code ValidatedToken.class}. Being explicit, the tag travels with the request to
+ * whatever thread runs the call. A source is a view of that same token from somewhere else, asked
+ * only when the request has no tag: {@link #threadBound()} reads the token the servlet filter bound
+ * to the thread serving the incoming request, a convenience for synchronous calls made on that
+ * thread.
  *
  * <p>The interceptor looks in this order: the request's {@code ValidatedToken} tag, its
  * {@link SubjectToken} tag, then the configured source. When none yields a token the request fails
@@ -34,9 +43,10 @@ public interface SubjectTokenSource {
     Optional<SubjectToken> subjectToken(Request request);
 
     /**
-     * Reads the token the servlet filter bound to the current thread ({@link ThreadBoundToken}).
-     * It sees the token only for synchronous calls made on the thread serving the incoming request;
-     * asynchronous calls ({@code enqueue}) run on other threads: tag those requests instead.
+     * The {@link ValidatedToken} bound to the current thread ({@link ThreadBoundToken#current()}),
+     * as the servlet filter binds it while it serves a request. It sees the token only for
+     * synchronous calls made on that thread; asynchronous calls ({@code enqueue}) run on other
+     * threads and find nothing: tag those requests instead.
      *
      * @return a source reading {@link ThreadBoundToken#current()}
      */

@@ -18,11 +18,13 @@ public final class TokenExchangeIOException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /**
-     * @param message what failed, without any token
+     * Thrown by Baton's interceptor; public so that its implementation package can raise it.
+     *
+     * @param message what failed, naming the route and never a token
      * @param cause the exchange failure
      * @throws NullPointerException if {@code cause} is null
      */
-    TokenExchangeIOException(String message, TokenExchangeException cause) {
+    public TokenExchangeIOException(String message, TokenExchangeException cause) {
         super(message, Objects.requireNonNull(cause, "cause"));
     }
 

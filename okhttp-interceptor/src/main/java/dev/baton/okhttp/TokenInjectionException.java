@@ -19,8 +19,12 @@ import java.io.IOException;
 public final class TokenInjectionException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was refused, without any token */
-    TokenInjectionException(String message) {
+    /**
+     * Thrown by Baton's interceptor; public so that its implementation package can raise it.
+     *
+     * @param message what was refused, naming the header or route and never a token
+     */
+    public TokenInjectionException(String message) {
         super(message);
     }
 }

@@ -3,34 +3,29 @@ package dev.baton.okhttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.AuditListener;
-import dev.baton.ClientAuthentication;
 import dev.baton.ThreadBoundToken;
 import dev.baton.TokenExchangeException;
-import dev.baton.TokenExchanger;
 import dev.baton.TokenType;
 import dev.baton.ValidatedToken;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
 import okhttp3.Cache;
 import okhttp3.Cookie;
 import okhttp3.CookieJar;
@@ -44,95 +39,16 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSink;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-class TokenExchangeInterceptorTest {
-    private static final String CUSTOM = "X-Backend-Token";
-
-    @StartStop
-    private final MockWebServer backend = new MockWebServer();
-    @StartStop
-    private final MockWebServer elsewhere = new MockWebServer();
-    @StartStop
-    private final MockWebServer idp = new MockWebServer();
-
-    private final FakeTokenEndpoint tokenEndpoint = new FakeTokenEndpoint();
-    private TokenExchanger exchanger;
-    private final List<Response> opened = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        idp.setDispatcher(tokenEndpoint);
-        exchanger = TokenExchanger.builder()
-                .tokenEndpoint(idp.url("/oauth2/backend/v1/token").toString())
-                .clientAuthentication(ClientAuthentication.clientSecretBasic("mcp-server", "client-secret"))
-                .auditListener(AuditListener.none())
-                .build();
-    }
-
-    @AfterEach
-    void closeResponses() {
-        opened.forEach(Response::close);
-    }
-
-    private static ValidatedToken user(String name) {
-        return ValidatedToken.of("subject-" + name,
-                Map.of("sub", name, "iss", "https://idp.example.com/oauth2/mcp", "aud", "mcpserver",
-                        "exp", Instant.now().plusSeconds(3600)));
-    }
-
-    private TokenExchangeInterceptor.Builder interceptor(Consumer<TokenExchangeInterceptor.RouteBuilder> route) {
-        return TokenExchangeInterceptor.builder(exchanger)
-                .route(backend.url("/graphql").toString(), route)
-                .allowHttpOnLoopback();
-    }
-
-    private static OkHttpClient client(TokenExchangeInterceptor interceptor) {
-        return new OkHttpClient.Builder().addInterceptor(interceptor).build();
-    }
-
-    private static OkHttpClient installedClient(TokenExchangeInterceptor.Builder interceptor) {
-        return interceptor.installOn(new OkHttpClient.Builder()).build();
-    }
-
-    private OkHttpClient customHeaderClient() {
-        return installedClient(interceptor(r -> r.audience("backend").customHeader(CUSTOM)));
-    }
-
-    private static OkHttpClient defaultClient(TokenExchangeInterceptor.Builder b) {
-        return client(b.build());
-    }
-
-    private OkHttpClient backendClient() {
-        return defaultClient(interceptor(r -> r.audience("backend").scopes("backend-api:read")));
-    }
-
-    private Response execute(OkHttpClient client, Request request) throws IOException {
-        Response response = client.newCall(request).execute();
-        opened.add(response);
-        return response;
-    }
-
-    private Request.Builder get(MockWebServer server, String path, ValidatedToken user) {
-        return new Request.Builder().url(server.url(path)).tag(ValidatedToken.class, user);
-    }
-
-    private static MockResponse ok() {
-        return new MockResponse.Builder().code(200).body("ok").build();
-    }
-
-    private static MockResponse unauthorized(String challenge) {
-        return new MockResponse.Builder().code(401).setHeader("WWW-Authenticate", challenge).body("no").build();
-    }
-
-    private static RecordedRequest take(MockWebServer server) throws InterruptedException {
-        RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
-        assertThat(r).as("request reached " + server).isNotNull();
-        return r;
-    }
+/**
+ * The interceptor end to end through OkHttp, MockWebServer backends and a fake token endpoint:
+ * routing, headers, the 401 replay and failures (docs/security.md cases 32-34).
+ */
+class TokenExchangeInterceptorTest extends InterceptorTestSupport {
 
     @Test
     void routedRequestCarriesTheExchangedToken() throws Exception {
@@ -548,64 +464,6 @@ class TokenExchangeInterceptorTest {
     }
 
     @Test
-    void waitForTheExchangeEndsWithTheCallTimeoutWhileTheExchangeIsStillPending() throws Exception {
-        CountDownLatch exchangeStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        idp.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-                exchangeStarted.countDown();
-                release.await(20, TimeUnit.SECONDS);
-                return new MockResponse.Builder().code(503).build();
-            }
-        });
-        // The exchanger's own deadline is far beyond the test's bounded wait: only the interceptor
-        // honouring the call timeout can end the call in time.
-        TokenExchanger patient = TokenExchanger.builder()
-                .tokenEndpoint(idp.url("/oauth2/backend/v1/token").toString())
-                .clientAuthentication(ClientAuthentication.clientSecretBasic("mcp-server", "client-secret"))
-                .auditListener(AuditListener.none())
-                .deadline(Duration.ofSeconds(60))
-                .maxAttempts(1)
-                .build();
-        OkHttpClient client = client(TokenExchangeInterceptor.builder(patient)
-                .route(backend.url("/graphql").toString(), r -> r.audience("backend"))
-                .allowHttpOnLoopback().build())
-                .newBuilder().callTimeout(300, TimeUnit.MILLISECONDS).build();
-        AtomicReference<IOException> failure = new AtomicReference<>();
-        AtomicReference<Long> pendingWhenFailed = new AtomicReference<>();
-        CountDownLatch done = new CountDownLatch(1);
-
-        try {
-            client.newCall(get(backend, "/graphql", user("alice")).build()).enqueue(new Callback() {
-                @Override
-                public void onFailure(Call call, IOException e) {
-                    pendingWhenFailed.set(release.getCount());
-                    failure.set(e);
-                    done.countDown();
-                }
-
-                @Override
-                public void onResponse(Call call, Response response) {
-                    response.close();
-                    done.countDown();
-                }
-            });
-            assertThat(exchangeStarted.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(done.await(10, TimeUnit.SECONDS)).as("the call ended while the exchange was pending").isTrue();
-        } finally {
-            release.countDown();
-        }
-
-        assertThat(pendingWhenFailed.get()).as("token endpoint still holding the exchange").isEqualTo(1L);
-        assertThat(failure.get()).isInstanceOf(InterruptedIOException.class);
-        for (Throwable t = failure.get(); t != null; t = t.getCause()) {
-            assertThat(t).isNotInstanceOf(TokenExchangeIOException.class).isNotInstanceOf(TokenExchangeException.class);
-        }
-        assertThat(backend.getRequestCount()).isZero();
-    }
-
-    @Test
     void refusesToRunAsANetworkInterceptor() {
         backend.enqueue(ok());
         OkHttpClient client = new OkHttpClient.Builder()
@@ -683,41 +541,6 @@ class TokenExchangeInterceptorTest {
                 .isInstanceOf(TokenInjectionException.class).hasMessageContaining("actor token");
         assertThat(backend.getRequestCount()).isZero();
         assertThat(tokenEndpoint.exchanges()).isZero();
-    }
-
-    @Test
-    void interruptedWaitForTheExchangeIsAnInterruptedIOException() throws Exception {
-        CountDownLatch exchangeStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        idp.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-                exchangeStarted.countDown();
-                release.await(10, TimeUnit.SECONDS);
-                return new MockResponse.Builder().code(503).build();
-            }
-        });
-        OkHttpClient client = backendClient();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread caller = new Thread(() -> {
-            try {
-                execute(client, get(backend, "/graphql", user("alice")).build());
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        });
-        try {
-            caller.start();
-            assertThat(exchangeStarted.await(10, TimeUnit.SECONDS)).isTrue();
-            caller.interrupt();
-            caller.join(10_000);
-        } finally {
-            release.countDown();
-        }
-
-        assertThat(caller.isAlive()).isFalse();
-        assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
-        assertThat(backend.getRequestCount()).isZero();
     }
 
     /** A cookie jar that keeps every cookie it is given, as a browser-like client would. */
@@ -888,5 +711,65 @@ class TokenExchangeInterceptorTest {
                 .hasMessageContaining("query")
                 .hasMessageNotContaining("subject-alice");
         assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc\r\nX-Evil: 1", "a b", "=="})
+    void issuedTokenThatIsNotAnRfc6750B64TokenIsNeverSent(String issued) {
+        tokenEndpoint.issuing(issued);
+
+        assertThatThrownBy(() -> execute(backendClient(), get(backend, "/graphql", user("alice")).build()))
+                .isInstanceOf(TokenExchangeIOException.class).hasMessageContaining("b64token")
+                .hasMessageNotContaining(issued);
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @Test
+    void issuedTokenUsingEveryB64TokenCharacterIsSent() throws Exception {
+        tokenEndpoint.issuing("eyJh.eyJz.c2ln-_~+/==");
+        backend.enqueue(ok());
+
+        execute(backendClient(), get(backend, "/graphql", user("alice")).build());
+
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer eyJh.eyJz.c2ln-_~+/==");
+    }
+
+    @Test
+    void validatedTokenTagTravelsWithAnEnqueuedCall() throws Exception {
+        backend.enqueue(ok());
+
+        Response response = enqueue(backendClient().newCall(get(backend, "/graphql", user("alice")).build()))
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-1");
+    }
+
+    @Test
+    void threadBoundSourceSeesNoTokenForAnEnqueuedCall() {
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend"))
+                .subjectTokenSource(SubjectTokenSource.threadBound()));
+
+        try (ThreadBoundToken.Binding b = ThreadBoundToken.bind(user("carol"))) {
+            assertThat(enqueue(client.newCall(new Request.Builder().url(backend.url("/graphql")).build())))
+                    .failsWithin(Duration.ofSeconds(10))
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(MissingSubjectTokenException.class);
+        }
+        assertThat(backend.getRequestCount()).isZero();
+    }
+
+    @Test
+    void laterSubjectTokenSourceReplacesTheEarlierOne() throws Exception {
+        backend.enqueue(ok());
+        OkHttpClient client = defaultClient(interceptor(r -> r.audience("backend"))
+                .subjectTokenSource(request -> Optional.of(SubjectToken.of("subject-zed", TokenType.ACCESS_TOKEN)))
+                .subjectTokenSource(SubjectTokenSource.threadBound()));
+
+        try (ThreadBoundToken.Binding b = ThreadBoundToken.bind(user("carol"))) {
+            execute(client, new Request.Builder().url(backend.url("/graphql")).build());
+        }
+
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-carol-1");
     }
 }

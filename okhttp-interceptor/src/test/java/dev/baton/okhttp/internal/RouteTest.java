@@ -1,4 +1,4 @@
-package dev.baton.okhttp;
+package dev.baton.okhttp.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,10 +6,12 @@ import java.util.List;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
 
+/** Which requests a route covers (docs/security.md case 32). */
 class RouteTest {
 
     private static Route route(String prefix) {
-        return new Route(HttpUrl.get(prefix), null, List.of("backend"), List.of(), List.of(), null, null, null);
+        return new Route(HttpUrl.get(prefix), TokenHeader.AUTHORIZATION, List.of("backend"), List.of(), List.of(), null,
+                null, null);
     }
 
     private static boolean matches(String prefix, String url) {

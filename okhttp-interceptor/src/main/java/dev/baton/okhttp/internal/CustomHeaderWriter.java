@@ -1,4 +1,4 @@
-package dev.baton.okhttp;
+package dev.baton.okhttp.internal;
 
 import java.io.IOException;
 import okhttp3.Interceptor;
@@ -13,10 +13,11 @@ import okhttp3.Response;
  * <p>OkHttp removes {@code Authorization} from a redirect to another host, but copies every other
  * header, so a custom header set by an application interceptor would follow a redirect anywhere.
  * Written here instead, at the network level, the header exists only on requests the route
- * covers, and the response handed back up the chain refers to the request without it.
+ * covers, and the response handed back up the chain refers to the request without it. Not API.
  */
-final class CustomHeaderWriter implements Interceptor {
-    static final CustomHeaderWriter INSTANCE = new CustomHeaderWriter();
+public final class CustomHeaderWriter implements Interceptor {
+    /** The one instance: it holds no state. */
+    public static final CustomHeaderWriter INSTANCE = new CustomHeaderWriter();
 
     private CustomHeaderWriter() {
     }

@@ -1,10 +1,10 @@
-package dev.baton.okhttp;
+package dev.baton.okhttp.internal;
 
 import okhttp3.HttpUrl;
 
 /**
  * A request tag: "write this exchanged token into this custom header, but only on requests
- * the route covers". {@link TokenExchangeInterceptor} attaches it; {@link CustomHeaderWriter} (a network
+ * the route covers". {@link TokenHeader#attach} attaches it; {@link CustomHeaderWriter} (a network
  * interceptor) acts on it. OkHttp copies tags into redirect follow-ups but the writer checks the
  * URL of every network request, so a redirect off the route never carries the header.
  * {@link #toString()} never shows the token.
@@ -20,7 +20,7 @@ final class HeaderGrant {
     }
 
     String header() {
-        return route.header();
+        return route.header().name();
     }
 
     /**
@@ -39,6 +39,6 @@ final class HeaderGrant {
 
     @Override
     public String toString() {
-        return "HeaderGrant[header=" + route.header() + ", route=" + route + "]";
+        return "HeaderGrant[header=" + route.header().name() + ", route=" + route + "]";
     }
 }
