@@ -4,12 +4,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The validated token of the request the current thread is serving.
+ * The validated token of the request the current thread is serving: a thin view of the one
+ * hand-off of the user's token, not a second channel.
  *
- * <p>The servlet filter binds the token for the duration of a request and unbinds it in a
- * {@code finally} block; the OkHttp interceptor can read it as a subject-token source. Work handed
- * to other threads (executors, Reactor) does not see it: carry the {@link ValidatedToken}
- * explicitly there.
+ * <p>There is exactly one hand-off. The servlet filter validates the incoming token, puts the
+ * {@link ValidatedToken} on the request ({@code BearerTokenFilter.validatedToken(request)}) and
+ * binds that same object here for the duration of the filter chain, so code on the request thread
+ * can read it without being handed the request (the OkHttp interceptor does, when configured with
+ * {@code SubjectTokenSource.threadBound()}). Work on other threads (executors, Reactor, MCP tool
+ * handlers, OkHttp's {@code enqueue}) does not see this binding: there the application carries the
+ * {@link ValidatedToken} explicitly and tags each outgoing OkHttp request with it
+ * ({@code new Request.Builder().tag(ValidatedToken.class, user)}); the interceptor reads that tag
+ * before any thread binding.
  *
  * <p>A {@link Binding} must be closed on the thread that created it, in a {@code finally} block
  * or try-with-resources: the binding lives in a thread-local, so closing it on another thread

@@ -1,18 +1,17 @@
 package dev.baton;
 
-import com.nimbusds.jose.JWSAlgorithm;
+import dev.baton.internal.Checks;
 import dev.baton.internal.Endpoints;
+import dev.baton.internal.TokenSyntax;
 import dev.baton.internal.discovery.MetadataDiscovery;
 import dev.baton.internal.http.BoundedHttp;
-import dev.baton.internal.validation.DefaultTokenValidator;
-import dev.baton.internal.validation.MultiIssuerValidator;
+import dev.baton.internal.validation.Algorithms;
 import dev.baton.internal.validation.ValidatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +23,8 @@ import java.util.Set;
  * <p>Implementations are thread-safe and meant to be built once and shared. A call either returns
  * the {@link ValidatedToken} or throws {@link TokenValidationException} carrying the RFC 6750 error
  * to answer with; it never returns {@code null} and never lets an unchecked exception escape for
- * any token content. Every call produces exactly one audit event.
+ * any token content. Every call produces exactly one audit event. {@linkplain #close() Close} it
+ * when the application stops.
  *
  * <pre>{@code
  * TokenValidator validator = TokenValidator.builder()
@@ -44,6 +44,8 @@ public interface TokenValidator extends AutoCloseable {
      * @return the accepted token and its claims
      * @throws TokenValidationException if the token is not acceptable; {@link BearerError#INVALID_TOKEN}
      *     for a bad or expired token, {@link BearerError#INSUFFICIENT_SCOPE} for missing scopes
+     * @throws IllegalStateException if the validator is {@linkplain #close() closed}: a programming
+     *     error, not a problem with the token, so no rejection and no audit event
      */
     default ValidatedToken validate(String token) throws TokenValidationException {
         return validate(token, AuditContext.none());
@@ -52,15 +54,18 @@ public interface TokenValidator extends AutoCloseable {
     /**
      * Validates a raw bearer token, adding {@code context} (request method and path) to the audit event.
      *
-     * @see #validate(String)
+     * @throws TokenValidationException if the token is not acceptable, as {@link #validate(String)}
+     * @throws IllegalStateException if the validator is closed, as {@link #validate(String)}
      */
     ValidatedToken validate(String token, AuditContext context) throws TokenValidationException;
 
     /**
-     * Releases what this validator owns: the HTTP client and threads it created for discovery,
-     * JWKS and introspection (an {@link java.net.http.HttpClient} supplied through the builder is
-     * left to its owner). Idempotent; a validation after {@code close()} fails with
-     * {@link IllegalStateException}. The default does nothing, for validators that own nothing.
+     * Releases what this validator owns: the HTTP client it created (never one supplied through
+     * {@link Builder#httpClient(HttpClient)}) and its lease on Baton's timer threads, which stop once
+     * no validator or exchanger holds one, so a redeployed application leaves no thread behind. A
+     * {@link #forIssuers(TokenValidator...)} validator closes every issuer's validator. Idempotent;
+     * a validation after {@code close()} fails with {@link IllegalStateException}. The default does
+     * nothing, for validators that own nothing.
      */
     @Override
     default void close() {
@@ -86,11 +91,11 @@ public interface TokenValidator extends AutoCloseable {
 
     /**
      * A validator that accepts tokens from several issuers (multi-tenant set-ups). It reads the
-     * unverified {@code iss} of the JWT and hands the token to the validator of that issuer, which
-     * verifies it with that issuer's keys only; a token whose {@code iss} names none of them is
-     * rejected with {@link BearerError#INVALID_TOKEN} without any network call, and the rejection is
-     * reported to {@link AuditListener#slf4j()}. Opaque (non-JWT) tokens carry no readable issuer and
-     * are rejected. {@link #requiredScopes()} is the set of scopes every issuer's validator requires.
+     * unverified {@code iss} of the JWT and hands the token to that issuer's validator, which verifies
+     * it with that issuer's keys only; a token of no listed issuer, or an opaque one (no readable
+     * issuer), is rejected with {@link BearerError#INVALID_TOKEN} without any network call and
+     * reported to {@link AuditListener#slf4j()}. {@link #requiredScopes()} is the set of scopes every
+     * issuer's validator requires. Closing it closes every one of {@code validators}.
      *
      * @param validators one per issuer, each reporting its {@link #issuer()} (as built by {@link #builder()})
      * @throws IllegalArgumentException if none is given, one has no issuer, or two share an issuer
@@ -107,11 +112,7 @@ public interface TokenValidator extends AutoCloseable {
      */
     static TokenValidator forIssuers(AuditListener auditListener, TokenValidator... validators) {
         Objects.requireNonNull(auditListener, "auditListener");
-        for (TokenValidator v : validators) {
-            Objects.requireNonNull(v, "validator");
-        }
-        return new MultiIssuerValidator(List.of(validators), auditListener, Clock.systemUTC(),
-                Builder.DEFAULT_MAX_TOKEN_LENGTH);
+        return new MultiIssuerTokenValidator(Arrays.asList(validators), auditListener, Clock.systemUTC());
     }
 
     /**
@@ -128,6 +129,8 @@ public interface TokenValidator extends AutoCloseable {
     final class Builder {
         /** Default {@link #maxTokenLength(int)}: 8 KiB, far above real access tokens (1-3 KiB). */
         public static final int DEFAULT_MAX_TOKEN_LENGTH = 8192;
+        /** The largest {@link #maxTokenLength(int)} accepted. */
+        static final int MAX_TOKEN_LENGTH_LIMIT = 65536;
         /** Default {@link #clockSkew(Duration)}. */
         public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
         /** Largest {@link #clockSkew(Duration)} accepted. */
@@ -141,14 +144,11 @@ public interface TokenValidator extends AutoCloseable {
         /** Default {@link #introspectionCacheLifetime(Duration)}. */
         public static final Duration DEFAULT_INTROSPECTION_CACHE_LIFETIME = Duration.ofSeconds(30);
 
-        private static final List<String> DEFAULT_ALGORITHMS = List.of(
-                "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
-
         private String issuer;
         private String jwksUri;
         private String audience;
         private Set<String> requiredScopes = Set.of();
-        private List<String> algorithms = DEFAULT_ALGORITHMS;
+        private List<String> algorithms = Algorithms.ALLOWED;
         private Duration clockSkew = DEFAULT_CLOCK_SKEW;
         private boolean strictTokenType;
         private int maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH;
@@ -171,23 +171,29 @@ public interface TokenValidator extends AutoCloseable {
          * discovered from it: RFC 8414 {@code /.well-known/oauth-authorization-server} (path-inserted,
          * then appended to the issuer as Okta serves it), then OpenID Connect
          * {@code /.well-known/openid-configuration}; a document that cannot be used is skipped, and
-         * the one used must name exactly this {@code issuer}. Discovered {@code jwks_uri} and
-         * {@code introspection_endpoint} must be {@code https} (or {@code http} on a loopback host),
-         * or validation fails closed. Must be {@code https}, or {@code http} on a loopback host
-         * ({@code localhost}, {@code 127.x.y.z}, {@code [::1]}). Required.
+         * the one used must name exactly this {@code issuer}. This URL and the discovered
+         * {@code jwks_uri} and {@code introspection_endpoint} must be {@code https}, or {@code http}
+         * on a loopback host ({@code localhost}, {@code 127.x.y.z}, {@code [::1]}), without user
+         * info (a discovered one that is not fails validation closed). Required. Replaces an earlier value.
          */
         public Builder issuer(String issuer) {
             this.issuer = issuer;
             return this;
         }
 
-        /** The issuer's JWKS URI, skipping discovery for keys. Must be {@code https} (or loopback {@code http}). */
+        /**
+         * The JWKS URI, skipping discovery for keys; {@code https} (or loopback {@code http}).
+         * Replaces an earlier value.
+         */
         public Builder jwksUri(String jwksUri) {
             this.jwksUri = jwksUri;
             return this;
         }
 
-        /** The audience this resource server is known by; a token's {@code aud} must contain it. Required. */
+        /**
+         * The audience of this resource server, which a token's {@code aud} must contain. Required.
+         * Replaces an earlier value.
+         */
         public Builder audience(String audience) {
             this.audience = audience;
             return this;
@@ -196,39 +202,32 @@ public interface TokenValidator extends AutoCloseable {
         /**
          * Scopes every token must carry (from {@code scope} or {@code scp}); a token without one of
          * them is rejected with {@link BearerError#INSUFFICIENT_SCOPE}. Replaces earlier values.
+         *
+         * @throws IllegalArgumentException if one is not an RFC 6749 §3.3 {@code scope-token}
          */
         public Builder requiredScopes(String... scopes) {
-            this.requiredScopes = checkedScopes(scopes);
+            this.requiredScopes = TokenSyntax.requireScopeTokens(
+                    Arrays.asList(Objects.requireNonNull(scopes, "scopes")));
             return this;
         }
 
         /**
-         * The JWS algorithms accepted (RFC 8725 §3.1). Only RS256, RS384, RS512, PS256, PS384,
-         * PS512, ES256, ES384 and ES512 may be listed: {@code none} and HMAC ({@code HS*}) are never
-         * accepted, since a resource server holds no secret shared with the issuer. Replaces the default.
+         * The JWS algorithms accepted (RFC 8725 §3.1), from RS256, RS384, RS512, PS256, PS384, PS512,
+         * ES256, ES384 and ES512: {@code none} and HMAC ({@code HS*}) never, since a resource server
+         * holds no secret shared with the issuer. Replaces the default and earlier values.
          */
         public Builder allowedAlgorithms(String... algorithms) {
-            Objects.requireNonNull(algorithms, "algorithms");
-            if (algorithms.length == 0) {
-                throw new IllegalArgumentException("at least one algorithm is required");
-            }
-            for (String a : algorithms) {
-                if (a == null || !DEFAULT_ALGORITHMS.contains(a)) {
-                    throw new IllegalArgumentException("algorithm " + a + " is not allowed; choose from "
-                            + DEFAULT_ALGORITHMS + " (none and HMAC are never accepted, RFC 8725 §3.1)");
-                }
-            }
-            this.algorithms = List.copyOf(new LinkedHashSet<>(Arrays.asList(algorithms)));
+            this.algorithms = Algorithms.requireAllowed(Objects.requireNonNull(algorithms, "algorithms"));
             return this;
         }
 
-        /** Tolerance when comparing {@code exp}, {@code nbf} and {@code iat} with the clock: 0 to 5 minutes, default 60 s. */
+        /**
+         * Tolerance for {@code exp}, {@code nbf} and {@code iat}: 0 to 5 minutes, default 60 s.
+         * Replaces an earlier value.
+         */
         public Builder clockSkew(Duration skew) {
-            Objects.requireNonNull(skew, "skew");
-            if (skew.isNegative() || skew.compareTo(MAX_CLOCK_SKEW) > 0) {
-                throw new IllegalArgumentException("clock skew must be between 0 and " + MAX_CLOCK_SKEW + ", not " + skew);
-            }
-            this.clockSkew = skew;
+            this.clockSkew = Checks.requireAtMost(Checks.requireNotNegative(skew, "clock skew"), MAX_CLOCK_SKEW,
+                    "clock skew");
             return this;
         }
 
@@ -243,19 +242,17 @@ public interface TokenValidator extends AutoCloseable {
             return this;
         }
 
-        /** The longest token accepted, in characters, checked before any decoding: 256 to 65536, default 8192. */
+        /** The longest token accepted, in characters, before any decoding: 256 to 65536. Replaces an earlier value. */
         public Builder maxTokenLength(int maxLength) {
-            if (maxLength < 256 || maxLength > 65536) {
-                throw new IllegalArgumentException("max token length must be between 256 and 65536, not " + maxLength);
-            }
-            this.maxTokenLength = maxLength;
+            this.maxTokenLength = Checks.requireBetween(maxLength, 256, MAX_TOKEN_LENGTH_LIMIT, "max token length");
             return this;
         }
 
         /**
-         * The client for discovery, JWKS and introspection requests (custom CA, proxy, mTLS). It must
-         * be built with {@code followRedirects(HttpClient.Redirect.NEVER)}. Default: a shared client
-         * with a 5 s connect timeout.
+         * The client for discovery, JWKS and introspection (custom CA, proxy, mTLS), built with
+         * {@code followRedirects(HttpClient.Redirect.NEVER)}; it stays the application's to close.
+         * Default: the validator's own client (5 s connect timeout), released by
+         * {@link TokenValidator#close()}. Replaces an earlier value.
          *
          * @throws IllegalArgumentException if the client follows redirects
          */
@@ -264,23 +261,19 @@ public interface TokenValidator extends AutoCloseable {
             return this;
         }
 
-        /** The total deadline of each request to the authorization server, body included: up to 60 s, default 5 s. */
+        /** Deadline of each call to the authorization server, body included: up to 60 s. Replaces an earlier value. */
         public Builder httpTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException("HTTP timeout must be positive and at most 60 s, not " + timeout);
-            }
-            this.httpTimeout = timeout;
+            this.httpTimeout = Checks.requireAtMost(Checks.requirePositive(timeout, "HTTP timeout"),
+                    Duration.ofSeconds(60), "HTTP timeout");
             return this;
         }
 
         /**
          * Validates opaque tokens (every token that is not a compact JWS, whether or not it contains
          * dots, as Ory's {@code ory_at_...} do; a JWE is still rejected) by RFC 7662 introspection
-         * at the endpoint named in the issuer's metadata ({@code introspection_endpoint}),
-         * authenticating as {@code client}.
-         * An inactive token is {@link BearerError#INVALID_TOKEN}; an active one must name the
-         * configured audience in {@code aud}. JWTs are still verified locally.
+         * at the issuer's {@code introspection_endpoint}, authenticating as {@code client}. An
+         * inactive token is {@link BearerError#INVALID_TOKEN}; an active one must name the configured
+         * audience in {@code aud}. JWTs are still verified locally. Replaces an earlier value.
          */
         public Builder introspection(ClientAuthentication client) {
             this.introspectionAuth = Objects.requireNonNull(client, "client");
@@ -288,7 +281,7 @@ public interface TokenValidator extends AutoCloseable {
             return this;
         }
 
-        /** As {@link #introspection(ClientAuthentication)}, at an explicit endpoint. */
+        /** As {@link #introspection(ClientAuthentication)}, at an explicit endpoint. Replaces an earlier value. */
         public Builder introspection(String endpoint, ClientAuthentication client) {
             this.introspectionAuth = Objects.requireNonNull(client, "client");
             this.introspectionEndpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -296,124 +289,73 @@ public interface TokenValidator extends AutoCloseable {
         }
 
         /**
-         * The most introspection requests in flight at once (1 to 1,000, default
-         * {@value #DEFAULT_MAX_CONCURRENT_INTROSPECTIONS}). Concurrent validations of the same token
-         * share one request; a validation that would exceed the limit fails at once with a
-         * {@linkplain TokenValidationException#isServiceUnavailable() service-unavailable}
-         * rejection, so a flood of opaque tokens cannot tie up threads or the authorization server.
+         * The most introspection requests in flight at once, 1 to 1,000 (default 64). Validations of
+         * one token share a request; one beyond the limit fails at once as
+         * {@linkplain TokenValidationException#isServiceUnavailable() service-unavailable}, so a flood
+         * of opaque tokens cannot tie up threads or the authorization server. Replaces an earlier value.
          */
         public Builder maxConcurrentIntrospections(int max) {
-            if (max < 1 || max > 1000) {
-                throw new IllegalArgumentException("max concurrent introspections must be between 1 and 1000, not "
-                        + max);
-            }
-            this.maxConcurrentIntrospections = max;
+            this.maxConcurrentIntrospections = Checks.requireBetween(max, 1, 1000, "max concurrent introspections");
             return this;
         }
 
         /**
          * How long an active introspection result is reused: 0 (never) to 5 minutes, default 30 s;
-         * never beyond the token's {@code exp}.
+         * never beyond the token's {@code exp}. Replaces an earlier value.
          */
         public Builder introspectionCacheLifetime(Duration lifetime) {
-            Objects.requireNonNull(lifetime, "lifetime");
-            if (lifetime.isNegative() || lifetime.compareTo(Duration.ofMinutes(5)) > 0) {
-                throw new IllegalArgumentException("introspection cache lifetime must be between 0 and 5 minutes");
-            }
-            this.introspectionCacheLifetime = lifetime;
+            this.introspectionCacheLifetime = Checks.requireAtMost(
+                    Checks.requireNotNegative(lifetime, "introspection cache lifetime"), Duration.ofMinutes(5),
+                    "introspection cache lifetime");
             return this;
         }
 
-        /** Receives one event per validation. Default {@link AuditListener#slf4j()}. */
+        /** Receives one event per validation; default {@link AuditListener#slf4j()}. Replaces an earlier value. */
         public Builder auditListener(AuditListener listener) {
             this.auditListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** The clock for expiry checks and cache lifetimes (tests inject a fixed one). Default UTC system clock. */
+        /** The clock for expiry checks and cache lifetimes; default UTC system clock. Replaces an earlier value. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         /**
-         * How many verified tokens are kept so that validating the same token again costs no
-         * signature check: 0 (no cache) to 1,000,000, default 10,000. Entries are keyed by the
-         * token's SHA-256 and dropped at the token's {@code exp}.
+         * How many verified tokens are kept so that validating one again costs no signature check: 0
+         * (no cache) to 1,000,000, default 10,000. Keyed by the token's SHA-256, dropped at its
+         * {@code exp}. Replaces an earlier value.
          */
         public Builder verifiedTokenCacheSize(int size) {
-            if (size < 0 || size > 1_000_000) {
-                throw new IllegalArgumentException("cache size must be between 0 and 1000000, not " + size);
-            }
-            this.cacheSize = size;
+            this.cacheSize = Checks.requireBetween(size, 0, 1_000_000, "cache size");
             return this;
         }
 
         /**
-         * Builds the validator. No network call is made.
+         * Builds the validator, which the application {@linkplain TokenValidator#close() closes} when
+         * it stops. No network call is made.
          *
          * @throws IllegalStateException if the issuer or audience is missing
-         * @throws IllegalArgumentException if a URL is not {@code https} (or loopback {@code http})
+         * @throws IllegalArgumentException if a URL is not {@code https} (or loopback {@code http}),
+         *     or has user info or a fragment
          */
         public TokenValidator build() {
-            if (issuer == null || issuer.isBlank()) {
-                throw new IllegalStateException("issuer(..) is required: RFC 9068 §4 requires the iss check");
-            }
-            if (audience == null || audience.isBlank()) {
-                throw new IllegalStateException("audience(..) is required: RFC 9068 §4 requires the aud check");
-            }
-            requireSecure("issuer", MetadataDiscovery.requireIssuerUri(issuer));
-            URI jwks = jwksUri == null ? null : requireSecure("jwksUri", parse("jwksUri", jwksUri));
+            Checks.requireState(issuer != null && !issuer.isBlank(),
+                    "issuer(..) is required: RFC 9068 §4 requires the iss check");
+            Checks.requireState(audience != null && !audience.isBlank(),
+                    "audience(..) is required: RFC 9068 §4 requires the aud check");
+            Endpoints.requireSecure(MetadataDiscovery.requireIssuerUri(issuer), "issuer");
+            URI jwks = jwksUri == null ? null : Endpoints.requireSecure(jwksUri, "jwksUri");
             URI introspect = introspectionEndpoint == null ? null
-                    : requireSecure("introspection endpoint", parse("introspection endpoint", introspectionEndpoint));
-            Set<JWSAlgorithm> algs = new LinkedHashSet<>();
-            for (String a : algorithms) {
-                algs.add(JWSAlgorithm.parse(a));
-            }
-            return new DefaultTokenValidator(new ValidatorSettings(issuer, jwks, audience, requiredScopes,
-                    Set.copyOf(algs), clockSkew, strictTokenType, maxTokenLength,
-                    httpClient == null ? BoundedHttp.newClient() : httpClient, httpTimeout,
+                    : Endpoints.requireSecure(introspectionEndpoint, "introspection endpoint");
+            HttpClient owned = httpClient == null ? BoundedHttp.newClient() : null;
+            return new IssuerTokenValidator(new ValidatorSettings(issuer, jwks, audience, requiredScopes,
+                    Algorithms.parse(algorithms), clockSkew, strictTokenType, maxTokenLength,
+                    owned == null ? httpClient : owned, httpTimeout,
                     introspectionAuth != null, introspect,
                     introspectionAuth == null ? null : introspectionAuth.credentials(), introspectionCacheLifetime,
-                    auditListener, clock, cacheSize, maxConcurrentIntrospections));
-        }
-
-        private static Set<String> checkedScopes(String... scopes) {
-            Objects.requireNonNull(scopes, "scopes");
-            Set<String> out = new LinkedHashSet<>();
-            for (String s : scopes) {
-                // RFC 6749 §3.3 scope-token: printable ASCII except space, quote and backslash.
-                if (s == null || s.isEmpty() || !s.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
-                    throw new IllegalArgumentException("invalid scope (RFC 6749 §3.3 scope-token): " + s);
-                }
-                out.add(s);
-            }
-            return Set.copyOf(out);
-        }
-
-        private static URI parse(String what, String value) {
-            try {
-                URI u = new URI(value);
-                if (u.getHost() == null) {
-                    throw new IllegalArgumentException(what + " must be an absolute URL: " + Endpoints.redacted(u));
-                }
-                return u;
-            } catch (java.net.URISyntaxException e) {
-                // The value is not echoed: it may carry a password in its user info.
-                throw new IllegalArgumentException(what + " is not a valid URL: " + e.getReason());
-            }
-        }
-
-        private static URI requireSecure(String what, URI uri) {
-            String scheme = uri.getScheme();
-            if ("https".equals(scheme)) {
-                return uri;
-            }
-            if ("http".equals(scheme) && Endpoints.isLoopback(uri.getHost())) {
-                return uri;
-            }
-            throw new IllegalArgumentException(what + " must use https (plain http only on a loopback host): "
-                    + Endpoints.redacted(uri));
+                    auditListener, clock, cacheSize, maxConcurrentIntrospections), owned);
         }
     }
 }

@@ -38,8 +38,9 @@ public final class ValidatedToken {
     private final Actor actor;
     private volatile TokenHash hash;
 
-    private ValidatedToken(String value, Map<String, Object> claims) {
+    private ValidatedToken(String value, Map<String, Object> claims, TokenHash hash) {
         this.value = value;
+        this.hash = hash;
         this.claims = deepUnmodifiable(claims);
         this.subject = stringClaim(claims, "sub");
         this.issuer = stringClaim(claims, "iss");
@@ -75,7 +76,19 @@ public final class ValidatedToken {
     public static ValidatedToken of(String value, Map<String, Object> claims) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(claims, "claims");
-        return new ValidatedToken(value, claims);
+        return new ValidatedToken(value, claims, null);
+    }
+
+    /**
+     * As {@link #of(String, Map)}, carrying the hash the validator computed while checking
+     * {@code value}, so neither the fingerprint nor the exchange cache hashes the token again. For
+     * Baton's own validators in this package, which hand it to the validation engine; not API.
+     *
+     * @param hash {@link TokenHash#of(String)} of {@code value}
+     */
+    static ValidatedToken verified(String value, Map<String, Object> claims, TokenHash hash) {
+        return new ValidatedToken(Objects.requireNonNull(value, "value"), Objects.requireNonNull(claims, "claims"),
+                Objects.requireNonNull(hash, "hash"));
     }
 
     /** The raw token. Handle with care: never log it. */
@@ -139,8 +152,9 @@ public final class ValidatedToken {
     }
 
     /**
-     * The token's SHA-256, computed at most once per instance: the exchange cache keys by it, so a
-     * token the validator has seen is not hashed again for every exchange.
+     * The token's SHA-256: the one the validator computed, or else computed at most once per
+     * instance. The exchange cache keys by it, so a token the validator has seen is not hashed
+     * again for any exchange.
      */
     TokenHash hash() {
         TokenHash h = hash;

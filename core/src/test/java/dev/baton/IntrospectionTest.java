@@ -2,6 +2,7 @@ package dev.baton;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.internal.TokenHash;
 import dev.baton.testkit.TestAuthorizationServer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +36,16 @@ class IntrospectionTest extends ValidatorTestSupport {
         assertThat(user.clientId()).isEqualTo("vscode");
         assertThat(user.scopes()).containsExactly(SCOPE);
         assertThat(seen.get()).isEqualTo(OPAQUE);
+    }
+
+    @Test
+    void anIntrospectedTokenCarriesTheHashOfItsOwnValue() throws Exception {
+        as.introspection(token -> TestAuthorizationServer.json(active(clock.instant().plusSeconds(300).getEpochSecond())));
+
+        ValidatedToken user = introspecting().validate(OPAQUE);
+
+        assertThat(user.hash()).isEqualTo(TokenHash.of(OPAQUE));
+        assertThat(audit.lastValidation().tokenFingerprint()).isEqualTo(ValidatedToken.fingerprintOf(OPAQUE));
     }
 
     @Test

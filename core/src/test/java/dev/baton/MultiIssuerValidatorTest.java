@@ -51,6 +51,29 @@ class MultiIssuerValidatorTest extends ValidatorTestSupport {
     }
 
     @Test
+    void leavesATokenLongerThanItsIssuersCapToThatIssuersValidator() {
+        TokenValidator v = both();
+        String longToken = token().claim("padding", "x".repeat(TokenValidator.Builder.DEFAULT_MAX_TOKEN_LENGTH)).sign();
+
+        TokenValidationException e = assertInvalid(v, longToken);
+
+        assertThat(e.description()).isEqualTo("token is too long");
+        assertThat(as.totalRequests()).isZero();
+    }
+
+    @Test
+    void readsNoTokenLongerThanAnyValidatorAccepts() {
+        TokenValidator v = both();
+        String huge = token().claim("padding", "x".repeat(70_000)).sign();
+
+        TokenValidationException e = assertInvalid(v, huge);
+
+        assertThat(e.description()).isEqualTo("token is malformed");
+        assertThat(audit.lastValidation().tokenFingerprint()).isNull();
+        assertThat(as.totalRequests()).isZero();
+    }
+
+    @Test
     void emitsExactlyOneEventPerCall() throws Exception {
         TokenValidator v = both();
 

@@ -3,6 +3,7 @@ package dev.baton;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.internal.TokenHash;
 import dev.baton.testkit.TestAuthorizationServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -95,7 +96,7 @@ class TokenValidatorTest extends ValidatorTestSupport {
 
         assertInvalid(v, token().type("JWT").sign());
         assertInvalid(v, token().type(null).sign());
-        assertThat(v.validate(token().type("application/at+jwt").sign())).isNotNull();
+        assertThat(v.validate(token().type("application/at+jwt").sign()).subject()).isEqualTo("alice");
     }
 
     @Test
@@ -163,10 +164,15 @@ class TokenValidatorTest extends ValidatorTestSupport {
 
     @Test
     void builderErrorsNeverEchoAPasswordInTheUrl() {
+        // Tokens never travel to a URL with user info, https or not: the rule names it, not the password.
         assertThatThrownBy(() -> TokenValidator.builder().issuer(as.issuer()).audience("a")
                 .jwksUri("http://user:hunter2@jwks.example/keys").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .satisfies(e -> assertThat(e.getMessage()).contains("https").doesNotContain("hunter2"));
+                .satisfies(e -> assertThat(e.getMessage()).contains("user info").doesNotContain("hunter2"));
+        assertThatThrownBy(() -> TokenValidator.builder().issuer(as.issuer()).audience("a")
+                .jwksUri("https://user:hunter2@jwks.example/keys").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("user info").doesNotContain("hunter2"));
         assertThatThrownBy(() -> TokenValidator.builder().issuer("http://user:hunter2@idp.example/o").audience("a")
                 .build())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -224,6 +230,29 @@ class TokenValidatorTest extends ValidatorTestSupport {
         assertThat(e.context().path()).isEqualTo("/mcp");
         assertThat(e.fromCache()).isFalse();
         assertThat(e.toString()).doesNotContain(token);
+    }
+
+    @Test
+    void theAcceptedTokenCarriesTheHashOfItsOwnValue() throws Exception {
+        String token = token().sign();
+        TokenValidator v = validator();
+
+        ValidatedToken verified = v.validate(token);
+        ValidatedToken cached = v.validate(token);
+
+        // The exchange cache keys by this hash (docs/security.md case 28): it must be the token's own.
+        assertThat(verified.hash()).isEqualTo(TokenHash.of(token));
+        assertThat(cached.hash()).isEqualTo(TokenHash.of(token));
+        assertThat(verified.fingerprint()).isEqualTo(ValidatedToken.fingerprintOf(token));
+    }
+
+    @Test
+    void aMalformedTokensEventCarriesItsFingerprint() {
+        String token = "not a token at all";
+
+        assertInvalid(validator(), token);
+
+        assertThat(audit.lastValidation().tokenFingerprint()).isEqualTo(ValidatedToken.fingerprintOf(token));
     }
 
     @Test

@@ -1,51 +1,53 @@
-package dev.baton.internal.validation;
+package dev.baton;
 
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.baton.AuditContext;
-import dev.baton.AuditListener;
-import dev.baton.BearerError;
-import dev.baton.TokenValidationException;
-import dev.baton.TokenValidator;
-import dev.baton.ValidatedToken;
-import dev.baton.ValidationEvent;
 import dev.baton.internal.Listeners;
+import dev.baton.internal.validation.UnverifiedIssuer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Accepts tokens from a fixed set of issuers: reads the (unverified) {@code iss} of a JWT, hands
- * the token to that issuer's validator, which verifies it with that issuer's keys only. A token of
- * an unknown issuer is rejected here, before any network call, with one audit event. Not API.
+ * The validator {@link TokenValidator#forIssuers(AuditListener, TokenValidator...)} returns: reads
+ * the (unverified) {@code iss} of a JWT and hands the token to that issuer's validator, which
+ * verifies it with that issuer's keys only. A token of an unknown issuer, or one whose issuer
+ * cannot be read, is rejected here, before any network call, with one audit event. Closing it
+ * closes every issuer's validator.
  */
-public final class MultiIssuerValidator implements TokenValidator {
+final class MultiIssuerTokenValidator implements TokenValidator {
+    /**
+     * The longest token whose issuer is read here: the longest any validator built by
+     * {@link TokenValidator#builder()} accepts. The chosen validator applies its own, possibly
+     * shorter, cap before it decodes anything.
+     */
+    static final int MAX_TOKEN_LENGTH = TokenValidator.Builder.MAX_TOKEN_LENGTH_LIMIT;
+
     private final Map<String, TokenValidator> byIssuer;
+    private final List<TokenValidator> validators;
     private final AuditListener audit;
     private final Clock clock;
     private final Set<String> requiredScopes;
-    private final int maxTokenLength;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param validators one per issuer; each must report its {@link TokenValidator#issuer()}
      * @param audit the listener for rejections decided here
      * @param clock the clock for those events
-     * @param defaultMaxTokenLength the length cap when a validator does not report its own
-     * @throws IllegalArgumentException if a validator has no issuer or two share one
+     * @throws IllegalArgumentException if none is given, a validator has no issuer or two share one
      */
-    public MultiIssuerValidator(List<TokenValidator> validators, AuditListener audit, Clock clock,
-            int defaultMaxTokenLength) {
+    MultiIssuerTokenValidator(List<TokenValidator> validators, AuditListener audit, Clock clock) {
         if (validators.isEmpty()) {
             throw new IllegalArgumentException("at least one validator is required");
         }
         Map<String, TokenValidator> map = new LinkedHashMap<>();
         Set<String> common = null;
-        int max = 0;
         for (TokenValidator v : validators) {
+            Objects.requireNonNull(v, "validator");
             String iss = v.issuer().orElseThrow(() -> new IllegalArgumentException(
                     "every validator must have an issuer (TokenValidator.issuer())"));
             if (map.putIfAbsent(iss, v) != null) {
@@ -56,13 +58,12 @@ public final class MultiIssuerValidator implements TokenValidator {
             } else {
                 common.retainAll(v.requiredScopes());
             }
-            max = Math.max(max, v instanceof DefaultTokenValidator d ? d.maxTokenLength() : defaultMaxTokenLength);
         }
         this.byIssuer = Map.copyOf(map);
+        this.validators = List.copyOf(validators);
         this.audit = audit;
         this.clock = clock;
         this.requiredScopes = Set.copyOf(common);
-        this.maxTokenLength = max;
     }
 
     /** The scopes every issuer's validator requires. */
@@ -73,20 +74,18 @@ public final class MultiIssuerValidator implements TokenValidator {
 
     @Override
     public ValidatedToken validate(String token, AuditContext context) throws TokenValidationException {
-        long started = System.nanoTime();
-        String iss = null;
-        try {
-            iss = unverifiedIssuer(token);
-        } catch (RuntimeException e) {
-            iss = null;
+        if (closed.get()) {
+            throw new IllegalStateException("this TokenValidator is closed");
         }
+        long started = System.nanoTime();
+        String iss = UnverifiedIssuer.of(token, MAX_TOKEN_LENGTH);
         TokenValidator v = iss == null ? null : byIssuer.get(iss);
         if (v != null) {
             return v.validate(token, context);
         }
         TokenValidationException e = new TokenValidationException(BearerError.INVALID_TOKEN,
                 iss == null ? "token is malformed" : "token is from an unknown issuer", requiredScopes, false, null);
-        String fingerprint = token == null || token.isEmpty() || token.length() > maxTokenLength ? null
+        String fingerprint = token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH ? null
                 : ValidatedToken.fingerprintOf(token);
         ValidationEvent event = new ValidationEvent(clock.instant(), false, e.error(), e.description(), null, null,
                 iss, List.of(), Set.of(), fingerprint, false, Duration.ofNanos(System.nanoTime() - started), context);
@@ -94,21 +93,29 @@ public final class MultiIssuerValidator implements TokenValidator {
         throw e;
     }
 
-    private String unverifiedIssuer(String token) {
-        if (token == null || token.isEmpty() || token.length() > maxTokenLength) {
-            return null;
+    /**
+     * Closes every issuer's validator, each once, even when one of them fails to close (the first
+     * failure is thrown afterwards, later ones added to it as suppressed).
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
-        int first = token.indexOf('.');
-        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
-        if (second < 0 || token.indexOf('.', second + 1) >= 0) {
-            return null;
+        RuntimeException failure = null;
+        for (TokenValidator v : validators) {
+            try {
+                v.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
         }
-        try {
-            Map<String, Object> claims = JSONObjectUtils.parse(
-                    new Base64URL(token.substring(first + 1, second)).decodeToString());
-            return claims.get("iss") instanceof String s ? s : null;
-        } catch (java.text.ParseException e) {
-            return null;
+        if (failure != null) {
+            throw failure;
         }
     }
 }

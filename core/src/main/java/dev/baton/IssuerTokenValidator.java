@@ -1,0 +1,90 @@
+package dev.baton;
+
+import dev.baton.internal.Timers;
+import dev.baton.internal.http.BoundedHttp;
+import dev.baton.internal.validation.IssuerValidation;
+import dev.baton.internal.validation.ValidatorSettings;
+import java.net.http.HttpClient;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The validator {@link TokenValidator.Builder#build()} returns: one issuer's
+ * {@linkplain IssuerValidation validation engine} plus what it owns. It holds a lease on Baton's
+ * timer threads (deadlines of background JWKS refreshes) and, when the application supplied no
+ * {@link HttpClient}, the client it created; {@link #close()} releases both, once.
+ */
+final class IssuerTokenValidator implements TokenValidator {
+    private final ValidatorSettings settings;
+    private final IssuerValidation validation;
+    private final HttpClient ownedClient;
+    private final AutoCloseable timerLease;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param settings the checked configuration
+     * @param ownedClient the client the builder created for this validator (also in
+     *     {@code settings}), or {@code null} when the application supplied its own
+     */
+    IssuerTokenValidator(ValidatorSettings settings, HttpClient ownedClient) {
+        this.settings = settings;
+        this.validation = new IssuerValidation(settings, ValidatedToken::verified);
+        this.ownedClient = ownedClient;
+        this.timerLease = Timers.lease();
+    }
+
+    @Override
+    public ValidatedToken validate(String token, AuditContext context) throws TokenValidationException {
+        if (closed.get()) {
+            throw new IllegalStateException("this TokenValidator is closed");
+        }
+        return validation.validate(token, context);
+    }
+
+    /** The configured issuer. */
+    @Override
+    public Optional<String> issuer() {
+        return Optional.of(settings.issuer());
+    }
+
+    /** The configured required scopes. */
+    @Override
+    public Set<String> requiredScopes() {
+        return settings.requiredScopes();
+    }
+
+    /**
+     * Releases the timer lease and the client this validator created; never a client the
+     * application supplied. Validations already running finish (or fail as the authorization server
+     * being unavailable, when they needed the released client).
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (ownedClient != null) {
+                BoundedHttp.close(ownedClient);
+            }
+        } finally {
+            closeLease(timerLease);
+        }
+    }
+
+    private static void closeLease(AutoCloseable lease) {
+        try {
+            lease.close();
+        } catch (Exception e) {
+            // A Timers lease never fails to close; AutoCloseable merely declares that it might.
+            return;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TokenValidator[issuer=" + settings.issuer() + ", audience=" + settings.audience()
+                + (closed.get() ? ", closed" : "") + "]";
+    }
+}

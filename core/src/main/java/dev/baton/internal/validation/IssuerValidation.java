@@ -1,0 +1,136 @@
+package dev.baton.internal.validation;
+
+import dev.baton.AuditContext;
+import dev.baton.TokenValidationException;
+import dev.baton.ValidatedToken;
+import dev.baton.ValidationEvent;
+import dev.baton.internal.Listeners;
+import dev.baton.internal.TokenHash;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Validates the tokens of one issuer: signed JWT access tokens ({@link JwtCheck}) against the
+ * issuer's JWKS, and, when configured, opaque tokens by RFC 7662 introspection
+ * ({@link IntrospectionCheck}). Before either, the {@linkplain TokenShape shape} and length of the
+ * token are checked and the {@link VerifiedTokenCache} is asked; after either, the required scopes.
+ * Emits exactly one audit event per call. Thread-safe.
+ *
+ * <p>The API's validator wraps this engine; the engine knows only the API's value types. Not API.
+ */
+public final class IssuerValidation {
+    private final ValidatorSettings s;
+    private final Rejections reject;
+    private final VerifiedTokenCache cache;
+    private final JwtCheck jwt;
+    private final IntrospectionCheck introspection;
+
+    /**
+     * @param settings the configuration, checked by the builder
+     * @param tokens builds the token of an accepted validation
+     */
+    public IssuerValidation(ValidatorSettings settings, ValidatedTokenFactory tokens) {
+        this.s = settings;
+        this.reject = new Rejections(settings.requiredScopes());
+        IssuerEndpoints endpoints = new IssuerEndpoints(settings);
+        ClaimsCheck claims = new ClaimsCheck(settings.issuer(), settings.audience(), settings.clockSkew(), reject);
+        JwksCache jwks = new JwksCache(settings.httpClient(), endpoints.jwks(), settings.clock(),
+                settings.httpTimeout());
+        this.jwt = new JwtCheck(new JwsHeaderCheck(settings.algorithms(), settings.strictType(), reject),
+                new SignatureCheck(jwks, reject), claims, tokens, reject);
+        this.introspection = !settings.introspection() ? null : new IntrospectionCheck(
+                new Introspector(settings.httpClient(), endpoints.introspection(), settings.introspectionAuth(),
+                        settings.clock(), settings.httpTimeout()),
+                settings, claims, tokens, reject);
+        this.cache = settings.cacheSize() == 0 ? null : new VerifiedTokenCache(settings.cacheSize(), settings.clock());
+    }
+
+    /**
+     * Validates {@code token} and reports the outcome to the audit listener.
+     *
+     * @throws TokenValidationException if the token is not acceptable; never an unchecked exception
+     *     for any token content
+     */
+    public ValidatedToken validate(String token, AuditContext context) throws TokenValidationException {
+        long started = System.nanoTime();
+        Attempt a = new Attempt();
+        try {
+            ValidatedToken v = check(token, a);
+            emit(a, v, null, started, context);
+            return v;
+        } catch (TokenValidationException e) {
+            emit(a, a.claims, e, started, context);
+            throw e;
+        } catch (RuntimeException e) {
+            // Nimbus and the JDK may throw unchecked exceptions on hostile input; the contract is
+            // invalid_token, never an unchecked exception (docs/security.md case 5).
+            TokenValidationException x = reject.invalid("token is malformed");
+            emit(a, a.claims, x, started, context);
+            throw x;
+        }
+    }
+
+    private ValidatedToken check(String token, Attempt a) throws TokenValidationException {
+        if (token == null || token.isEmpty()) {
+            throw reject.invalid("token is missing");
+        }
+        if (token.length() > s.maxTokenLength()) {
+            // docs/security.md case 6: the cap comes before any decoding, and before hashing.
+            throw reject.invalid("token is too long");
+        }
+        int dots = TokenShape.dots(token);
+        TokenHash hash = TokenHash.of(token);
+        a.hash = hash;
+        if (dots == TokenShape.MALFORMED) {
+            throw reject.invalid("token is malformed");
+        }
+        Instant now = s.clock().instant();
+        if (cache != null) {
+            ValidatedToken seen = cache.find(hash, token, now);
+            if (seen != null) {
+                a.fromCache = true;
+                a.claims = seen;
+                return requireScopes(seen);
+            }
+        }
+        ValidatedToken v;
+        Instant notAfter;
+        if (dots == 2) {
+            v = jwt.check(token, hash, now, a);
+            notAfter = v.expiresAt();
+        } else if (dots == 4) {
+            throw reject.invalid("encrypted tokens are not accepted");
+        } else if (introspection != null) {
+            // Anything that is not a compact JWS or JWE is opaque to us, dots or not (Ory issues
+            // "ory_at_<payload>.<signature>"): only the authorization server can judge it (RFC 7662 §2).
+            v = introspection.check(token, hash, now, a);
+            notAfter = introspection.reusableUntil(v, now);
+        } else if (dots == 0) {
+            throw reject.invalid("token is not a signed JWT");
+        } else {
+            throw reject.invalid("token is malformed");
+        }
+        if (cache != null) {
+            cache.put(hash, v, notAfter, now);
+        }
+        return requireScopes(v);
+    }
+
+    private ValidatedToken requireScopes(ValidatedToken v) throws TokenValidationException {
+        if (!v.scopes().containsAll(s.requiredScopes())) {
+            throw reject.insufficientScope();
+        }
+        return v;
+    }
+
+    private void emit(Attempt a, ValidatedToken v, TokenValidationException e, long started, AuditContext context) {
+        ValidationEvent event = new ValidationEvent(s.clock().instant(), e == null,
+                e == null ? null : e.error(), e == null ? null : e.description(),
+                v == null ? null : v.subject(), v == null ? null : v.clientId(), v == null ? null : v.issuer(),
+                v == null ? List.of() : v.audiences(), v == null ? Set.of() : v.scopes(),
+                a.fingerprint(), a.fromCache, Duration.ofNanos(System.nanoTime() - started), context);
+        Listeners.safely(() -> s.audit().onValidation(event));
+    }
+}
