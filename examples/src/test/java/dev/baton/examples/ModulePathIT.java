@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The published jars as an application on the module path sees them: they resolve as named
  * modules, and only the API packages are readable; {@code dev.baton.internal} is exported to
- * Baton's own adapters and to nobody else. Runs after packaging (Failsafe), on the jars themselves.
+ * Baton's own adapters and to nobody else, {@code dev.baton.servlet.internal} to baton-mcp alone.
+ * Runs after packaging (Failsafe), on the jars themselves.
  */
 class ModulePathIT {
     private static final Path CORE = jarOf(TokenValidator.class);
@@ -37,7 +38,7 @@ class ModulePathIT {
                 .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
         assertThat(exports).containsOnly(
                 Map.entry("dev.baton", Set.of()),
-                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet")));
+                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp")));
         assertThat(core.packages()).contains("dev.baton.internal.exchange", "dev.baton.internal.validation");
     }
 
@@ -47,8 +48,11 @@ class ModulePathIT {
 
         assertThat(finder.find("dev.baton.okhttp").orElseThrow().descriptor().exports())
                 .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.baton.okhttp");
-        assertThat(finder.find("dev.baton.servlet").orElseThrow().descriptor().exports())
-                .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.baton.servlet");
+        Map<String, Set<String>> servletExports = finder.find("dev.baton.servlet").orElseThrow().descriptor().exports()
+                .stream().collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
+        assertThat(servletExports).containsOnly(
+                Map.entry("dev.baton.servlet", Set.of()),
+                Map.entry("dev.baton.servlet.internal", Set.of("dev.baton.mcp")));
     }
 
     @Test
