@@ -4,7 +4,9 @@ import dev.baton.AuditListener;
 import dev.baton.TokenValidator;
 import dev.baton.ValidatedToken;
 import dev.baton.testkit.TestAuthorizationServer;
+import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -22,6 +24,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,8 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A real MCP server for the tests, on Jetty 12 ee10 over loopback: the SDK's
@@ -57,32 +63,34 @@ final class McpTestServer implements AutoCloseable {
     private final TestAuthorizationServer idp;
     private final TokenValidator validator;
     private final Server jetty;
-    private final McpSyncServer mcp;
+    private final Runnable closeMcp;
     private final String endpoint;
     /** Every tool call and resource read the SDK ran, as {@code "tool as subject"}. */
     final List<String> calls;
 
     private McpTestServer(MockWebServer idpServer, TestAuthorizationServer idp, TokenValidator validator,
-            Server jetty, McpSyncServer mcp, String endpoint, List<String> calls) {
+            Server jetty, Runnable closeMcp, String endpoint, List<String> calls) {
         this.calls = calls;
         this.idpServer = idpServer;
         this.idp = idp;
         this.validator = validator;
         this.jetty = jetty;
-        this.mcp = mcp;
+        this.closeMcp = closeMcp;
         this.endpoint = endpoint;
     }
 
     /** The server with {@code get_country_details} requiring {@code countries:details}, plus {@code config}. */
     static McpTestServer start(Consumer<McpAuthorizationFilter.Builder> config) {
-        return start("127.0.0.1", builder -> {
-            builder.requireToolScopes("get_country_details", DETAILS_SCOPE);
-            config.accept(builder);
-        });
+        return start(config, List.of(), false);
     }
 
-    /** The server bound to {@code host}, with exactly the rules {@code config} sets. */
-    static McpTestServer start(String host, Consumer<McpAuthorizationFilter.Builder> config) {
+    /**
+     * The server with {@code get_country_details} requiring {@code countries:details}, plus
+     * {@code config}, and {@code extraTools} (sync server), or (with {@code async}) an async server
+     * whose only tool is {@code whoami}.
+     */
+    static McpTestServer start(Consumer<McpAuthorizationFilter.Builder> config, List<SyncToolSpecification> extraTools,
+            boolean async) {
         MockWebServer idpServer = new MockWebServer();
         Server jetty = new Server();
         try {
@@ -95,31 +103,22 @@ final class McpTestServer implements AutoCloseable {
                     .auditListener(AuditListener.none())
                     .build();
             ServerConnector connector = new ServerConnector(jetty);
-            connector.setHost(host);
+            connector.setHost("127.0.0.1");
             jetty.addConnector(connector);
             connector.open();
             String endpoint = "http://127.0.0.1:" + connector.getLocalPort() + "/mcp";
             McpAuthorizationFilter.Builder builder = McpAuthorizationFilter.builder(validator)
                     .resource(endpoint)
                     .authorizationServers(idp.issuer())
-                    .auditListener(AuditListener.none());
+                    .auditListener(AuditListener.none())
+                    .requireToolScopes("get_country_details", DETAILS_SCOPE);
             config.accept(builder);
             List<String> calls = new CopyOnWriteArrayList<>();
             HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                     .mcpEndpoint("/mcp")
                     .contextExtractor(McpUser.contextExtractor())
                     .build();
-            McpSyncServer mcp = McpServer.sync(transport)
-                    .serverInfo("baton-mcp-test", "1.0")
-                    .capabilities(ServerCapabilities.builder().tools(false).resources(false, false).build())
-                    .tools(tool("whoami", calls), tool("get_country", calls), tool("get_country_details", calls))
-                    .resources(new SyncResourceSpecification(Resource.builder(RESOURCE_URI, "countries").build(),
-                            (exchange, request) -> {
-                                calls.add("read " + request.uri() + " as " + McpUser.require(exchange).subject());
-                                return new ReadResourceResult(List.of(
-                                        new TextResourceContents(RESOURCE_URI, "text/plain", "ES PT FR")));
-                            }))
-                    .build();
+            Runnable closeMcp = async ? asyncServer(transport, calls) : syncServer(transport, calls, extraTools);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
             FilterHolder filter = new FilterHolder(builder.build());
@@ -131,7 +130,7 @@ final class McpTestServer implements AutoCloseable {
             context.addServlet(new ServletHolder("echo", new BodyEchoServlet()), "/echo/mcp");
             jetty.setHandler(context);
             jetty.start();
-            return new McpTestServer(idpServer, idp, validator, jetty, mcp, endpoint, calls);
+            return new McpTestServer(idpServer, idp, validator, jetty, closeMcp, endpoint, calls);
         } catch (Exception e) {
             try {
                 jetty.stop();
@@ -141,6 +140,43 @@ final class McpTestServer implements AutoCloseable {
             }
             throw new IllegalStateException("the test MCP server did not start", e);
         }
+    }
+
+    private static Runnable syncServer(HttpServletStreamableServerTransportProvider transport, List<String> calls,
+            List<SyncToolSpecification> extraTools) {
+        List<SyncToolSpecification> tools = new ArrayList<>(List.of(
+                tool("whoami", calls), tool("get_country", calls), tool("get_country_details", calls)));
+        tools.addAll(extraTools);
+        McpSyncServer mcp = McpServer.sync(transport)
+                .serverInfo("baton-mcp-test", "1.0")
+                .capabilities(ServerCapabilities.builder().tools(false).resources(false, false).build())
+                .tools(tools)
+                .resources(new SyncResourceSpecification(Resource.builder(RESOURCE_URI, "countries").build(),
+                        (exchange, request) -> {
+                            calls.add("read " + request.uri() + " as " + McpUser.require(exchange).subject());
+                            return new ReadResourceResult(List.of(
+                                    new TextResourceContents(RESOURCE_URI, "text/plain", "ES PT FR")));
+                        }))
+                .build();
+        return mcp::closeGracefully;
+    }
+
+    /** An async server: its handler runs in the Reactor chain, and finds the user all the same. */
+    private static Runnable asyncServer(HttpServletStreamableServerTransportProvider transport, List<String> calls) {
+        Tool whoami = Tool.builder("whoami", Map.of("type", "object", "properties", Map.of())).build();
+        McpAsyncServer mcp = McpServer.async(transport)
+                .serverInfo("baton-mcp-async-test", "1.0")
+                .capabilities(ServerCapabilities.builder().tools(false).build())
+                .tools(AsyncToolSpecification.builder()
+                        .tool(whoami)
+                        .callHandler((exchange, request) -> Mono.fromSupplier(() -> {
+                            ValidatedToken user = McpUser.require(exchange);
+                            calls.add("async whoami as " + user.subject() + " on " + Thread.currentThread().getName());
+                            return CallToolResult.builder().addTextContent("async whoami for " + user.subject()).build();
+                        }).subscribeOn(Schedulers.parallel()))
+                        .build())
+                .build();
+        return () -> mcp.closeGracefully().block(Duration.ofSeconds(10));
     }
 
     private static SyncToolSpecification tool(String name, List<String> calls) {
@@ -178,7 +214,7 @@ final class McpTestServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            mcp.closeGracefully();
+            closeMcp.run();
             jetty.stop();
         } catch (Exception e) {
             throw new IllegalStateException("the test MCP server did not stop", e);

@@ -36,7 +36,9 @@ public final class SessionBindings {
      * @param idleTimeout how long a binding lives after its last request
      */
     public SessionBindings(int maximumSize, Duration idleTimeout) {
-        this.owners = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterAccess(idleTimeout).build();
+        // Maintenance on the calling thread: eviction is immediate and needs no shared pool.
+        this.owners = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterAccess(idleTimeout)
+                .executor(Runnable::run).build();
     }
 
     /** Whether {@code sessionId} was bound to {@code user}; also marks the binding as used. */
