@@ -154,8 +154,8 @@ final class McpTestServer implements AutoCloseable {
                 .resources(new SyncResourceSpecification(Resource.builder(RESOURCE_URI, "countries").build(),
                         (exchange, request) -> {
                             calls.add("read " + request.uri() + " as " + McpUser.require(exchange).subject());
-                            return new ReadResourceResult(List.of(
-                                    new TextResourceContents(RESOURCE_URI, "text/plain", "ES PT FR")));
+                            return ReadResourceResult.builder(List.of(TextResourceContents.builder(RESOURCE_URI,
+                                    "ES PT FR").mimeType("text/plain").build())).build();
                         }))
                 .build();
         return mcp::closeGracefully;

@@ -5,9 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
 
@@ -45,14 +45,17 @@ public final class HeaderCheck {
         }
     }
 
+    /** Every value of {@code header} in {@code request}, one per header line; empty when absent. */
+    static List<String> values(HttpServletRequest request, String header) {
+        Enumeration<String> values = request.getHeaders(header);
+        // Servlet 6.1: a container may return null when it does not let the application read a header.
+        return values == null ? List.of() : Collections.list(values);
+    }
+
     /** The value of the header, {@code null} when absent. */
     private static String single(HttpServletRequest request, String header, JsonRpcMessage message)
             throws JsonRpcRefusal {
-        List<String> values = new ArrayList<>(2);
-        var headers = request.getHeaders(header);
-        if (headers != null) {
-            values.addAll(Collections.list(headers));
-        }
+        List<String> values = values(request, header);
         if (values.size() > 1) {
             throw mismatch(message, "Header mismatch: more than one " + header + " header");
         }

@@ -12,7 +12,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -126,7 +125,7 @@ public final class McpRules {
 
     /** The one {@code Mcp-Session-Id}, or {@code null}; several are refused. */
     private static String sessionId(HttpServletRequest request, Object id) throws JsonRpcRefusal {
-        List<String> values = Collections.list(request.getHeaders(SessionBindings.HEADER));
+        List<String> values = HeaderCheck.values(request, SessionBindings.HEADER);
         if (values.size() > 1) {
             throw new JsonRpcRefusal(400, JsonRpcRefusal.INVALID_REQUEST, id, "More than one Mcp-Session-Id header");
         }

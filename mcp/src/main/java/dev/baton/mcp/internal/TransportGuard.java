@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +69,7 @@ public final class TransportGuard {
      *     that is not allowed, or for more than one {@code Origin} header
      */
     public void check(HttpServletRequest request) throws JsonRpcRefusal {
-        List<String> origins = Collections.list(request.getHeaders("Origin"));
+        List<String> origins = HeaderCheck.values(request, "Origin");
         if (origins.size() > 1) {
             throw forbidden("Forbidden: more than one Origin header");
         }
