@@ -236,7 +236,7 @@ final class ExchangeCache {
      */
     private static final class Flight extends CompletableFuture<Entry> {
         private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
-        private final CompletableFuture<Void> settled;
+        private volatile CompletableFuture<Void> settled;
         private volatile TokenExchangeException failure;
 
         Flight() {
@@ -257,7 +257,10 @@ final class ExchangeCache {
         void finish(Entry entry, TokenExchangeException failure) {
             this.failure = failure;
             complete(entry);
-            settled.complete(null);
+            CompletableFuture<Void> waiting = settled;
+            // The shared constant from now on: a cached entry keeps no future of its own.
+            settled = SETTLED;
+            waiting.complete(null);
         }
 
         /** The entry once settled with a token, else {@code null}. */
