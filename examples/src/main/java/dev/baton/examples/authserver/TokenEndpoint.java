@@ -93,11 +93,13 @@ final class TokenEndpoint {
         if (!signIn.clientId().equals(client.getValue())) {
             return invalidGrant(request, "the authorization code was issued to another client");
         }
-        if (grant.getRedirectionURI() == null || !pending.redirectUri().toString().equals(grant.getRedirectionURI().toString())) {
+        // RFC 6749 §4.1.3: the same redirect_uri as in the authorization request, compared as strings.
+        if (grant.getRedirectionURI() == null
+                || !pending.redirectUri().toString().equals(grant.getRedirectionURI().toString())) {
             return invalidGrant(request, "redirect_uri does not match the authorization request");
         }
-        if (grant.getCodeVerifier() == null || !CodeChallenge.compute(CodeChallengeMethod.S256, grant.getCodeVerifier())
-                .equals(pending.challenge())) {
+        if (grant.getCodeVerifier() == null
+                || !CodeChallenge.compute(CodeChallengeMethod.S256, grant.getCodeVerifier()).equals(pending.challenge())) {
             return invalidGrant(request, "code_verifier does not match the code_challenge");
         }
         if (!namedResources(token, signIn)) {
