@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import net.minidev.json.JSONObject;
 
@@ -46,9 +47,22 @@ final class OAuthHttp {
         }
     }
 
-    /** GETs a page and returns its status. */
-    int get(URI url) throws IOException {
-        return send(HttpRequest.newBuilder(url).GET()).status();
+    /**
+     * GETs a login page: empty when it is there (200), the {@code Location} when the server answered
+     * with a redirect instead (an authorization error response, RFC 6749 §4.1.2.1).
+     *
+     * @throws IOException for any other answer
+     */
+    Optional<URI> loginPage(URI url) throws IOException {
+        Answer answer = send(HttpRequest.newBuilder(url).GET());
+        if (answer.status() == 200) {
+            return Optional.empty();
+        }
+        Optional<String> location = answer.headers().getOrDefault("location", List.of()).stream().findFirst();
+        if (answer.status() / 100 == 3 && location.isPresent()) {
+            return Optional.of(url.resolve(location.get()));
+        }
+        throw new IOException("the authorization endpoint answered " + answer.status() + " instead of its login page");
     }
 
     /** POSTs a form and returns the {@code Location} of the redirect that must answer it. */

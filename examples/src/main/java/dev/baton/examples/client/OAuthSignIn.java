@@ -30,6 +30,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import net.minidev.json.JSONObject;
 
@@ -208,11 +209,10 @@ public final class OAuthSignIn {
         }
         URI authorize = request.build().toURI();
 
-        int page = http.get(authorize);
-        if (page != 200) {
-            throw new IOException("the authorization endpoint answered " + page + " instead of its login page");
-        }
-        URI location = http.postFormForRedirect(authorize, "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
+        // The login page, or at once the redirect that refuses the request; then the login, answered by a redirect.
+        Optional<URI> refused = http.loginPage(authorize);
+        URI location = refused.isPresent() ? refused.get()
+                : http.postFormForRedirect(authorize, "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
         AuthorizationResponse response;
         try {
             response = AuthorizationResponse.parse(location);
