@@ -14,6 +14,8 @@ import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import okhttp3.OkHttpClient;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -151,6 +153,7 @@ public final class CountriesMcpServer implements AutoCloseable {
                 .resourceName("Countries MCP server (Baton example)")
                 .mcpEndpoint(MCP_PATH)
                 .requireToolScopes(CountriesTools.DETAILS_TOOL, CountriesTools.DETAILS_SCOPE)
+                .scopesSupported(scopesSupported(config))
                 .build();
 
         TokenExchangeInterceptor interceptor = TokenExchangeInterceptor.builder(exchanger)
@@ -200,6 +203,16 @@ public final class CountriesMcpServer implements AutoCloseable {
             throw e;
         }
         return new CountriesMcpServer(jetty, mcp, validator, exchanger, http, endpoint, resource);
+    }
+
+    /**
+     * The metadata's {@code scopes_supported}: the required scopes and those of {@code SCOPES_SUPPORTED},
+     * then the scope of the detailed-country tool, so a client may ask for it up front.
+     */
+    private static String[] scopesSupported(CountriesServerConfig config) {
+        Set<String> scopes = new LinkedHashSet<>(config.scopesSupported());
+        scopes.add(CountriesTools.DETAILS_SCOPE);
+        return scopes.toArray(String[]::new);
     }
 
     /** The MCP endpoint, e.g. {@code http://127.0.0.1:41236/mcp}. */
