@@ -42,6 +42,10 @@ final class JwtCheck {
      */
     ValidatedToken check(String token, TokenHash hash, Instant now, Attempt attempt)
             throws TokenValidationException {
+        if (!CanonicalBase64Url.isCanonicalJws(token)) {
+            // RFC 7515 §2, RFC 4648 §3.5: one token, one spelling (and so one fingerprint).
+            throw reject.invalid("token is malformed");
+        }
         SignedJWT jwt;
         JWTClaimsSet set;
         try {
