@@ -28,7 +28,10 @@ class IntrospectionAnswerTest extends ValidatorTestSupport {
                 .introspection(ClientAuthentication.clientSecretBasic("mcp-server", "s3cret")).build();
     }
 
-    /** An active answer for alice with the required scope and audience, plus {@code extra} members ({@code null} removes one). */
+    /**
+     * Serves an active answer for alice with the required scope and audience, plus {@code extra}
+     * name-value pairs ({@code null} removes a member).
+     */
     private void answer(Object... extra) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("active", true);

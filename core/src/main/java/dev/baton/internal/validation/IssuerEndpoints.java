@@ -16,7 +16,8 @@ import java.util.function.Function;
  * its metadata. Not API.
  */
 final class IssuerEndpoints {
-    private static final Function<AuthorizationServerMetadata, URI> JWKS_URI = AuthorizationServerMetadata::getJWKSetURI;
+    private static final Function<AuthorizationServerMetadata, URI> JWKS_URI =
+            AuthorizationServerMetadata::getJWKSetURI;
     private static final Function<AuthorizationServerMetadata, URI> INTROSPECTION_ENDPOINT =
             AuthorizationServerMetadata::getIntrospectionEndpointURI;
 
