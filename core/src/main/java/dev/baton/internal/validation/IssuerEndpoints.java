@@ -28,7 +28,7 @@ final class IssuerEndpoints {
         this.s = settings;
         boolean needsDiscovery = discoversJwks() || discoversIntrospection();
         this.metadata = needsDiscovery ? new LazyMetadata(settings.httpClient(), settings.issuer(), settings.clock(),
-                settings.httpTimeout(), this::requireUsable) : null;
+                settings.httpTimeout(), LazyMetadata.RETRY_INTERVAL, this::requireUsable) : null;
     }
 
     /** The JWKS URI: the configured one, else the discovered {@code jwks_uri}. */

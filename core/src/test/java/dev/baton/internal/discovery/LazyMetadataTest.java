@@ -9,54 +9,71 @@ import dev.baton.testkit.MutableClock;
 import dev.baton.testkit.TestAuthorizationServer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Discovery on first use, kept once accepted, retried after a failure or a refusal. */
+/**
+ * The one lazy discovery of validators and exchangers: kept once found and accepted, retried after
+ * a failure or a refused document.
+ */
 class LazyMetadataTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(5);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     @StartStop
     private final MockWebServer server = new MockWebServer();
     private final TestAuthorizationServer as = new TestAuthorizationServer(server);
-    private final MutableClock clock = MutableClock.startingNow();
-    private final HttpClient client = BoundedHttp.newClient();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+    private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicBoolean refuse = new AtomicBoolean();
 
     @AfterEach
-    void closeClient() {
-        BoundedHttp.close(client);
+    void releaseHeldResponses() {
+        release.countDown();
     }
 
-    private LazyMetadata lazy() {
-        return new LazyMetadata(client, as.issuer(), clock, DEADLINE, m -> {
-            if (refuse.get()) {
-                throw new IOException("refused by the test");
-            }
-        });
+    private LazyMetadata metadata(Duration retryInterval) {
+        return new LazyMetadata(BoundedHttp.newClient(), as.issuer(), clock, TIMEOUT, retryInterval);
+    }
+
+    /** Refuses every document while {@link #refuse} is set, as a validator refuses a plain-http jwks_uri. */
+    private LazyMetadata refusing() {
+        return new LazyMetadata(BoundedHttp.newClient(), as.issuer(), clock, TIMEOUT, LazyMetadata.RETRY_INTERVAL,
+                m -> {
+                    if (refuse.get()) {
+                        throw new IOException("refused by the test");
+                    }
+                });
     }
 
     @Test
-    void discoversOnFirstUseAndKeepsWhatItAccepted() throws Exception {
-        LazyMetadata metadata = lazy();
+    void keepsWhatItAcceptedWithoutAskingAgain() throws Exception {
+        LazyMetadata metadata = refusing();
         assertThat(as.discoveryRequests()).isZero();
 
         AuthorizationServerMetadata first = metadata.get();
         clock.advance(Duration.ofDays(1));
 
         assertThat(metadata.get()).isSameAs(first);
-        assertThat(first.getJWKSetURI()).isEqualTo(URI.create(as.jwksUri()));
         assertThat(as.discoveryRequests()).isEqualTo(1);
     }
 
     @Test
     void aRefusedDocumentIsAFailureThatIsRetriedAfterTheInterval() throws Exception {
-        LazyMetadata metadata = lazy();
+        LazyMetadata metadata = refusing();
         refuse.set(true);
         assertThatThrownBy(metadata::get).isInstanceOf(IOException.class).hasMessage("refused by the test");
         refuse.set(false);
@@ -72,18 +89,67 @@ class LazyMetadataTest {
     }
 
     @Test
-    void aFailedDiscoveryIsRetriedOnTheSameSchedule() throws Exception {
+    void aRefusedDocumentFailsTheNonBlockingFormToo() {
+        LazyMetadata metadata = refusing();
+        refuse.set(true);
+
+        assertThat(metadata.getAsync()).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(IOException.class)
+                .withMessageContaining("refused by the test");
+    }
+
+    @Test
+    void concurrentAsyncCallersShareOneDiscoveryWithoutWaitingForIt() throws Exception {
+        Dispatcher real = server.getDispatcher();
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                release.await(10, TimeUnit.SECONDS);
+                return real.dispatch(request);
+            }
+        });
+        LazyMetadata metadata = metadata(LazyMetadata.RETRY_INTERVAL);
+
+        List<CompletableFuture<AuthorizationServerMetadata>> callers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            callers.add(metadata.getAsync());
+        }
+        assertThat(callers).noneMatch(CompletableFuture::isDone);
+        release.countDown();
+
+        for (CompletableFuture<AuthorizationServerMetadata> c : callers) {
+            assertThat(c.get(10, TimeUnit.SECONDS).getTokenEndpointURI()).isEqualTo(URI.create(as.tokenEndpoint()));
+        }
+        assertThat(as.discoveryRequests()).isEqualTo(1);
+        assertThat(metadata.getAsync()).isCompleted();
+    }
+
+    @Test
+    void afterAFailureTheNextAttemptWaitsForTheRetryInterval() throws Exception {
         as.discovery(TestAuthorizationServer.Discovery.NONE);
-        LazyMetadata metadata = lazy();
-        assertThatThrownBy(metadata::get).isInstanceOf(MetadataDiscovery.DiscoveryException.class);
-        int afterFirstAttempt = as.discoveryRequests();
+        LazyMetadata metadata = metadata(Duration.ofSeconds(10));
+        assertThat(metadata.getAsync()).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(MetadataDiscovery.DiscoveryException.class);
+        int afterFirst = as.discoveryRequests();
         as.discovery(TestAuthorizationServer.Discovery.RFC8414);
 
-        clock.advance(LazyMetadata.RETRY_INTERVAL.minusSeconds(1));
-        assertThatThrownBy(metadata::get).isInstanceOf(IOException.class);
-        assertThat(as.discoveryRequests()).isEqualTo(afterFirstAttempt);
+        assertThat(metadata.getAsync()).failsWithin(Duration.ofSeconds(10));
+        assertThat(as.discoveryRequests()).isEqualTo(afterFirst);
 
-        clock.advance(Duration.ofSeconds(1));
-        assertThat(metadata.get().getJWKSetURI()).isEqualTo(URI.create(as.jwksUri()));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(metadata.getAsync().get(10, TimeUnit.SECONDS).getIssuer().getValue()).isEqualTo(as.issuer());
+    }
+
+    @Test
+    void aZeroRetryIntervalTriesAgainOnTheNextCall() throws Exception {
+        as.discovery(TestAuthorizationServer.Discovery.NONE);
+        LazyMetadata metadata = metadata(Duration.ZERO);
+        assertThat(metadata.getAsync()).failsWithin(Duration.ofSeconds(10));
+
+        as.discovery(TestAuthorizationServer.Discovery.RFC8414);
+
+        assertThat(metadata.getAsync().get(10, TimeUnit.SECONDS).getIssuer().getValue()).isEqualTo(as.issuer());
     }
 }
