@@ -39,7 +39,7 @@ public final class ExchangeService {
         // the exchange it serves; a failed discovery is tried again by the next exchange.
         TokenEndpoint endpoint = settings.tokenEndpoint() != null ? TokenEndpoint.fixed(settings.tokenEndpoint())
                 : TokenEndpoint.discovered(new LazyMetadata(http, settings.issuer(), settings.clock(),
-                        settings.deadline().dividedBy(3), Duration.ZERO));
+                        settings.deadline().dividedBy(3), Duration.ZERO, TokenEndpoint.ACCEPTANCE));
         TokenEndpointClient client = new TokenEndpointClient(endpoint, settings.credentials(), http,
                 settings.deadline(), settings.retry(), settings.maxResponseBytes(), settings.defaultTokenLifetime(),
                 settings.maxTokenLifetime(), settings.clock());
