@@ -21,27 +21,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code close()}: idempotent, releases what the exchanger owns and nothing else, ends pending work. */
-class TokenExchangerCloseTest {
-    @StartStop
-    private final MockWebServer server = new MockWebServer();
-    private final CountDownLatch release = new CountDownLatch(1);
-
-    @AfterEach
-    void releaseHeldResponses() {
-        release.countDown();
-    }
-
+class TokenExchangerCloseTest extends HeldResponsesTestSupport {
     /** A token endpoint that holds every answer after the first {@code free} until the test releases it. */
     private TestAuthorizationServer heldTokenEndpoint(int free, AtomicInteger requests) {
         TestAuthorizationServer as = new TestAuthorizationServer(server, "/oauth2/backend");

@@ -10,28 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code issuer(..)}: the token endpoint comes from the authorization server's metadata (RFC 8414, OIDC). */
-class TokenExchangerDiscoveryTest {
-    @StartStop
-    private final MockWebServer server = new MockWebServer();
-    private final CountDownLatch release = new CountDownLatch(1);
-
-    @AfterEach
-    void releaseHeldResponses() {
-        release.countDown();
-    }
-
+class TokenExchangerDiscoveryTest extends HeldResponsesTestSupport {
     /** Holds every metadata response of {@code as} until the test releases it (bounded). */
     private void holdDiscovery(TestAuthorizationServer as) {
         Dispatcher real = server.getDispatcher();

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.baton.AuditListener;
 import dev.baton.ExchangeCacheStats;
 import dev.baton.ValidatedToken;
-import dev.baton.examples.apollo.ApolloBackendProcess;
 import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
 import dev.baton.examples.client.McpClients;
 import dev.baton.examples.client.McpClients.Refusal;
@@ -36,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,28 +43,15 @@ import tools.jackson.databind.json.JsonMapper;
  * backend as a Node child process and the countries MCP server, driven by the MCP Java SDK client.
  * Needs Node and npm on the machine (the Maven build runs {@code npm ci}).
  */
-class CountriesEndToEndTest {
+class CountriesEndToEndTest extends ExampleStackTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static ExampleStack stack;
-    private static EmbeddedAuthorizationServer as;
-    private static ApolloBackendProcess backend;
-    private static String endpoint;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = ExampleStack.start(ApolloBackendProcess.defaultDirectory(), line -> { }, AuditListener.none(), Map.of());
-        as = stack.authorizationServer();
-        backend = stack.backend();
-        endpoint = stack.mcpServer().endpoint();
-    }
-
+    /** Supersedes the support's {@code stopStack()}: the backend process ends with the stack. */
     @AfterAll
     static void stopStack() {
-        if (stack != null) {
-            stack.close();
+        if (closeStack()) {
             assertThat(backend.isAlive()).isFalse();
         }
     }

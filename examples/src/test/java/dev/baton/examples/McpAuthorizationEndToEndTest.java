@@ -3,9 +3,6 @@ package dev.baton.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.baton.AuditListener;
-import dev.baton.examples.apollo.ApolloBackendProcess;
-import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
 import dev.baton.examples.client.McpClients;
 import dev.baton.examples.client.McpClients.Refusal;
 import dev.baton.examples.countries.CountriesMcpServer;
@@ -18,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,33 +26,13 @@ import tools.jackson.databind.json.JsonMapper;
  * bound to their user, and DNS-rebinding protection. Users sign in with the authorization code flow
  * and PKCE, asking for the scopes named here or in a challenge.
  */
-class McpAuthorizationEndToEndTest {
+class McpAuthorizationEndToEndTest extends ExampleStackTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String BASE_SCOPE = "mcp:tools:call";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
             + "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
-
-    private static ExampleStack stack;
-    private static EmbeddedAuthorizationServer as;
-    private static ApolloBackendProcess backend;
-    private static String endpoint;
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        stack = ExampleStack.start(ApolloBackendProcess.defaultDirectory(), line -> { }, AuditListener.none(), Map.of());
-        as = stack.authorizationServer();
-        backend = stack.backend();
-        endpoint = stack.mcpServer().endpoint();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void detailsWithTheBaseScopeAreChallengedForTheBaseAndTheDetailsScope() throws Exception {

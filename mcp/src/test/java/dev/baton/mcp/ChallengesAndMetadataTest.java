@@ -6,26 +6,16 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the bearer filter answers keeps its RFC 6750 / RFC 9728 shape behind the MCP filter, and the
  * metadata's {@code scopes_supported} names every scope the tools and methods need.
  */
 class ChallengesAndMetadataTest {
-    static McpTestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = McpTestServer.start(b -> b.requireMethodScopes("resources/read", "countries:read"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final McpTestServer server = McpTestServer.perTestClass(b -> b.requireMethodScopes("resources/read", "countries:read"));
 
     @Test
     void missingTokenGets401WithTheBaseScopeAndTheMetadataUrl() {

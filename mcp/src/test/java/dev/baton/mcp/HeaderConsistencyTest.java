@@ -6,29 +6,22 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The MCP 2026-07-28 {@code Mcp-Method} / {@code Mcp-Name} headers: when present they must match
  * the body (400, {@code -32020 HeaderMismatch}), and authorization is decided on the body.
  */
 class HeaderConsistencyTest {
-    static McpTestServer server;
-    static String alice;
-    static String session;
+    @RegisterExtension
+    static final McpTestServer server = McpTestServer.perTestClass(b -> { });
+    static McpTestServer.Session alice;
 
     @BeforeAll
-    static void start() {
-        server = McpTestServer.start(b -> { });
-        alice = server.token("alice", "mcp:tools:call");
-        session = Raw.initialize(server, alice);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    static void openAlicesSession() {
+        alice = server.openSession("alice");
     }
 
     @Test
@@ -116,9 +109,9 @@ class HeaderConsistencyTest {
     private static HttpResponse<String> call(String body, String... headers) {
         String[] all = new String[headers.length + 2];
         all[0] = "Mcp-Session-Id";
-        all[1] = session;
+        all[1] = alice.id();
         System.arraycopy(headers, 0, all, 2, headers.length);
-        return Raw.post(URI.create(server.endpoint()), alice, body, all);
+        return Raw.post(URI.create(server.endpoint()), alice.token(), body, all);
     }
 
     private static String base64(String value) {

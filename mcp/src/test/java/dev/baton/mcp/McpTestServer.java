@@ -37,6 +37,9 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -53,30 +56,30 @@ import reactor.core.scheduler.Schedulers;
  * {@code get_country_details} needs {@code countries:details} (configured by {@link #start(Consumer)}).
  * Each call is recorded as {@code "tool as subject"}.
  */
-final class McpTestServer implements AutoCloseable {
+final class McpTestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     static final String AUDIENCE = "mcpserver";
     static final String BASE_SCOPE = "mcp:tools:call";
     static final String DETAILS_SCOPE = "countries:details";
     static final String RESOURCE_URI = "countries://all";
 
-    private final MockWebServer idpServer;
-    private final TestAuthorizationServer idp;
-    private final TokenValidator validator;
-    private final Server jetty;
-    private final Runnable closeMcp;
-    private final String endpoint;
+    private final Consumer<McpAuthorizationFilter.Builder> config;
+    private final List<SyncToolSpecification> extraTools;
+    private final boolean async;
     /** Every tool call and resource read the SDK ran, as {@code "tool as subject"}. */
-    final List<String> calls;
+    final List<String> calls = new CopyOnWriteArrayList<>();
 
-    private McpTestServer(MockWebServer idpServer, TestAuthorizationServer idp, TokenValidator validator,
-            Server jetty, Runnable closeMcp, String endpoint, List<String> calls) {
-        this.calls = calls;
-        this.idpServer = idpServer;
-        this.idp = idp;
-        this.validator = validator;
-        this.jetty = jetty;
-        this.closeMcp = closeMcp;
-        this.endpoint = endpoint;
+    private MockWebServer idpServer;
+    private TestAuthorizationServer idp;
+    private TokenValidator validator;
+    private Server jetty;
+    private Runnable closeMcp;
+    private String endpoint;
+
+    private McpTestServer(Consumer<McpAuthorizationFilter.Builder> config, List<SyncToolSpecification> extraTools,
+            boolean async) {
+        this.config = config;
+        this.extraTools = extraTools;
+        this.async = async;
     }
 
     /** The server with {@code get_country_details} requiring {@code countries:details}, plus {@code config}. */
@@ -91,6 +94,41 @@ final class McpTestServer implements AutoCloseable {
      */
     static McpTestServer start(Consumer<McpAuthorizationFilter.Builder> config, List<SyncToolSpecification> extraTools,
             boolean async) {
+        McpTestServer server = new McpTestServer(config, extraTools, async);
+        server.open();
+        return server;
+    }
+
+    /**
+     * The server of {@link #start(Consumer)}, shared by the tests of one class: registered with
+     * {@code @RegisterExtension} on a static field, it starts before the class's {@code @BeforeAll}
+     * methods and closes after its {@code @AfterAll} methods.
+     */
+    static McpTestServer perTestClass(Consumer<McpAuthorizationFilter.Builder> config) {
+        return new McpTestServer(config, List.of(), false);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        open();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** Signs {@code subject} in with {@code mcp:tools:call} and opens an MCP session for it. */
+    Session openSession(String subject) {
+        String token = token(subject, BASE_SCOPE);
+        return new Session(token, Raw.initialize(this, token));
+    }
+
+    /** A user's token and the {@code Mcp-Session-Id} of the session it initialized. */
+    record Session(String token, String id) {
+    }
+
+    private void open() {
         MockWebServer idpServer = new MockWebServer();
         Server jetty = new Server();
         try {
@@ -113,7 +151,6 @@ final class McpTestServer implements AutoCloseable {
                     .auditListener(AuditListener.none())
                     .requireToolScopes("get_country_details", DETAILS_SCOPE);
             config.accept(builder);
-            List<String> calls = new CopyOnWriteArrayList<>();
             HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                     .mcpEndpoint("/mcp")
                     .contextExtractor(McpUser.contextExtractor())
@@ -130,7 +167,12 @@ final class McpTestServer implements AutoCloseable {
             context.addServlet(new ServletHolder("echo", new BodyEchoServlet()), "/echo/mcp");
             jetty.setHandler(context);
             jetty.start();
-            return new McpTestServer(idpServer, idp, validator, jetty, closeMcp, endpoint, calls);
+            this.idpServer = idpServer;
+            this.idp = idp;
+            this.validator = validator;
+            this.jetty = jetty;
+            this.closeMcp = closeMcp;
+            this.endpoint = endpoint;
         } catch (Exception e) {
             try {
                 jetty.stop();

@@ -7,29 +7,22 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The body of a POST to the MCP endpoint: read once, bounded, refused when it cannot be authorized
  * (a batch, a document Nimbus cannot read), and handed on byte for byte otherwise.
  */
 class RequestBodyTest {
-    static McpTestServer server;
-    static String alice;
-    static String session;
+    @RegisterExtension
+    static final McpTestServer server = McpTestServer.perTestClass(b -> b.maxRequestBodySize(4096));
+    static McpTestServer.Session alice;
 
     @BeforeAll
-    static void start() {
-        server = McpTestServer.start(b -> b.maxRequestBodySize(4096));
-        alice = server.token("alice", "mcp:tools:call");
-        session = Raw.initialize(server, alice);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    static void openAlicesSession() {
+        alice = server.openSession("alice");
     }
 
     @Test
@@ -58,9 +51,9 @@ class RequestBodyTest {
     void bodyOverTheLimitByContentLengthGets413() {
         String padding = "x".repeat(5000);
 
-        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice,
+        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice.token(),
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"pad\":\""
-                        + padding + "\"}}", "Mcp-Session-Id", session);
+                        + padding + "\"}}", "Mcp-Session-Id", alice.id());
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(Raw.error(response.body())).containsEntry("code", -32600L);
@@ -72,7 +65,7 @@ class RequestBodyTest {
         byte[] huge = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"pad\":\""
                 + "y".repeat(6000) + "\"}}").getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> response = Raw.send(Raw.request(URI.create(server.endpoint()), alice, "Mcp-Session-Id", session)
+        HttpResponse<String> response = Raw.send(Raw.request(URI.create(server.endpoint()), alice.token(), "Mcp-Session-Id", alice.id())
                 .header("Content-Type", "application/json")
                 // No length: java.net.http sends the stream chunked, so the filter finds the size by reading.
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))));
@@ -85,7 +78,7 @@ class RequestBodyTest {
     void batchMixingAnAllowedAndAForbiddenToolIsRefusedWith400() {
         String batch = "[" + Raw.callTool("whoami") + "," + Raw.callTool("get_country_details") + "]";
 
-        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice, batch, "Mcp-Session-Id", session);
+        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice.token(), batch, "Mcp-Session-Id", alice.id());
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(Raw.json(response.body())).containsEntry("jsonrpc", "2.0").containsEntry("id", null);
@@ -95,8 +88,8 @@ class RequestBodyTest {
 
     @Test
     void batchWithLeadingWhitespaceIsRefusedToo() {
-        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice,
-                " \r\n\t[" + Raw.callTool("whoami") + "]", "Mcp-Session-Id", session);
+        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice.token(),
+                " \r\n\t[" + Raw.callTool("whoami") + "]", "Mcp-Session-Id", alice.id());
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(Raw.error(response.body())).containsEntry("code", -32600L);
@@ -104,8 +97,8 @@ class RequestBodyTest {
 
     @Test
     void malformedJsonGets400ParseErrorNot500() {
-        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice,
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":", "Mcp-Session-Id", session);
+        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice.token(),
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":", "Mcp-Session-Id", alice.id());
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(Raw.error(response.body())).containsEntry("code", -32700L);
@@ -115,9 +108,9 @@ class RequestBodyTest {
     void documentTheSdksParserAcceptsButNimbusRefusesNeverRunsAForbiddenTool() {
         // Jackson reads 1e400 as a number; Nimbus (Gson) refuses it. Handed on unread, the SDK
         // would run get_country_details without its scope ever being checked.
-        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice,
+        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice.token(),
                 "{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"tools/call\",\"params\":{\"name\":\"get_country_details\"}}",
-                "Mcp-Session-Id", session);
+                "Mcp-Session-Id", alice.id());
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(server.calls).doesNotContain("get_country_details as alice");
@@ -125,9 +118,9 @@ class RequestBodyTest {
 
     @Test
     void toolNameThatIsNotAStringIsRefused() {
-        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice,
+        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice.token(),
                 "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":5}}",
-                "Mcp-Session-Id", session);
+                "Mcp-Session-Id", alice.id());
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(Raw.json(response.body())).containsEntry("id", 4L);
@@ -137,9 +130,9 @@ class RequestBodyTest {
     @Test
     void duplicateNameMembersAreAuthorizedAsTheSdkReadsThem() {
         // Both parsers keep the last duplicate: the forbidden tool is the one checked.
-        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice,
+        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), alice.token(),
                 "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\","
-                        + "\"name\":\"get_country_details\"}}", "Mcp-Session-Id", session);
+                        + "\"name\":\"get_country_details\"}}", "Mcp-Session-Id", alice.id());
 
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(server.calls).doesNotContain("get_country_details as alice");
@@ -157,7 +150,7 @@ class RequestBodyTest {
 
     @Test
     void allowedCallWithACharsetParameterRuns() {
-        HttpResponse<String> response = Raw.send(Raw.request(URI.create(server.endpoint()), alice, "Mcp-Session-Id", session)
+        HttpResponse<String> response = Raw.send(Raw.request(URI.create(server.endpoint()), alice.token(), "Mcp-Session-Id", alice.id())
                 .header("Content-Type", "application/json; charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofString(Raw.callTool("whoami"))));
 
@@ -166,7 +159,7 @@ class RequestBodyTest {
     }
 
     private static HttpResponse<byte[]> echo(String path, byte[] body) {
-        return Raw.send(Raw.request(server.uri(path), alice)
+        return Raw.send(Raw.request(server.uri(path), alice.token())
                 .header("Content-Type", "application/json; charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), HttpResponse.BodyHandlers.ofByteArray());
     }

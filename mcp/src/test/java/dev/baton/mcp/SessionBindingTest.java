@@ -6,26 +6,16 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sessions bound to their user (MCP security best practices, "Session Hijacking"): a session made
  * for one user is, for any other, a session that does not exist.
  */
 class SessionBindingTest {
-    static McpTestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = McpTestServer.start(b -> { });
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final McpTestServer server = McpTestServer.perTestClass(b -> { });
 
     @Test
     void aliceSessionWithBobsTokenGets404AndIsNeverServedAsBob() {

@@ -44,15 +44,8 @@ class ToolErrorsTest {
         TestAuthorizationServer backendIdp = new TestAuthorizationServer(backendIdpServer, "/oauth2/backend")
                 .route("/v1/token", r -> TestAuthorizationServer.json(400,
                         "{\"error\":\"invalid_grant\",\"error_description\":\"subject token rejected\"}"));
-        OkHttpClient http = client(backendIdp);
-        ValidatedToken user = ValidatedToken.of("user-token-value", Map.of("sub", "alice", "iss", "https://idp.example"));
 
-        CallToolResult result;
-        try (Response ignored = http.newCall(request(user)).execute()) {
-            throw new AssertionError("the call must fail");
-        } catch (IOException e) {
-            result = ToolErrors.backendFailure("countries backend", e);
-        }
+        CallToolResult result = failedBackendCall(backendIdp);
 
         assertThat(result.isError()).isTrue();
         assertThat(text(result)).isEqualTo("Access to the countries backend was refused: the token exchange failed"
@@ -65,15 +58,8 @@ class ToolErrorsTest {
     void unavailableAuthorizationServerIsAnErrorResultSayingTryLater() throws Exception {
         TestAuthorizationServer backendIdp = new TestAuthorizationServer(backendIdpServer, "/oauth2/backend")
                 .route("/v1/token", r -> TestAuthorizationServer.json(503, "{\"error\":\"temporarily_unavailable\"}"));
-        OkHttpClient http = client(backendIdp);
-        ValidatedToken user = ValidatedToken.of("user-token-value", Map.of("sub", "alice", "iss", "https://idp.example"));
 
-        CallToolResult result;
-        try (Response ignored = http.newCall(request(user)).execute()) {
-            throw new AssertionError("the call must fail");
-        } catch (IOException e) {
-            result = ToolErrors.backendFailure("countries backend", e);
-        }
+        CallToolResult result = failedBackendCall(backendIdp);
 
         assertThat(result.isError()).isTrue();
         assertThat(text(result)).startsWith("The countries backend is unavailable").contains("try again later");
@@ -152,6 +138,20 @@ class ToolErrorsTest {
                         .build())
                 .callTimeout(Duration.ofSeconds(10))
                 .build();
+    }
+
+    /**
+     * Calls the backend for a user (token {@code user-token-value}) through an interceptor that
+     * exchanges at {@code backendIdp}; the call must fail, and its failure is made a tool result.
+     */
+    private CallToolResult failedBackendCall(TestAuthorizationServer backendIdp) {
+        OkHttpClient http = client(backendIdp);
+        ValidatedToken user = ValidatedToken.of("user-token-value", Map.of("sub", "alice", "iss", "https://idp.example"));
+        try (Response ignored = http.newCall(request(user)).execute()) {
+            throw new AssertionError("the call must fail");
+        } catch (IOException e) {
+            return ToolErrors.backendFailure("countries backend", e);
+        }
     }
 
     private Request request(ValidatedToken user) {

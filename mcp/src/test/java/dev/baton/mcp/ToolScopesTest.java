@@ -14,9 +14,8 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Per-tool and per-method scopes with step-up challenges (MCP authorization, "Scope Challenge
@@ -24,17 +23,8 @@ import org.junit.jupiter.api.Test;
  * runs anything, with the scopes the configured strategy lists.
  */
 class ToolScopesTest {
-    static McpTestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = McpTestServer.start(b -> b.requireMethodScopes("resources/read", "countries:read"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final McpTestServer server = McpTestServer.perTestClass(b -> b.requireMethodScopes("resources/read", "countries:read"));
 
     @Test
     void toolWithoutItsScopeGets403InsufficientScopeListingGrantedAndRequiredScopes() {

@@ -4,26 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DNS-rebinding protection (MCP Streamable HTTP, "Security Warning"): a foreign {@code Origin} gets
  * 403 before anything else, and a server on a loopback address answers only loopback host names.
  */
 class TransportGuardTest {
-    static McpTestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = McpTestServer.start(b -> { });
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final McpTestServer server = McpTestServer.perTestClass(b -> { });
 
     @Test
     void foreignOriginGets403BeforeTheTokenIsAskedFor() {

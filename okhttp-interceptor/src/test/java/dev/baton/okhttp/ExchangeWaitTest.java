@@ -18,7 +18,6 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -80,19 +79,39 @@ class ExchangeWaitTest extends InterceptorTestSupport {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
+    /**
+     * Lets the held exchange finish, then checks that the next call on {@code client} carries its
+     * token, with no second exchange.
+     */
+    private void assertReleasedExchangeServesTheNextCall(OkHttpClient client) throws Exception {
+        release.countDown();
+        Response next = execute(client, get(backend, "/graphql", user("alice")).build());
+
+        assertThat(next.code()).isEqualTo(200);
+        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-1");
+        assertThat(tokenEndpoint.exchanges()).isEqualTo(1);
+    }
+
+    /**
+     * A token endpoint that counts {@code exchangeStarted} down when an exchange arrives, holds it
+     * until {@code release} (at most {@code holdSeconds}), then answers 503.
+     */
+    private static Dispatcher heldThen503(CountDownLatch exchangeStarted, CountDownLatch release, long holdSeconds) {
+        return new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                exchangeStarted.countDown();
+                release.await(holdSeconds, TimeUnit.SECONDS);
+                return new MockResponse.Builder().code(503).build();
+            }
+        };
+    }
 
     @Test
     void waitForTheExchangeEndsWithTheCallTimeoutWhileTheExchangeIsStillPending() throws Exception {
         CountDownLatch exchangeStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        idp.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-                exchangeStarted.countDown();
-                release.await(20, TimeUnit.SECONDS);
-                return new MockResponse.Builder().code(503).build();
-            }
-        });
+        idp.setDispatcher(heldThen503(exchangeStarted, release, 20));
         // Only the interceptor honouring the call timeout can end the call in time.
         OkHttpClient client = patientClient().newBuilder().callTimeout(300, TimeUnit.MILLISECONDS).build();
         AtomicReference<IOException> failure = new AtomicReference<>();
@@ -100,20 +119,10 @@ class ExchangeWaitTest extends InterceptorTestSupport {
         CountDownLatch done = new CountDownLatch(1);
 
         try {
-            client.newCall(get(backend, "/graphql", user("alice")).build()).enqueue(new Callback() {
-                @Override
-                public void onFailure(Call call, IOException e) {
-                    pendingWhenFailed.set(release.getCount());
-                    failure.set(e);
-                    done.countDown();
-                }
-
-                @Override
-                public void onResponse(Call call, Response response) {
-                    response.close();
-                    done.countDown();
-                }
-            });
+            enqueue(client.newCall(get(backend, "/graphql", user("alice")).build()), e -> {
+                pendingWhenFailed.set(release.getCount());
+                failure.set(e);
+            }, done);
             assertThat(exchangeStarted.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(done.await(10, TimeUnit.SECONDS)).as("the call ended while the exchange was pending").isTrue();
         } finally {
@@ -132,14 +141,7 @@ class ExchangeWaitTest extends InterceptorTestSupport {
     void interruptedWaitForTheExchangeIsAnInterruptedIOException() throws Exception {
         CountDownLatch exchangeStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        idp.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
-                exchangeStarted.countDown();
-                release.await(10, TimeUnit.SECONDS);
-                return new MockResponse.Builder().code(503).build();
-            }
-        });
+        idp.setDispatcher(heldThen503(exchangeStarted, release, 10));
         OkHttpClient client = backendClient();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread caller = new Thread(() -> {
@@ -183,12 +185,7 @@ class ExchangeWaitTest extends InterceptorTestSupport {
         assertThatThrownBy(() -> execute(impatient, get(backend, "/graphql", user("alice")).build()))
                 .isInstanceOf(InterruptedIOException.class);
 
-        release.countDown();
-        Response next = execute(client, get(backend, "/graphql", user("alice")).build());
-
-        assertThat(next.code()).isEqualTo(200);
-        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-1");
-        assertThat(tokenEndpoint.exchanges()).isEqualTo(1);
+        assertReleasedExchangeServesTheNextCall(client);
     }
 
     @Test
@@ -228,12 +225,7 @@ class ExchangeWaitTest extends InterceptorTestSupport {
         call.cancel();
         assertThat(ended.get(10, TimeUnit.SECONDS).thrown()).isInstanceOf(IOException.class).hasMessage("Canceled");
 
-        release.countDown();
-        Response next = execute(client, get(backend, "/graphql", user("alice")).build());
-
-        assertThat(next.code()).isEqualTo(200);
-        assertThat(take(backend).getHeaders().get("Authorization")).isEqualTo("Bearer exchanged-alice-1");
-        assertThat(tokenEndpoint.exchanges()).isEqualTo(1);
+        assertReleasedExchangeServesTheNextCall(client);
     }
 
     @Test

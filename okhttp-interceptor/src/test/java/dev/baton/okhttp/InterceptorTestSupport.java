@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import mockwebserver3.MockResponse;
@@ -128,5 +129,25 @@ abstract class InterceptorTestSupport {
             }
         });
         return outcome;
+    }
+
+    /**
+     * Enqueues {@code call}; on the callback thread a failure is first handed to {@code onFailure},
+     * and {@code ended} counts down once the call has failed or its response has been closed.
+     */
+    static void enqueue(Call call, Consumer<IOException> onFailure, CountDownLatch ended) {
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call c, IOException e) {
+                onFailure.accept(e);
+                ended.countDown();
+            }
+
+            @Override
+            public void onResponse(Call c, Response response) {
+                response.close();
+                ended.countDown();
+            }
+        });
     }
 }

@@ -31,8 +31,6 @@ import okhttp3.Cookie;
 import okhttp3.CookieJar;
 import okhttp3.HttpUrl;
 import okhttp3.Protocol;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -517,19 +515,7 @@ class TokenExchangeInterceptorTest extends InterceptorTestSupport {
         AtomicReference<IOException> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
 
-        backendClient().newCall(get(backend, "/graphql", user("alice")).build()).enqueue(new Callback() {
-            @Override
-            public void onFailure(Call call, IOException e) {
-                failure.set(e);
-                done.countDown();
-            }
-
-            @Override
-            public void onResponse(Call call, Response response) {
-                response.close();
-                done.countDown();
-            }
-        });
+        enqueue(backendClient().newCall(get(backend, "/graphql", user("alice")).build()), failure::set, done);
 
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(failure.get()).isInstanceOf(TokenExchangeIOException.class);

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,18 +26,9 @@ class EmbeddedAuthorizationServerTest {
     private static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
     private static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 
+    @StartedAuthorizationServer
     private static EmbeddedAuthorizationServer as;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void start() {
-        as = EmbeddedAuthorizationServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        as.close();
-    }
 
     @Test
     void signInYieldsATokenForTheMcpServerWithTheUserAsSubject() throws Exception {

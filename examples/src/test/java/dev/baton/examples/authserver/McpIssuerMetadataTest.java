@@ -11,25 +11,19 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** The {@code mcp} issuer's metadata (RFC 8414) and dynamic client registration (RFC 7591), over HTTP. */
 class McpIssuerMetadataTest {
+    @StartedAuthorizationServer
     private static EmbeddedAuthorizationServer as;
     private static String base;
 
     @BeforeAll
-    static void start() {
-        as = EmbeddedAuthorizationServer.start();
+    static void readTheBaseUrl() {
         base = as.issuer("mcp").substring(0, as.issuer("mcp").length() - "/mcp".length());
-    }
-
-    @AfterAll
-    static void stop() {
-        as.close();
     }
 
     @Test

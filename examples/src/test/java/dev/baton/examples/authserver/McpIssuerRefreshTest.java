@@ -9,25 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** The {@code mcp} issuer's refresh token grant (RFC 6749 §6), over HTTP. */
 class McpIssuerRefreshTest {
+    @StartedAuthorizationServer
     private static EmbeddedAuthorizationServer as;
     private final RawOAuth oauth = new RawOAuth(as);
-
-    @BeforeAll
-    static void start() {
-        as = EmbeddedAuthorizationServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        as.close();
-    }
 
     @Test
     void refreshedTokenCarriesTheClaimsOfTheFirst() throws Exception {

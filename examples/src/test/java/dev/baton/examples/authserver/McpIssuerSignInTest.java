@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -24,18 +22,9 @@ import tools.jackson.databind.JsonNode;
  * what it refuses, at its authorization and token endpoints, over HTTP.
  */
 class McpIssuerSignInTest {
+    @StartedAuthorizationServer
     private static EmbeddedAuthorizationServer as;
     private final RawOAuth oauth = new RawOAuth(as);
-
-    @BeforeAll
-    static void start() {
-        as = EmbeddedAuthorizationServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        as.close();
-    }
 
     @Test
     void loginPageIsShownForARequestWithoutOpenid() throws Exception {

@@ -7,31 +7,21 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
+import dev.baton.examples.authserver.StartedAuthorizationServer;
 import dev.baton.examples.client.OAuthSignIn.Discovery;
 import dev.baton.examples.client.OAuthSignIn.Tokens;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The MCP client's sign-in: scope selection, and the failures it reports. */
 class OAuthSignInTest {
     private static final URI RESOURCE = URI.create("http://127.0.0.1:1/mcp");
     private static final URI REDIRECT = URI.create(EmbeddedAuthorizationServer.SIGN_IN_REDIRECT_URI);
+    @StartedAuthorizationServer
     private static EmbeddedAuthorizationServer as;
     private final OAuthSignIn oauth = new OAuthSignIn();
-
-    @BeforeAll
-    static void start() {
-        as = EmbeddedAuthorizationServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        as.close();
-    }
 
     @Test
     void challengeScopeIsAskedForWithOfflineAccessWhenTheServerListsIt() {

@@ -1,0 +1,43 @@
+package dev.baton.examples;
+
+import dev.baton.AuditListener;
+import dev.baton.examples.apollo.ApolloBackendProcess;
+import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The whole example stack (embedded authorization server, Apollo backend, countries MCP server) for
+ * the end-to-end tests of one class: started quietly before its tests, closed after them. A class
+ * that checks something once the stack is closed declares its own {@code stopStack()} (JUnit then
+ * runs it instead of this one) and calls {@link #closeStack()}.
+ */
+abstract class ExampleStackTestSupport {
+    static ExampleStack stack;
+    static EmbeddedAuthorizationServer as;
+    static ApolloBackendProcess backend;
+    static String endpoint;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = ExampleStack.start(ApolloBackendProcess.defaultDirectory(), line -> { }, AuditListener.none(), Map.of());
+        as = stack.authorizationServer();
+        backend = stack.backend();
+        endpoint = stack.mcpServer().endpoint();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        closeStack();
+    }
+
+    /** Closes the stack; false when it never started. */
+    static boolean closeStack() {
+        if (stack == null) {
+            return false;
+        }
+        stack.close();
+        return true;
+    }
+}
