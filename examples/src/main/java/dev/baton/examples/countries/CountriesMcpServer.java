@@ -94,10 +94,11 @@ public final class CountriesMcpServer implements AutoCloseable {
         // Bind now: the resource identifier (RFC 9728) needs the port before the filter is built.
         connector.open();
         TokenValidator validator = null;
+        TokenExchanger exchanger = null;
         try {
             AuditListener listeners = AuditListener.of(AuditListener.slf4j(), audit);
             validator = tokenValidator(config, listeners);
-            TokenExchanger exchanger = TokenExchanger.builder()
+            exchanger = TokenExchanger.builder()
                     .tokenEndpoint(config.tokenExchangeUrl())
                     .clientAuthentication(ClientAuthentication.clientSecretBasic(config.clientId(), config.clientSecret()))
                     .auditListener(listeners)
@@ -105,7 +106,7 @@ public final class CountriesMcpServer implements AutoCloseable {
             return assemble(config, validator, exchanger, backendCallTimeout, jetty, connector);
         } catch (Exception | Error e) {
             // A setting refused by a builder, or Jetty failing to start: release the bound port and
-            // the validator's HTTP client and timer lease.
+            // the validator's and the exchanger's HTTP clients and timer leases.
             try {
                 jetty.stop();
             } catch (Exception stop) {
@@ -114,6 +115,9 @@ public final class CountriesMcpServer implements AutoCloseable {
             connector.close();
             if (validator != null) {
                 validator.close();
+            }
+            if (exchanger != null) {
+                exchanger.close();
             }
             throw e;
         }
@@ -231,8 +235,9 @@ public final class CountriesMcpServer implements AutoCloseable {
     }
 
     /**
-     * Stops the MCP server, Jetty and the OkHttp client, then closes the token validator (no request
-     * can reach it once Jetty has stopped); failures to stop are reported on stderr.
+     * Stops the MCP server, Jetty and the OkHttp client, then closes the token validator and the
+     * token exchanger (no request can reach them once Jetty and the OkHttp client have stopped);
+     * failures to stop are reported on stderr.
      */
     @Override
     public void close() {
@@ -249,6 +254,7 @@ public final class CountriesMcpServer implements AutoCloseable {
             http.dispatcher().executorService().shutdown();
             http.connectionPool().evictAll();
             validator.close();
+            exchanger.close();
         }
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.baton.AuditListener;
+import dev.baton.ExchangeRequest;
+import dev.baton.TokenType;
 import dev.baton.TokenValidator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,5 +50,23 @@ class CountriesMcpServerTest {
             again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             assertThat(again.getLocalPort()).isEqualTo(port);
         }
+    }
+
+    @Test
+    void closingTheServerClosesItsTokenExchanger() throws Exception {
+        CountriesServerConfig config = CountriesServerConfig.defaults(
+                "http://127.0.0.1:1/mcp", "http://127.0.0.1:1/backend/token", "client", "secret",
+                "http://127.0.0.1:2/graphql");
+        CountriesMcpServer server = CountriesMcpServer.start(config, AuditListener.none());
+        ExchangeRequest request = ExchangeRequest.builder()
+                .subjectToken("not-a-real-token", TokenType.ACCESS_TOKEN)
+                .audience("backend")
+                .build();
+
+        server.close();
+
+        assertThat(catchThrowable(() -> server.exchanger().exchange(request)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the token exchanger is closed");
     }
 }
