@@ -11,10 +11,13 @@ package dev.baton;
  * }</pre>
  *
  * @param hits exchange calls answered without calling the token endpoint themselves: served from the
- *     cache, or joined an exchange already in flight for the same key
+ *     cache (a remembered {@code invalid_grant} included), or joined an exchange already in flight for
+ *     the same key ({@link ExchangeEvent.Source#CACHE} and {@link ExchangeEvent.Source#JOINED} events)
  * @param misses exchange calls that started a token endpoint exchange (every call when the cache is off)
- * @param loads token endpoint exchanges that produced a token (one per exchange, however many retries it took)
- * @param loadFailures token endpoint exchanges that failed (after their retries)
+ * @param loads token endpoint exchanges that produced a token (one per exchange, however many retries it
+ *     took; background refreshes included)
+ * @param loadFailures token endpoint exchanges that failed (after their retries, or ended by
+ *     {@link TokenExchanger#close()})
  * @param evictions entries removed because the cache was full or they expired; not counting
  *     {@link TokenExchanger#invalidate(ExchangeRequest)}
  */

@@ -1,6 +1,5 @@
 package dev.baton;
 
-import dev.baton.internal.Endpoints;
 import dev.baton.internal.TokenHash;
 import dev.baton.internal.TokenSyntax;
 import java.net.URI;
@@ -224,12 +223,13 @@ public final class ExchangeRequest {
             return scopes(List.of(scopes));
         }
 
-        /** Adds requested scopes; each must be a valid scope token (RFC 6749 §3.3). */
+        /**
+         * Adds requested scopes; each must be a valid scope token (RFC 6749 §3.3).
+         *
+         * @throws IllegalArgumentException naming the first value that is not one; none is added then
+         */
         public Builder scopes(Collection<String> scopes) {
-            for (String s : scopes) {
-                requireScopeToken(s);
-                this.scopes.add(s);
-            }
+            this.scopes.addAll(TokenSyntax.requireScopeTokens(scopes));
             return this;
         }
 
@@ -250,16 +250,6 @@ public final class ExchangeRequest {
                 throw new IllegalArgumentException(what + " must not be blank");
             }
             return token;
-        }
-
-        static void requireScopeToken(String s) {
-            if (s == null || s.isEmpty()) {
-                throw new IllegalArgumentException("scope must not be empty");
-            }
-            if (!TokenSyntax.isScopeToken(s)) {
-                throw new IllegalArgumentException("scope contains a character RFC 6749 section 3.3 forbids: "
-                        + Endpoints.printable(s, 64));
-            }
         }
     }
 }

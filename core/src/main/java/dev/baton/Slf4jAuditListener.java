@@ -1,6 +1,7 @@
 package dev.baton;
 
 import java.util.Collection;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,7 @@ final class Slf4jAuditListener implements AuditListener {
         field(b, "scope", join(e.requestedScopes()));
         field(b, "granted_scope", join(e.grantedScopes()));
         field(b, "status", e.httpStatus() == 0 ? null : String.valueOf(e.httpStatus()));
+        field(b, "source", e.source().name().toLowerCase(Locale.ROOT));
         field(b, "cached", String.valueOf(e.fromCache()));
         field(b, "latency_us", String.valueOf(e.latency().toNanos() / 1000));
         if (ok) {

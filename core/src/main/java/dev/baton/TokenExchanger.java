@@ -1,42 +1,33 @@
 package dev.baton;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
+import static dev.baton.internal.Checks.requireArgument;
+import static dev.baton.internal.Checks.requireAtMost;
+import static dev.baton.internal.Checks.requireBetween;
+import static dev.baton.internal.Checks.requireNotNegative;
+import static dev.baton.internal.Checks.requirePositive;
+import static dev.baton.internal.Checks.requireState;
+import static dev.baton.internal.exchange.ExchangerSettings.MAX_CACHE_SKEW;
+import static dev.baton.internal.exchange.ExchangerSettings.MAX_DEADLINE;
+import static dev.baton.internal.exchange.ExchangerSettings.MAX_MAX_TOKEN_LIFETIME;
+import static dev.baton.internal.exchange.ExchangerSettings.MAX_NEGATIVE_CACHE;
+
 import dev.baton.internal.Endpoints;
-import dev.baton.internal.Nanos;
-import dev.baton.internal.Listeners;
-import dev.baton.internal.exchange.DiscoveredTokenEndpoint;
-import dev.baton.internal.exchange.ExchangeKey;
+import dev.baton.internal.exchange.ExchangeService;
+import dev.baton.internal.exchange.ExchangerSettings;
 import dev.baton.internal.exchange.RetryPolicy;
-import dev.baton.internal.exchange.SubjectExpiry;
-import dev.baton.internal.exchange.TokenEndpointClient;
 import dev.baton.internal.http.BoundedHttp;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 
 /**
  * Exchanges a user's token for a token to a backend (OAuth 2.0 Token Exchange, RFC 8693), with a
- * per-user cache. Thread-safe; build one per backend authorization server and share it.
+ * per-user cache. Thread-safe: build one per backend authorization server, share it, and
+ * {@linkplain #close() close} it when the application stops.
  *
  * <pre>{@code
  * TokenExchanger exchanger = TokenExchanger.builder()
@@ -50,34 +41,25 @@ import java.util.function.Function;
  *     .build());
  * }</pre>
  *
- * <p><b>The call.</b> Each exchange is one RFC 8693 §2.1 form POST, authenticated as the
- * {@link ClientAuthentication} says, with no redirect followed (a 3xx is a failure), no HTTP cache,
- * a response size cap, and a total {@linkplain Builder#deadline(Duration) deadline} that covers every
- * attempt and the whole response body. Connection errors, 5xx and 429 are retried a bounded number
- * of times with jittered exponential backoff, honouring {@code Retry-After} (RFC 9110 §10.2.3) when
- * it fits in the deadline; OAuth errors ({@code invalid_grant}, {@code invalid_target}, ...,
- * RFC 8693 §2.2.2) are never retried. The response must carry a string {@code access_token}, an
- * {@code issued_token_type} (RFC 8693 §2.2.1) and, unless another {@code requested_token_type} was
- * asked for, {@code token_type} Bearer (case-insensitive, RFC 6749 §7.1). A missing, zero or negative
- * {@code expires_in} means {@linkplain Builder#defaultTokenLifetime(Duration) 60 seconds}; a larger
- * one than {@linkplain Builder#maxTokenLifetime(Duration) one hour} is capped. Every failure is a
+ * <p><b>The call</b> is one RFC 8693 §2.1 form POST: no redirect followed, no HTTP cache, a size cap, a total
+ * {@linkplain Builder#deadline(Duration) deadline}; only connection errors, 5xx and 429 are retried. The
+ * response must carry a string {@code access_token}, an {@code issued_token_type} (RFC 8693 §2.2.1) and,
+ * unless another type was requested, {@code token_type} Bearer (RFC 6749 §7.1). Every failure is a
  * {@link TokenExchangeException}; the incoming token is never returned in place of an exchanged one.
  *
- * <p><b>The cache</b> (on by default, {@link Builder#noCache()} turns it off) keys entries by the
- * SHA-256 of the subject and actor tokens plus the token types, audiences, resources and scopes
- * (in any order) and the requested type. An entry is served until the earlier of the exchanged
- * token's and the subject token's expiry minus the {@linkplain Builder#cacheSkew(Duration) skew}
- * (30 s by default), never later. Concurrent calls for the same key share one token endpoint call
- * and its result or failure. Failures are not cached, except {@code invalid_grant} when a
- * {@linkplain Builder#negativeCache(Duration) negative cache} is configured.
+ * <p><b>The cache</b> ({@link Builder#noCache()} turns it off) keys entries by the SHA-256 of the subject and
+ * actor tokens plus the token types, audiences, resources and scopes (in any order) and the requested type.
+ * An entry is served until the earlier of the exchanged and the subject token's expiry minus the
+ * {@linkplain Builder#cacheSkew(Duration) skew}, never later. Concurrent calls for one key share one token
+ * endpoint call and its result or failure. Failures are not cached, but for a negative cache of
+ * {@code invalid_grant}.
  *
- * <p><b>Audit.</b> Every call to {@link #exchange} or {@link #exchangeAsync} produces exactly one
- * {@link ExchangeEvent} for the {@link AuditListener}, never carrying a token. A background
- * {@linkplain Builder#refreshAhead(double) refresh} produces one more event of its own, with
- * {@link ExchangeEvent#fromCache()} false and the refresh's latency: every call to the token
- * endpoint is audited.
+ * <p><b>Audit.</b> Every {@link #exchange} or {@link #exchangeAsync} call produces one {@link ExchangeEvent},
+ * never carrying a token, whose {@link ExchangeEvent#source() source} says whether the call reached the token
+ * endpoint (only then is there an HTTP status), was served from the cache, or joined another call's exchange.
+ * A background refresh has an event of its own: each token endpoint call is audited exactly once.
  */
-public final class TokenExchanger {
+public final class TokenExchanger implements AutoCloseable {
     /** Default total time for one exchange, retries included. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
     /** Default number of attempts per exchange (the first plus two retries). */
@@ -92,77 +74,17 @@ public final class TokenExchanger {
     public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(1);
 
     static final int MAX_RESPONSE_BYTES = 64 * 1024;
-    private static final Duration MAX_DEADLINE = Duration.ofMinutes(5);
-    private static final Duration MAX_CACHE_SKEW = Duration.ofHours(1);
-    private static final Duration MAX_MAX_TOKEN_LIFETIME = Duration.ofDays(1);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
-    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
-    private static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
-    /**
-     * Runs a retry directly on the thread Baton's timer hands it to (its async pool, never the
-     * timer thread): starting an attempt only signs an assertion and hands the request to the
-     * non-blocking HttpClient.
-     */
-    private static final Executor RETRY_EXECUTOR = Runnable::run;
-    /**
-     * Discovery is blocking (two bounded GETs) and rare (once per exchanger, and at most one at a
-     * time while it keeps failing): it gets its own short-lived daemon thread rather than a pool thread.
-     */
-    private static final Executor DISCOVERY_EXECUTOR = task -> {
-        Thread t = new Thread(task, "baton-token-endpoint-discovery");
-        t.setDaemon(true);
-        t.start();
-    };
 
-    private final TokenEndpointClient client;
-    private final String clientId;
-    private final AuditListener audit;
-    private final Clock clock;
+    private final ExchangeService service;
     private final Duration deadline;
-    private final Duration skew;
-    private final double refreshAhead;
-    private final AsyncCache<ExchangeKey, Entry> cache;
-    private final Cache<ExchangeKey, Denial> negativeCache;
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final LongAdder loads = new LongAdder();
-    private final LongAdder loadFailures = new LongAdder();
-    private final LongAdder evictions = new LongAdder();
+    private final String description;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private TokenExchanger(Builder b, Function<Duration, CompletableFuture<URI>> endpoint) {
-        this.clock = b.clock;
-        this.deadline = b.deadline;
-        this.skew = b.cacheSkew;
-        this.refreshAhead = b.refreshAhead;
-        this.clientId = b.clientAuthentication.clientId();
-        this.audit = b.auditListener;
-        this.client = new TokenEndpointClient(endpoint, b.clientAuthentication.credentials(), b.httpClient, b.deadline,
-                new RetryPolicy(b.maxAttempts, b.initialBackoff, MAX_BACKOFF, MAX_RETRY_AFTER), MAX_RESPONSE_BYTES,
-                b.defaultTokenLifetime, b.maxTokenLifetime, b.clock, RETRY_EXECUTOR);
-        Ticker ticker = clockTicker(b.clock);
-        if (b.cacheEnabled) {
-            this.cache = Caffeine.newBuilder()
-                    .maximumSize(b.maximumCacheSize)
-                    .expireAfter(new EntryExpiry())
-                    .ticker(ticker)
-                    // Maintenance (eviction, listener) on the caller's thread: no hidden pool, deterministic.
-                    .executor(Runnable::run)
-                    .removalListener((ExchangeKey k, Entry v, com.github.benmanes.caffeine.cache.RemovalCause c) -> {
-                        if (c.wasEvicted() && v != null && v.token != null) {
-                            evictions.increment();
-                        }
-                    })
-                    .buildAsync();
-            this.negativeCache = b.negativeCacheTtl.isZero() ? null : Caffeine.newBuilder()
-                    .maximumSize(b.maximumCacheSize)
-                    .expireAfterWrite(b.negativeCacheTtl)
-                    .ticker(ticker)
-                    .executor(Runnable::run)
-                    .build();
-        } else {
-            this.cache = null;
-            this.negativeCache = null;
-        }
+    private TokenExchanger(ExchangerSettings s) {
+        this.service = new ExchangeService(s);
+        this.deadline = s.deadline();
+        this.description = "TokenExchanger[client_id=" + s.credentials().clientId() + ", deadline=" + s.deadline()
+                + ", cache=" + (s.cacheEnabled() ? "on, skew=" + s.cacheSkew() : "off") + "]";
     }
 
     /** A new builder. */
@@ -171,12 +93,13 @@ public final class TokenExchanger {
     }
 
     /**
-     * Exchanges the request's subject token, from the cache when a usable entry exists. Blocks for
-     * at most about the configured deadline.
+     * Exchanges the request's subject token, from the cache when a usable entry exists. Blocks at most
+     * about the configured deadline.
      *
-     * @throws TokenExchangeException if no token could be obtained: an OAuth error response
-     *     ({@link TokenExchangeException#error()}), an unusable response, the deadline, or the
-     *     network after the retries; if the calling thread is interrupted (its interrupt flag is kept)
+     * @throws TokenExchangeException if no token could be obtained: an OAuth error response ({@link
+     *     TokenExchangeException#error()}), an unusable response, the deadline, the network after the
+     *     retries, or an interrupt (the thread's interrupt flag is kept)
+     * @throws IllegalStateException if this exchanger is closed
      */
     public ExchangedToken exchange(ExchangeRequest request) throws TokenExchangeException {
         // The exchange ends itself at the deadline; the margin only guards against a stuck client.
@@ -184,339 +107,92 @@ public final class TokenExchanger {
     }
 
     /**
-     * As {@link #exchange(ExchangeRequest)}, waiting at most {@code maxWait}: for a caller with a
-     * budget of its own (an HTTP call's remaining timeout) that is shorter than the exchange
-     * deadline. When the wait ends first, this caller stops waiting and gets a retryable failure;
-     * the exchange itself goes on for any other caller sharing it and, if it succeeds, fills the
-     * cache for the next call.
+     * As {@link #exchange(ExchangeRequest)}, waiting at most {@code maxWait}, for a caller whose own
+     * budget (an HTTP call's remaining timeout) is shorter than the deadline. When the wait ends
+     * first, this caller gets a retryable failure; the exchange goes on for any caller sharing it
+     * and, if it succeeds, fills the cache for the next call.
      *
      * @param maxWait how long this call may block; zero or negative means no wait at all (a cached
      *     token is still returned)
      * @throws TokenExchangeException as {@link #exchange(ExchangeRequest)}, or when {@code maxWait}
      *     ran out ({@link TokenExchangeException#isRetryable()} true)
+     * @throws IllegalStateException if this exchanger is closed
      */
     public ExchangedToken exchange(ExchangeRequest request, Duration maxWait) throws TokenExchangeException {
         Objects.requireNonNull(maxWait, "maxWait");
-        CompletableFuture<ExchangedToken> future = exchangeAsync(request);
-        try {
-            if (future.isDone()) {
-                return future.join();
-            }
-            return future.get(Math.max(0, Nanos.saturated(maxWait)), TimeUnit.NANOSECONDS);
-        } catch (CompletionException | ExecutionException e) {
-            throw asExchangeException(e.getCause());
-        } catch (TimeoutException e) {
-            future.cancel(false);
-            throw new TokenExchangeException("no token within " + maxWait.toMillis() + " ms", null, null, 0, true,
-                    null);
-        } catch (InterruptedException e) {
-            future.cancel(false);
-            Thread.currentThread().interrupt();
-            throw new TokenExchangeException("interrupted while waiting for the token exchange", null, null, 0, true,
-                    null);
-        }
+        return ExchangeService.await(exchangeAsync(request), maxWait);
     }
 
     /**
-     * The non-blocking form of {@link #exchange}: the future completes with the token, or
-     * exceptionally with a {@link TokenExchangeException}. No thread is blocked while waiting for
-     * the token endpoint or a retry backoff. Cancelling the returned future does not cancel an
-     * exchange other callers are waiting for.
+     * The non-blocking {@link #exchange}: the future completes with the token or fails with a
+     * {@link TokenExchangeException}; no thread waits for the token endpoint or a backoff.
+     * Cancelling it does not cancel an exchange other callers share.
+     *
+     * @throws IllegalStateException if this exchanger is closed (thrown: the future fails only with
+     *     a {@link TokenExchangeException}, and using a closed exchanger is a programming error)
      */
     public CompletableFuture<ExchangedToken> exchangeAsync(ExchangeRequest request) {
         Objects.requireNonNull(request, "request");
-        long start = System.nanoTime();
-        Call call = new Call(request, start);
-        CompletableFuture<ExchangedToken> result;
-        try {
-            result = resolve(call);
-        } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(asExchangeException(e));
-        }
-        if (result.isDone()) {
-            finish(call, result);
-            return result;
-        }
-        return result.whenComplete((t, e) -> audit(call, t, e));
+        requireOpen();
+        return service.exchange(request, request.subjectHash());
     }
 
     /**
      * Drops the cached token for this request, if any, so the next exchange calls the token endpoint.
      * Call it when the backend rejected the token (HTTP 401). An exchange in flight is not affected.
+     *
+     * @throws IllegalStateException if this exchanger is closed
      */
     public void invalidate(ExchangeRequest request) {
         Objects.requireNonNull(request, "request");
-        if (cache == null) {
-            return;
-        }
-        ExchangeKey key = ExchangeKey.of(request);
-        cache.synchronous().invalidate(key);
-        if (negativeCache != null) {
-            negativeCache.invalidate(key);
-        }
+        requireOpen();
+        service.invalidate(request, request.subjectHash());
     }
 
-    /** The cache counters so far (all zero but misses, loads and failures when the cache is off). */
+    /**
+     * The cache counters so far (all zero but misses, loads and failures when the cache is off).
+     * Still readable after {@link #close()}.
+     */
     public ExchangeCacheStats cacheStats() {
-        if (cache != null) {
-            // Let Caffeine run pending expirations so evictions are counted.
-            cache.synchronous().cleanUp();
+        return service.stats();
+    }
+
+    /**
+     * Releases the HTTP client the exchanger created (never one {@linkplain Builder#httpClient given}
+     * to it) and its hold on Baton's timer threads; fails the exchanges still waiting for the token
+     * endpoint, cancels refresh-ahead work and drops the cached tokens. Idempotent; afterwards
+     * {@link #exchange}, {@link #exchangeAsync} and {@link #invalidate} throw {@link IllegalStateException}.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            service.close();
         }
-        return new ExchangeCacheStats(hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(), evictions.sum());
     }
 
     /** Shows the client id and the configuration; never a secret. */
     @Override
     public String toString() {
-        return "TokenExchanger[client_id=" + clientId + ", deadline=" + deadline + ", cache="
-                + (cache == null ? "off" : "on, skew=" + skew) + "]";
+        return description;
     }
 
-    private CompletableFuture<ExchangedToken> resolve(Call call) {
-        if (cache == null) {
-            misses.increment();
-            return load(call.request, null).thenCompose(Entry::result);
-        }
-        ExchangeKey key = ExchangeKey.of(call.request);
-        call.fingerprint = key.subjectToken().fingerprint();
-        if (negativeCache != null) {
-            Denial denied = negativeCache.getIfPresent(key);
-            if (denied != null) {
-                hits.increment();
-                call.fromCache = true;
-                return CompletableFuture.failedFuture(new TokenExchangeException(denied.message
-                        + " (remembered for a short time)", denied.error, denied.description, denied.status, false,
-                        null));
-            }
-        }
-        // At most two rounds: a stale entry found on the first is removed, the second loads afresh.
-        for (int round = 0; round < 2; round++) {
-            boolean[] created = new boolean[1];
-            CompletableFuture<Entry> future = cache.get(key, (k, executor) -> {
-                created[0] = true;
-                return load(call.request, k);
-            });
-            if (created[0]) {
-                misses.increment();
-                return future.thenCompose(Entry::result);
-            }
-            if (!future.isDone()) {
-                // Joined an exchange in flight: share its result or its failure.
-                hits.increment();
-                return future.thenCompose(Entry::result);
-            }
-            Entry entry = future.join();
-            Instant now = clock.instant();
-            if (entry.token != null && now.isBefore(entry.staleAt)) {
-                hits.increment();
-                call.fromCache = true;
-                maybeRefresh(key, entry, future, call.request, now);
-                return CompletableFuture.completedFuture(entry.token);
-            }
-            // A finished failure, or remaining life under the skew: never served (Caffeine's own
-            // expiry may lag by a tick).
-            cache.asMap().remove(key, future);
-        }
-        misses.increment();
-        return load(call.request, null).thenCompose(Entry::result);
-    }
-
-    /**
-     * One token endpoint exchange. The future always completes normally, with a failed entry on
-     * failure: a failed entry expires at once (failures are not cached), and Caffeine does not log
-     * a warning for every refused exchange as it would for a failed future.
-     */
-    private CompletableFuture<Entry> load(ExchangeRequest request, ExchangeKey key) {
-        return client.exchange(request).handle((token, error) -> {
-            if (error != null) {
-                loadFailures.increment();
-                TokenExchangeException e = asExchangeException(error);
-                if (key != null && negativeCache != null && "invalid_grant".equals(e.error())) {
-                    negativeCache.put(key,
-                            new Denial(e.getMessage(), e.error(), e.errorDescription(), e.httpStatus()));
-                }
-                return Entry.failed(e);
-            }
-            loads.increment();
-            return newEntry(token, request);
-        });
-    }
-
-    private Entry newEntry(ExchangedToken token, ExchangeRequest request) {
-        Instant created = clock.instant();
-        Instant end = token.expiresAt();
-        Instant subjectExpiry = SubjectExpiry.of(request);
-        boolean boundBySubject = false;
-        if (subjectExpiry != null && subjectExpiry.isBefore(end)) {
-            end = subjectExpiry;
-            boundBySubject = true;
-        }
-        Instant staleAt = end.minus(skew);
-        Instant refreshAt = null;
-        // When the subject token's expiry is the bound, a new exchange for the same subject token
-        // cannot extend the entry: refreshing would only call the token endpoint again and again.
-        if (refreshAhead > 0 && !boundBySubject && staleAt.isAfter(created)) {
-            long lifeMillis = Duration.between(created, staleAt).toMillis();
-            refreshAt = created.plusMillis((long) (lifeMillis * refreshAhead));
-        }
-        return new Entry(token, null, staleAt, refreshAt);
-    }
-
-    private void maybeRefresh(ExchangeKey key, Entry entry, CompletableFuture<Entry> current,
-            ExchangeRequest request, Instant now) {
-        if (entry.refreshAt == null || now.isBefore(entry.refreshAt) || !entry.refreshing.compareAndSet(false, true)) {
-            return;
-        }
-        // One background exchange; callers keep getting the current token until it replaces it.
-        // It is audited like any exchange (fromCache false, its own latency), so every call to the
-        // token endpoint leaves an event.
-        Call refresh = new Call(request, System.nanoTime());
-        refresh.fingerprint = key.subjectToken().fingerprint();
-        load(request, key).thenAccept(fresh -> {
-            audit(refresh, fresh.token, fresh.failure);
-            if (fresh.token != null) {
-                cache.asMap().replace(key, current, CompletableFuture.completedFuture(fresh));
-            } else {
-                entry.refreshing.set(false);
-            }
-        });
-    }
-
-    private void finish(Call call, CompletableFuture<ExchangedToken> done) {
-        ExchangedToken token = null;
-        Throwable error = null;
-        try {
-            token = done.join();
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
-            error = e;
-        }
-        audit(call, token, error);
-    }
-
-    private void audit(Call call, ExchangedToken token, Throwable error) {
-        ExchangeRequest r = call.request;
-        TokenExchangeException failure = error == null ? null : asExchangeException(error);
-        List<String> resources = new ArrayList<>(r.resources().size());
-        r.resources().forEach(u -> resources.add(u.toString()));
-        String fingerprint = call.fingerprint != null ? call.fingerprint
-                : r.validatedSubject().map(ValidatedToken::fingerprint)
-                        .orElseGet(() -> ValidatedToken.fingerprintOf(r.subjectToken()));
-        ExchangeEvent event = new ExchangeEvent(
-                clock.instant(),
-                failure == null ? ExchangeEvent.Outcome.SUCCESS : ExchangeEvent.Outcome.FAILURE,
-                r.validatedSubject().map(ValidatedToken::subject).orElse(null),
-                clientId,
-                fingerprint,
-                r.audiences(),
-                resources,
-                r.scopes(),
-                token == null ? null : token.scopes(),
-                failure == null ? null : failure.error(),
-                // RFC 6749 section 5.1: only a 200 carries a token, so a success not served from the cache was one.
-                call.fromCache ? 0 : failure == null ? 200 : failure.httpStatus(),
-                call.fromCache,
-                Duration.ofNanos(System.nanoTime() - call.start));
-        Listeners.safely(() -> audit.onExchange(event));
-    }
-
-    private static TokenExchangeException asExchangeException(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        if (t instanceof TokenExchangeException e) {
-            return e;
-        }
-        return new TokenExchangeException("token exchange failed: " + t.getClass().getSimpleName(), null, null, 0,
-                false, null);
-    }
-
-    private static Ticker clockTicker(Clock clock) {
-        return () -> {
-            Instant now = clock.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        };
-    }
-
-    /** Per-entry expiry: at {@link Entry#staleAt}, measured on the injected clock. */
-    private final class EntryExpiry implements Expiry<ExchangeKey, Entry> {
-        @Override
-        public long expireAfterCreate(ExchangeKey key, Entry value, long currentTime) {
-            if (value.token == null) {
-                return 0;
-            }
-            // Saturating and capped at a day: no overflow whatever the expiry says.
-            return Nanos.untilCapped(clock.instant(), value.staleAt);
-        }
-
-        @Override
-        public long expireAfterUpdate(ExchangeKey key, Entry value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(ExchangeKey key, Entry value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
-    }
-
-    /**
-     * A cached token with the instant it stops being served and, optionally, when to refresh it;
-     * or the failure of an exchange, which is handed to its waiters and never served again.
-     */
-    private static final class Entry {
-        final ExchangedToken token;
-        final TokenExchangeException failure;
-        final Instant staleAt;
-        final Instant refreshAt;
-        final AtomicBoolean refreshing = new AtomicBoolean();
-
-        Entry(ExchangedToken token, TokenExchangeException failure, Instant staleAt, Instant refreshAt) {
-            this.token = token;
-            this.failure = failure;
-            this.staleAt = staleAt;
-            this.refreshAt = refreshAt;
-        }
-
-        static Entry failed(TokenExchangeException failure) {
-            return new Entry(null, failure, Instant.MIN, null);
-        }
-
-        CompletableFuture<ExchangedToken> result() {
-            return token != null ? CompletableFuture.completedFuture(token) : CompletableFuture.failedFuture(failure);
-        }
-    }
-
-    /** A remembered {@code invalid_grant}: the exception's fields, without its stack trace. */
-    private record Denial(String message, String error, String description, int status) {
-    }
-
-    /** The state of one exchange call, for its audit event. */
-    private static final class Call {
-        final ExchangeRequest request;
-        final long start;
-        String fingerprint;
-        boolean fromCache;
-
-        Call(ExchangeRequest request, long start) {
-            this.request = request;
-            this.start = start;
-        }
+    private void requireOpen() {
+        requireState(!closed.get(), "the token exchanger is closed");
     }
 
     /**
      * Builds a {@link TokenExchanger}; {@link #build()} checks the configuration and fails fast.
-     * Required: a token endpoint ({@link #tokenEndpoint(String)} or {@link #issuer(String)}) and a
-     * {@link #clientAuthentication(ClientAuthentication)}.
+     * Required: a {@link #tokenEndpoint(String)} or {@link #issuer(String)}, and a
+     * {@link #clientAuthentication}. Setters throw {@link IllegalArgumentException} for a bad value.
      */
     public static final class Builder {
         private URI tokenEndpoint;
         private String issuer;
         private ClientAuthentication clientAuthentication;
-        private HttpClient httpClient = BoundedHttp.newClient();
+        private HttpClient httpClient;
         private Duration deadline = DEFAULT_DEADLINE;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        private Duration initialBackoff = RetryPolicy.DEFAULT_INITIAL_BACKOFF;
         private boolean cacheEnabled = true;
         private long maximumCacheSize = DEFAULT_MAXIMUM_CACHE_SIZE;
         private Duration cacheSkew = DEFAULT_CACHE_SKEW;
@@ -531,150 +207,107 @@ public final class TokenExchanger {
         }
 
         /**
-         * The token endpoint (RFC 6749 §3.2) of the backend's authorization server. Must be
-         * {@code https}, except on a loopback host ({@code localhost}, any {@code 127.x.y.z} address, {@code [::1]}).
-         *
-         * @throws IllegalArgumentException if it is not such an absolute URI, or has a fragment or user info
+         * The token endpoint (RFC 6749 §3.2): {@code https}, or {@code http} to a loopback host ({@code localhost},
+         * {@code 127.x.y.z}, {@code [::1]}); no fragment or user info. Replaces an earlier value or issuer.
          */
         public Builder tokenEndpoint(String tokenEndpoint) {
-            Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
-            try {
-                return tokenEndpoint(new URI(tokenEndpoint));
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("token endpoint is not a valid URI: " + e.getReason());
-            }
+            return tokenEndpoint(Endpoints.requireSecure(tokenEndpoint, "token endpoint"));
         }
 
         /** The token endpoint; see {@link #tokenEndpoint(String)}. */
         public Builder tokenEndpoint(URI tokenEndpoint) {
-            this.tokenEndpoint = requireEndpoint(tokenEndpoint, "token endpoint");
+            this.tokenEndpoint = Endpoints.requireSecure(tokenEndpoint, "token endpoint");
             this.issuer = null;
             return this;
         }
 
         /**
-         * The backend authorization server's issuer identifier: its {@code token_endpoint} is
-         * discovered from the RFC 8414 metadata ({@code /.well-known/oauth-authorization-server},
-         * path-inserted, then appended to the issuer as Okta serves it), then from OpenID Connect
-         * Discovery ({@code /.well-known/openid-configuration}), on the first exchange and within its
-         * deadline; a document that cannot be used (not metadata, malformed, another issuer's) is
-         * skipped, and a failed discovery is tried again on the next exchange. The metadata used must
-         * name exactly this {@code issuer} (RFC 8414 §3.3).
+         * The issuer whose metadata names the token endpoint (same URL rule, no query: RFC 8414 §2),
+         * discovered on the first exchange within its deadline: RFC 8414 (path-inserted, then appended
+         * as Okta serves it), then OpenID Connect Discovery; the document must name exactly this issuer
+         * (RFC 8414 §3.3). A failed discovery is tried again by the next exchange. Replaces an earlier
+         * value or token endpoint.
          */
         public Builder issuer(String issuer) {
-            Objects.requireNonNull(issuer, "issuer");
-            URI uri;
-            try {
-                uri = new URI(issuer);
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("issuer is not a valid URI: " + e.getReason());
-            }
-            requireEndpoint(uri, "issuer");
-            if (uri.getRawQuery() != null) {
-                throw new IllegalArgumentException("issuer must not have a query (RFC 8414 section 2)");
-            }
+            URI uri = Endpoints.requireSecure(issuer, "issuer");
+            requireArgument(uri.getRawQuery() == null, "issuer must not have a query (RFC 8414 section 2)");
             this.issuer = issuer;
             this.tokenEndpoint = null;
             return this;
         }
 
-        /** How Baton authenticates to the token endpoint. Required. */
+        /** How Baton authenticates to the token endpoint. Required. Replaces an earlier value. */
         public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
             this.clientAuthentication = Objects.requireNonNull(clientAuthentication, "clientAuthentication");
             return this;
         }
 
         /**
-         * The HTTP client for the token endpoint (and discovery), for a custom CA, proxy or mTLS.
-         * Default: a shared client with a 5 s connect timeout.
-         *
-         * @throws IllegalArgumentException if it follows redirects: build it with
-         *     {@code followRedirects(HttpClient.Redirect.NEVER)} (RFC 9700 §4.12)
+         * The HTTP client for the token endpoint and discovery (custom CA, proxy, mTLS), never closed by
+         * the exchanger; it must not follow redirects (RFC 9700 §4.12). Default: one of the exchanger's
+         * own, released by {@link TokenExchanger#close()}. Replaces an earlier value.
          */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = BoundedHttp.requireNoRedirects(httpClient);
             return this;
         }
 
-        /** The total time one exchange may take, every attempt and backoff included. Default 5 s, at most 5 minutes. */
+        /** One exchange's total time, all attempts included. Default 5 s, at most 5 min. Replaces an earlier value. */
         public Builder deadline(Duration deadline) {
             this.deadline = requireAtMost(requirePositive(deadline, "deadline"), MAX_DEADLINE, "deadline");
             return this;
         }
 
-        /**
-         * How many times one exchange may be attempted, the first included (1 disables retries).
-         * Only connection errors, 5xx and 429 are retried. Default 3.
-         */
+        /** Attempts per exchange, the first included (1: no retry). Default 3, at most 10. Replaces an earlier one. */
         public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1 || maxAttempts > 10) {
-                throw new IllegalArgumentException("maxAttempts must be between 1 and 10, not " + maxAttempts);
-            }
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = requireBetween(maxAttempts, 1, 10, "maxAttempts");
             return this;
         }
 
         /**
-         * The backoff before the first retry; it doubles for each further one, up to 2 s, with
-         * jitter (each wait is between half and all of it). A {@code Retry-After} header, capped at
-         * 10 s, lengthens a wait; a wait that would end past the deadline ends the exchange instead.
-         * Default 100 ms.
+         * The backoff before the first retry, doubled for each further one up to 2 s, with jitter; a
+         * {@code Retry-After} up to 10 s lengthens it (RFC 9110 §10.2.3), and a wait past the deadline
+         * ends the exchange instead. Default 100 ms. Replaces an earlier value.
          */
         public Builder retryBackoff(Duration initialBackoff) {
             this.initialBackoff = requirePositive(initialBackoff, "retry backoff");
             return this;
         }
 
-        /**
-         * The maximum number of cached tokens; the least useful are evicted beyond it. Default 50,000.
-         */
+        /** The most cached tokens; the least useful are evicted beyond. Default 50,000. Replaces an earlier value. */
         public Builder maximumCacheSize(long maximumCacheSize) {
-            if (maximumCacheSize < 1) {
-                throw new IllegalArgumentException("maximumCacheSize must be positive (use noCache() to disable)");
-            }
+            requireArgument(maximumCacheSize >= 1, "maximumCacheSize must be positive (use noCache() to disable)");
             this.maximumCacheSize = maximumCacheSize;
             return this;
         }
 
         /**
-         * How long before its expiry (or the subject token's, if earlier) a cached token stops being
-         * served, so a token is never sent upstream just as it expires. Default 30 s, at most 1 hour;
-         * it must be shorter than the {@linkplain #maxTokenLifetime(Duration) maximum token lifetime}.
+         * How long before its expiry (or the subject token's, if earlier) a cached token stops being served.
+         * Default 30 s, at most 1 hour and below {@link #maxTokenLifetime(Duration)}. Replaces an earlier value.
          */
         public Builder cacheSkew(Duration cacheSkew) {
-            Objects.requireNonNull(cacheSkew, "cacheSkew");
-            if (cacheSkew.isNegative()) {
-                throw new IllegalArgumentException("cacheSkew must not be negative");
-            }
-            requireAtMost(cacheSkew, MAX_CACHE_SKEW, "cacheSkew");
-            this.cacheSkew = cacheSkew;
+            this.cacheSkew = requireAtMost(requireNotNegative(cacheSkew, "cacheSkew"), MAX_CACHE_SKEW, "cacheSkew");
             return this;
         }
 
         /**
-         * Refreshes a cached token in the background once this fraction of its cacheable life has
-         * passed (for example 0.8); callers keep getting the current token meanwhile. Off by default.
-         *
-         * @param fraction strictly between 0 and 1
+         * Refreshes a cached token in the background once this fraction (strictly between 0 and 1, e.g.
+         * 0.8) of its cacheable life has passed; callers get the current one meanwhile. Off by default.
+         * Replaces an earlier value.
          */
         public Builder refreshAhead(double fraction) {
-            if (!(fraction > 0 && fraction < 1)) {
-                throw new IllegalArgumentException("refreshAhead fraction must be strictly between 0 and 1");
-            }
+            requireArgument(fraction > 0 && fraction < 1, "refreshAhead fraction must be strictly between 0 and 1");
             this.refreshAhead = fraction;
             return this;
         }
 
         /**
-         * Remembers an {@code invalid_grant} answer for this long, so a client retrying with a
-         * revoked token does not hammer the token endpoint. Off by default; at most 5 minutes.
+         * Remembers an {@code invalid_grant} this long, so a client retrying a revoked token does not hammer
+         * the token endpoint. Default zero (off), at most 5 minutes. Replaces an earlier value.
          */
         public Builder negativeCache(Duration ttl) {
-            Objects.requireNonNull(ttl, "ttl");
-            if (ttl.isNegative() || ttl.compareTo(Duration.ofMinutes(5)) > 0) {
-                throw new IllegalArgumentException("negative cache duration must be between 0 and 5 minutes");
-            }
-            this.negativeCacheTtl = ttl;
+            this.negativeCacheTtl = requireAtMost(requireNotNegative(ttl, "negative cache duration"),
+                    MAX_NEGATIVE_CACHE, "negative cache duration");
             return this;
         }
 
@@ -684,98 +317,49 @@ public final class TokenExchanger {
             return this;
         }
 
-        /**
-         * The lifetime assumed when a response has no usable {@code expires_in} (missing, zero,
-         * negative, not a number). Default 60 s.
-         */
+        /** The lifetime assumed without a usable {@code expires_in}. Default 60 s. Replaces an earlier value. */
         public Builder defaultTokenLifetime(Duration lifetime) {
             this.defaultTokenLifetime = requirePositive(lifetime, "default token lifetime");
             return this;
         }
 
-        /** The longest {@code expires_in} believed; a larger value is capped to it. Default 1 hour, at most 1 day. */
+        /** The longest {@code expires_in} believed. Default 1 hour, at most 1 day. Replaces an earlier value. */
         public Builder maxTokenLifetime(Duration lifetime) {
             this.maxTokenLifetime = requireAtMost(requirePositive(lifetime, "maximum token lifetime"),
                     MAX_MAX_TOKEN_LIFETIME, "maximum token lifetime");
             return this;
         }
 
-        /** Receives one event per exchange. Default {@link AuditListener#slf4j()}. */
+        /** Receives one event per exchange. Default {@link AuditListener#slf4j()}. Replaces an earlier value. */
         public Builder auditListener(AuditListener auditListener) {
             this.auditListener = Objects.requireNonNull(auditListener, "auditListener");
             return this;
         }
 
-        /** The clock for token expiry, cache expiry and client assertions. Default: the system UTC clock. */
+        /** The clock for expiry and client assertions. Default: the system UTC clock. Replaces an earlier value. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         /**
-         * The exchanger. Performs no network call.
+         * The exchanger; performs no network call.
          *
-         * @throws IllegalStateException if no token endpoint or issuer, or no client authentication,
-         *     was set, the default token lifetime exceeds the maximum, or the cache skew is not
-         *     shorter than the maximum token lifetime
+         * @throws IllegalStateException if no token endpoint or issuer, or no client authentication, was
+         *     set, or the default token lifetime or the cache skew is not below the maximum token lifetime
          */
         public TokenExchanger build() {
-            if (tokenEndpoint == null && issuer == null) {
-                throw new IllegalStateException("a token endpoint or an issuer is required");
-            }
-            if (clientAuthentication == null) {
-                throw new IllegalStateException("client authentication is required");
-            }
-            if (defaultTokenLifetime.compareTo(maxTokenLifetime) > 0) {
-                throw new IllegalStateException("the default token lifetime exceeds the maximum token lifetime");
-            }
-            if (cacheSkew.compareTo(maxTokenLifetime) >= 0) {
-                // No token could ever be served from the cache.
-                throw new IllegalStateException("the cache skew must be shorter than the maximum token lifetime");
-            }
-            Function<Duration, CompletableFuture<URI>> endpoint;
-            if (tokenEndpoint != null) {
-                CompletableFuture<URI> fixed = CompletableFuture.completedFuture(tokenEndpoint);
-                endpoint = timeout -> fixed;
-            } else {
-                endpoint = new DiscoveredTokenEndpoint(issuer, httpClient,
-                        uri -> requireEndpoint(uri, "discovered token endpoint"), DISCOVERY_EXECUTOR);
-            }
-            return new TokenExchanger(this, endpoint);
+            requireState(tokenEndpoint != null || issuer != null, "a token endpoint or an issuer is required");
+            requireState(clientAuthentication != null, "client authentication is required");
+            requireState(defaultTokenLifetime.compareTo(maxTokenLifetime) <= 0,
+                    "the default token lifetime exceeds the maximum token lifetime");
+            // Otherwise no token could ever be served from the cache.
+            requireState(cacheSkew.compareTo(maxTokenLifetime) < 0,
+                    "the cache skew must be shorter than the maximum token lifetime");
+            return new TokenExchanger(new ExchangerSettings(tokenEndpoint, issuer, clientAuthentication.credentials(),
+                    httpClient, deadline, RetryPolicy.of(maxAttempts, initialBackoff), MAX_RESPONSE_BYTES,
+                    cacheEnabled, maximumCacheSize, cacheSkew, refreshAhead, negativeCacheTtl, defaultTokenLifetime,
+                    maxTokenLifetime, auditListener, clock));
         }
-
-        private static Duration requireAtMost(Duration d, Duration max, String what) {
-            if (d.compareTo(max) > 0) {
-                throw new IllegalArgumentException(what + " must be at most " + max);
-            }
-            return d;
-        }
-
-        private static Duration requirePositive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(what + " must be positive");
-            }
-            return d;
-        }
-
-        static URI requireEndpoint(URI uri, String what) {
-            Objects.requireNonNull(uri, what);
-            if (uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                // Checked first, and the URI not shown: user info could hold a password.
-                throw new IllegalArgumentException(what + " must have no fragment and no user info");
-            }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-                throw new IllegalArgumentException(what + " must be an absolute https URI: " + uri);
-            }
-            if (scheme.equals("http") && !Endpoints.isLoopback(uri.getHost())) {
-                // Client credentials and user tokens travel in this request: TLS is mandatory (RFC 6749 §3.2).
-                throw new IllegalArgumentException(what + " must use https (plain http is accepted only for"
-                        + " loopback hosts): " + uri);
-            }
-            return uri;
-        }
-
     }
 }

@@ -3,19 +3,18 @@ package dev.baton;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
 import dev.baton.testkit.IssuedSecrets;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import org.assertj.core.api.Assertions;
 
 /** Shared helpers for the token exchange tests. */
 final class ExchangeFixtures {
@@ -30,48 +29,6 @@ final class ExchangeFixtures {
     }
 
     private ExchangeFixtures() {
-    }
-
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        MutableClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration d) {
-            now.updateAndGet(i -> i.plus(d));
-        }
-
-        void set(Instant instant) {
-            now.set(instant);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    /** Records every audit event. */
-    static final class RecordingAudit implements AuditListener {
-        final List<ExchangeEvent> exchanges = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onExchange(ExchangeEvent event) {
-            exchanges.add(event);
-        }
     }
 
     /** A successful RFC 8693 §2.2.1 response. */
@@ -110,5 +67,23 @@ final class ExchangeFixtures {
         return b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString("not-a-real-signature".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Waits (at most 10 s) for {@code latch}; for a test server's handler holding a response. */
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Polls (at most 10 s) until {@code condition} holds; fails the test otherwise. */
+    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            Assertions.assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(end);
+            Thread.sleep(5);
+        }
     }
 }

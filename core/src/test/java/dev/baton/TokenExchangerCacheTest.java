@@ -8,6 +8,8 @@ import static dev.baton.ExchangeFixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.testkit.MutableClock;
+import dev.baton.testkit.RecordingAuditListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +29,11 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 
-/** The per-user cache: isolation, single-flight, expiry, bounds (SECURITY-CASES 28–31). */
+/** The per-user cache: isolation, single-flight, expiry, bounds (docs/security.md cases 28–31). */
 class TokenExchangerCacheTest {
     @StartStop
     private final MockWebServer server = new MockWebServer();
-    private final ExchangeFixtures.MutableClock clock = new ExchangeFixtures.MutableClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
 
     /**
      * Issues "token-for-&lt;subject_token&gt;", so a test can check every caller got its own user's
@@ -180,18 +182,6 @@ class TokenExchangerCacheTest {
 
         assertThat(token.accessToken()).isEqualTo("backend-token");
         assertThat(server.getRequestCount()).isEqualTo(2);
-    }
-
-    @Test
-    void differentUsersNeverShareAnEntry() throws Exception {
-        server.setDispatcher(new NamingDispatcher(0));
-        TokenExchanger exchanger = cached().build();
-
-        ExchangedToken alice = exchanger.exchange(ExchangeFixtures.request("alice-token"));
-        ExchangedToken bob = exchanger.exchange(ExchangeFixtures.request("bob-token"));
-
-        assertThat(alice.accessToken()).isEqualTo("token-for-alice-token");
-        assertThat(bob.accessToken()).isEqualTo("token-for-bob-token");
     }
 
     @Test
@@ -442,10 +432,58 @@ class TokenExchangerCacheTest {
     }
 
     @Test
+    void manyCallersFindingAnEntryDueForRefreshStartOneRefresh() throws Exception {
+        CountDownLatch releaseRefresh = new CountDownLatch(1);
+        AtomicInteger requests = new AtomicInteger();
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                int n = requests.incrementAndGet();
+                if (n > 1) {
+                    // The refresh stays in flight until every caller has found the entry due.
+                    releaseRefresh.await(10, TimeUnit.SECONDS);
+                }
+                return issued("token-" + n, 300);
+            }
+        });
+        TokenExchanger exchanger = cached().refreshAhead(0.5).build();
+        exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN));
+        clock.advance(Duration.ofSeconds(140));
+        int threads = 16;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        AtomicInteger servedCurrent = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < 20; i++) {
+                        if (exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN)).accessToken().equals("token-1")) {
+                            servedCurrent.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            releaseRefresh.countDown();
+            pool.shutdownNow();
+        }
+
+        assertThat(servedCurrent).hasValue(threads * 20);
+        assertThat(awaitToken(exchanger, "token-2")).isEqualTo("token-2");
+        assertThat(requests).hasValue(2);
+    }
+
+    @Test
     void backgroundRefreshEmitsItsOwnAuditEvent() throws Exception {
         server.enqueue(issued("first", 300));
         server.enqueue(issued("second", 300));
-        ExchangeFixtures.RecordingAudit audit = new ExchangeFixtures.RecordingAudit();
+        RecordingAuditListener audit = new RecordingAuditListener();
         TokenExchanger exchanger = cached().refreshAhead(0.5).auditListener(audit).build();
         exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN));
 
@@ -453,7 +491,7 @@ class TokenExchangerCacheTest {
         exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN));
         awaitToken(exchanger, "second");
 
-        List<ExchangeEvent> fromEndpoint = audit.exchanges.stream().filter(e -> !e.fromCache()).toList();
+        List<ExchangeEvent> fromEndpoint = audit.exchanges().stream().filter(e -> !e.fromCache()).toList();
         assertThat(fromEndpoint).hasSize(2);
         ExchangeEvent refresh = fromEndpoint.get(1);
         assertThat(refresh.outcome()).isEqualTo(ExchangeEvent.Outcome.SUCCESS);

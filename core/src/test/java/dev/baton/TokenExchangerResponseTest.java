@@ -6,6 +6,7 @@ import static dev.baton.ExchangeFixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.testkit.MutableClock;
 import java.time.Duration;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -14,13 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** What Baton accepts back from the token endpoint (RFC 8693 §2.2.1; SECURITY-CASES 22–25, 27). */
+/** What Baton accepts back from the token endpoint (RFC 8693 §2.2.1; docs/security.md cases 22–25, 27). */
 class TokenExchangerResponseTest {
     private static final String ISSUED_AT = "\"issued_token_type\":\"urn:ietf:params:oauth:token-type:access_token\"";
 
     @StartStop
     private final MockWebServer server = new MockWebServer();
-    private final ExchangeFixtures.MutableClock clock = new ExchangeFixtures.MutableClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
 
     private TokenExchanger exchanger() {
         return ExchangeFixtures.exchanger(server).clock(clock).noCache().build();

@@ -18,6 +18,18 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxRetryAfter) {
 
+    /** The backoff before the first retry unless configured. */
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
+    /** The largest backoff between two attempts, whatever the initial backoff. */
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    /** The largest {@code Retry-After} honoured. */
+    public static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(10);
+
+    /** A policy with the caps the public builder documents: {@link #MAX_BACKOFF}, {@link #MAX_RETRY_AFTER}. */
+    public static RetryPolicy of(int maxAttempts, Duration initialBackoff) {
+        return new RetryPolicy(maxAttempts, initialBackoff, MAX_BACKOFF, MAX_RETRY_AFTER);
+    }
+
     public RetryPolicy {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);

@@ -37,8 +37,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import net.minidev.json.JSONObject;
 
@@ -55,7 +53,7 @@ public final class TokenEndpointClient {
     // A run of token-like characters long enough to be a token or secret: redacted from server text.
     private static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9._~+/=-]{32,}");
 
-    private final Function<Duration, CompletableFuture<URI>> endpoint;
+    private final TokenEndpoint endpoint;
     private final ClientCredentials clientAuthentication;
     private final HttpClient http;
     private final Duration deadline;
@@ -64,10 +62,9 @@ public final class TokenEndpointClient {
     private final Duration defaultLifetime;
     private final Duration maxLifetime;
     private final Clock clock;
-    private final Executor executor;
 
     /**
-     * @param endpoint resolves the token endpoint within the given time (fixed, or discovered)
+     * @param endpoint where to send the exchange (fixed, or discovered)
      * @param clientAuthentication how to authenticate
      * @param http a client that does not follow redirects
      * @param deadline the total time for one exchange, all attempts included
@@ -76,11 +73,10 @@ public final class TokenEndpointClient {
      * @param defaultLifetime the lifetime assumed when {@code expires_in} is missing or not positive
      * @param maxLifetime the cap on {@code expires_in}
      * @param clock the clock for expiry times and assertions
-     * @param executor runs retries after their backoff (called on Baton's async pool, never the timer thread)
      */
-    public TokenEndpointClient(Function<Duration, CompletableFuture<URI>> endpoint,
-            ClientCredentials clientAuthentication, HttpClient http, Duration deadline, RetryPolicy retry,
-            int maxBodyBytes, Duration defaultLifetime, Duration maxLifetime, Clock clock, Executor executor) {
+    public TokenEndpointClient(TokenEndpoint endpoint, ClientCredentials clientAuthentication, HttpClient http,
+            Duration deadline, RetryPolicy retry, int maxBodyBytes, Duration defaultLifetime, Duration maxLifetime,
+            Clock clock) {
         this.endpoint = endpoint;
         this.clientAuthentication = clientAuthentication;
         this.http = BoundedHttp.requireNoRedirects(http);
@@ -90,16 +86,18 @@ public final class TokenEndpointClient {
         this.defaultLifetime = defaultLifetime;
         this.maxLifetime = maxLifetime;
         this.clock = clock;
-        this.executor = executor;
     }
 
-    /** Exchanges; completes with the token or exceptionally with a {@link TokenExchangeException}. */
+    /**
+     * Exchanges; completes with the token or exceptionally with a {@link TokenExchangeException}.
+     * Completing the returned future from outside ends the exchange: no further attempt is made.
+     */
     public CompletableFuture<ExchangedToken> exchange(ExchangeRequest request) {
         long deadlineAt = System.nanoTime() + deadline.toNanos();
         CompletableFuture<ExchangedToken> result = new CompletableFuture<>();
         CompletableFuture<URI> resolved;
         try {
-            resolved = endpoint.apply(deadline);
+            resolved = endpoint.resolve();
         } catch (RuntimeException e) {
             resolved = CompletableFuture.failedFuture(e);
         }
@@ -116,6 +114,10 @@ public final class TokenEndpointClient {
 
     private void attempt(URI uri, ExchangeRequest request, int attempt, long deadlineAt,
             CompletableFuture<ExchangedToken> result) {
+        if (result.isDone()) {
+            // Ended from outside (the exchanger was closed): no request, no retry.
+            return;
+        }
         long remaining = deadlineAt - System.nanoTime();
         if (remaining <= 0) {
             result.completeExceptionally(deadlineExceeded(null));
@@ -153,7 +155,7 @@ public final class TokenEndpointClient {
                 return;
             }
             TokenExchangeException failure = outcome.failure;
-            if (!failure.isRetryable() || attempt >= retry.maxAttempts()) {
+            if (!failure.isRetryable() || attempt >= retry.maxAttempts() || result.isDone()) {
                 result.completeExceptionally(failure);
                 return;
             }
@@ -164,9 +166,9 @@ public final class TokenEndpointClient {
                 result.completeExceptionally(failure);
                 return;
             }
-            // Baton's timer, not the JDK's shared delay thread; the attempt runs on its async pool.
-            Timers.schedule(delay, () -> executor.execute(() -> attempt(uri, request, attempt + 1, deadlineAt,
-                    result)));
+            // Baton's timer, not the JDK's shared delay thread; the attempt runs on its async pool and
+            // only signs an assertion and hands the request to the non-blocking HttpClient.
+            Timers.schedule(delay, () -> attempt(uri, request, attempt + 1, deadlineAt, result));
         });
     }
 

@@ -1,0 +1,315 @@
+package dev.baton.internal.exchange;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.baton.ExchangeCacheStats;
+import dev.baton.ExchangeEvent.Source;
+import dev.baton.ExchangeRequest;
+import dev.baton.ExchangedToken;
+import dev.baton.TokenExchangeException;
+import dev.baton.internal.Nanos;
+import dev.baton.internal.TokenHash;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+
+/**
+ * Answers exchange calls: from the cache while a token has more than the skew left, by joining the
+ * exchange already in flight for the same key, or by starting one at the token endpoint (always,
+ * when the cache is off). Single-flight, expiry and bounds are Caffeine's; Baton adds what
+ * Caffeine cannot do per entry: the negative cache of {@code invalid_grant} and refresh-ahead, a
+ * background exchange once a set fraction of an entry's life has passed. Not API.
+ */
+final class ExchangeCache {
+    private final TokenEndpointCalls calls;
+    private final ExchangeStats stats = new ExchangeStats();
+    private final ExchangeAudit audit;
+    private final Clock clock;
+    private final Duration skew;
+    private final double refreshAhead;
+    private final AsyncCache<ExchangeKey, Entry> cache;
+    private final Cache<ExchangeKey, Denial> denials;
+    private volatile boolean closed;
+
+    /**
+     * @param settings the exchanger's settings
+     * @param client the token endpoint client
+     * @param audit records the events of background refreshes
+     */
+    ExchangeCache(ExchangerSettings settings, TokenEndpointClient client, ExchangeAudit audit) {
+        this.calls = new TokenEndpointCalls(client, stats);
+        this.audit = audit;
+        this.clock = settings.clock();
+        this.skew = settings.cacheSkew();
+        this.refreshAhead = settings.refreshAhead();
+        if (!settings.cacheEnabled()) {
+            this.cache = null;
+            this.denials = null;
+            return;
+        }
+        Ticker ticker = () -> {
+            Instant now = clock.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        };
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(settings.maximumCacheSize())
+                // Saturating and capped at a day: no overflow whatever the expiry says.
+                .expireAfter(Expiry.<ExchangeKey, Entry>writing((key, entry) ->
+                        Duration.ofNanos(Nanos.untilCapped(clock.instant(), entry.staleAt))))
+                .ticker(ticker)
+                // Maintenance (eviction, statistics) on the caller's thread: no hidden pool, deterministic.
+                .executor(Runnable::run)
+                .recordStats(() -> stats)
+                .buildAsync();
+        this.denials = settings.negativeCacheTtl().isZero() ? null : Caffeine.newBuilder()
+                .maximumSize(settings.maximumCacheSize())
+                .expireAfterWrite(settings.negativeCacheTtl())
+                .ticker(ticker)
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /**
+     * The answer to one call; the future never completes exceptionally.
+     *
+     * @param request what is asked
+     * @param subject the hash of its subject token
+     */
+    CompletableFuture<Served> serve(ExchangeRequest request, TokenHash subject) {
+        if (cache == null) {
+            stats.recordMisses(1);
+            return calls.start(request).handle((token, error) -> Served.of(token, error, Source.TOKEN_ENDPOINT));
+        }
+        ExchangeKey key = ExchangeKey.of(request, subject);
+        Denial denied = denials == null ? null : denials.getIfPresent(key);
+        if (denied != null) {
+            stats.recordHits(1);
+            return CompletableFuture.completedFuture(new Served(null, denied.failure(), Source.CACHE));
+        }
+        Load load = new Load(request);
+        // Caffeine counts a miss when load ran for this call, a hit otherwise.
+        Flight flight = (Flight) cache.get(key, load);
+        if (load.started) {
+            return flight.answer(Source.TOKEN_ENDPOINT);
+        }
+        Entry entry = flight.settledEntry();
+        if (entry == null || !entry.servableAt(clock.instant())) {
+            // In flight, or finishing at this very moment (then even a failure, or a token already
+            // inside the skew, is shared with this call as with any call that joined a moment earlier).
+            return flight.answer(Source.JOINED);
+        }
+        maybeRefresh(key, flight, entry, request, subject);
+        return CompletableFuture.completedFuture(new Served(entry.token, null, Source.CACHE));
+    }
+
+    /** Drops the cached token (and remembered refusal) for this request, if any. */
+    void invalidate(ExchangeRequest request, TokenHash subject) {
+        if (cache == null) {
+            return;
+        }
+        ExchangeKey key = ExchangeKey.of(request, subject);
+        cache.synchronous().invalidate(key);
+        if (denials != null) {
+            denials.invalidate(key);
+        }
+    }
+
+    /** The counters so far. */
+    ExchangeCacheStats stats() {
+        if (cache != null) {
+            // Let Caffeine run pending expirations so evictions are counted.
+            cache.synchronous().cleanUp();
+        }
+        return stats.toExchangeCacheStats();
+    }
+
+    /**
+     * Fails the exchanges still in flight, cancels refresh-ahead work and drops the cached tokens.
+     * The counters stay readable.
+     */
+    void close() {
+        closed = true;
+        calls.close();
+        if (cache != null) {
+            cache.synchronous().invalidateAll();
+        }
+    }
+
+    private Flight start(ExchangeRequest request, ExchangeKey key) {
+        Flight flight = new Flight();
+        calls.start(request).whenComplete((token, error) -> {
+            if (error == null) {
+                flight.finish(newEntry(token, request), null);
+            } else {
+                TokenExchangeException failure = Served.failureOf(error);
+                remember(key, failure);
+                flight.finish(null, failure);
+            }
+        });
+        return flight;
+    }
+
+    private void maybeRefresh(ExchangeKey key, Flight current, Entry entry, ExchangeRequest request,
+            TokenHash subject) {
+        if (!entry.claimRefresh(clock.instant())) {
+            return;
+        }
+        // One background exchange; callers keep getting the current token until it replaces it.
+        // It is audited like any exchange (its own event and latency), so every call to the token
+        // endpoint leaves an event.
+        long start = System.nanoTime();
+        calls.start(request).whenComplete((token, error) -> {
+            if (closed) {
+                return;
+            }
+            Served served = Served.of(token, error, Source.TOKEN_ENDPOINT);
+            audit.record(request, subject, served, start);
+            if (token != null) {
+                cache.asMap().replace(key, current, Flight.of(newEntry(token, request)));
+            } else {
+                remember(key, served.failure());
+                entry.refreshFailed();
+            }
+        });
+    }
+
+    private void remember(ExchangeKey key, TokenExchangeException failure) {
+        if (denials != null && "invalid_grant".equals(failure.error())) {
+            denials.put(key, new Denial(failure.getMessage(), failure.error(), failure.errorDescription(),
+                    failure.httpStatus()));
+        }
+    }
+
+    private Entry newEntry(ExchangedToken token, ExchangeRequest request) {
+        Instant created = clock.instant();
+        Instant end = token.expiresAt();
+        Instant subjectExpiry = SubjectExpiry.of(request);
+        boolean boundBySubject = false;
+        if (subjectExpiry != null && subjectExpiry.isBefore(end)) {
+            end = subjectExpiry;
+            boundBySubject = true;
+        }
+        Instant staleAt = end.minus(skew);
+        Instant refreshAt = null;
+        // When the subject token's expiry is the bound, a new exchange for the same subject token
+        // cannot extend the entry: refreshing would only call the token endpoint again and again.
+        if (refreshAhead > 0 && !boundBySubject && staleAt.isAfter(created)) {
+            long lifeMillis = Duration.between(created, staleAt).toMillis();
+            refreshAt = created.plusMillis((long) (lifeMillis * refreshAhead));
+        }
+        return new Entry(token, staleAt, refreshAt);
+    }
+
+    /** Caffeine's mapping function for one call: it runs only for the call that starts the exchange. */
+    private final class Load implements BiFunction<ExchangeKey, Executor, CompletableFuture<Entry>> {
+        private final ExchangeRequest request;
+        private boolean started;
+
+        Load(ExchangeRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public CompletableFuture<Entry> apply(ExchangeKey key, Executor executor) {
+            started = true;
+            return start(request, key);
+        }
+    }
+
+    /**
+     * The cache's value for one key: an exchange, shared by every call that finds it. It completes
+     * with the entry, or with {@code null} when the exchange failed: Caffeine then drops the key
+     * quietly (a future failed with an exception would be logged at WARNING for every refused
+     * exchange), and the failure is kept here for the calls that joined.
+     *
+     * <p>Calls are answered once the flight has settled, after its completion has run Caffeine's own
+     * callback, which sets the entry's expiry from {@link Entry#staleAt} or drops a failure: a
+     * caller that asks again at once finds the cache as it will stay, never a token inside the skew
+     * or a failure still in place.
+     */
+    private static final class Flight extends CompletableFuture<Entry> {
+        private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
+        private volatile CompletableFuture<Void> settled;
+        private volatile TokenExchangeException failure;
+
+        Flight() {
+            this.settled = new CompletableFuture<>();
+        }
+
+        private Flight(Entry entry) {
+            this.settled = SETTLED;
+            complete(entry);
+        }
+
+        /** A settled flight holding {@code entry}, to replace another with. */
+        static Flight of(Entry entry) {
+            return new Flight(entry);
+        }
+
+        /** Completes with {@code entry}, or with the {@code failure}; then settles. */
+        void finish(Entry entry, TokenExchangeException failure) {
+            this.failure = failure;
+            complete(entry);
+            CompletableFuture<Void> waiting = settled;
+            // The shared constant from now on: a cached entry keeps no future of its own.
+            settled = SETTLED;
+            waiting.complete(null);
+        }
+
+        /** The entry once settled with a token, else {@code null}. */
+        Entry settledEntry() {
+            return settled.isDone() ? getNow(null) : null;
+        }
+
+        /** The answer to a call with {@code source}, once settled. */
+        CompletableFuture<Served> answer(Source source) {
+            return settled.thenApply(ignored -> {
+                Entry entry = getNow(null);
+                return entry != null ? new Served(entry.token, null, source) : new Served(null, failure, source);
+            });
+        }
+    }
+
+    /** A cached token, the instant it stops being served and, optionally, when to refresh it ahead. */
+    private static final class Entry {
+        final ExchangedToken token;
+        final Instant staleAt;
+        private final Instant refreshAt;
+        private final AtomicBoolean refreshing = new AtomicBoolean();
+
+        Entry(ExchangedToken token, Instant staleAt, Instant refreshAt) {
+            this.token = token;
+            this.staleAt = staleAt;
+            this.refreshAt = refreshAt;
+        }
+
+        boolean servableAt(Instant now) {
+            return now.isBefore(staleAt);
+        }
+
+        /** Whether a refresh is due at {@code now} and this caller is the one to start it. */
+        boolean claimRefresh(Instant now) {
+            return refreshAt != null && !now.isBefore(refreshAt) && refreshing.compareAndSet(false, true);
+        }
+
+        /** The refresh failed: a later read may try again. */
+        void refreshFailed() {
+            refreshing.set(false);
+        }
+    }
+
+    /** A remembered {@code invalid_grant}: the exception's fields, without its stack trace. */
+    private record Denial(String message, String error, String description, int status) {
+        TokenExchangeException failure() {
+            return new TokenExchangeException(message + " (remembered for a short time)", error, description, status,
+                    false, null);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.baton.internal.exchange;
+
+import dev.baton.ExchangeCacheStats;
+import dev.baton.ExchangeEvent;
+import dev.baton.ExchangeRequest;
+import dev.baton.ExchangedToken;
+import dev.baton.TokenExchangeException;
+import dev.baton.internal.Nanos;
+import dev.baton.internal.Timers;
+import dev.baton.internal.TokenHash;
+import dev.baton.internal.discovery.LazyMetadata;
+import dev.baton.internal.http.BoundedHttp;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The working part of one {@code TokenExchanger}: wires the token endpoint (configured or
+ * discovered), its client, the cache and the audit from the settings, and owns what the exchanger
+ * must release on close: the HTTP client it created when the user gave none, and a lease on Baton's
+ * timer threads. Not API.
+ */
+public final class ExchangeService {
+    private final ExchangeCache cache;
+    private final ExchangeAudit audit;
+    private final HttpClient ownHttpClient;
+    private final AutoCloseable timerLease;
+
+    /** Takes a timer lease and, when {@code settings} name no HTTP client, creates one. */
+    public ExchangeService(ExchangerSettings settings) {
+        this.timerLease = Timers.lease();
+        this.ownHttpClient = settings.httpClient() == null ? BoundedHttp.newClient() : null;
+        HttpClient http = ownHttpClient != null ? ownHttpClient : settings.httpClient();
+        // Discovery gets a third of the deadline per request (at most three), so it never outlasts
+        // the exchange it serves; a failed discovery is tried again by the next exchange.
+        TokenEndpoint endpoint = settings.tokenEndpoint() != null ? TokenEndpoint.fixed(settings.tokenEndpoint())
+                : TokenEndpoint.discovered(new LazyMetadata(http, settings.issuer(), settings.clock(),
+                        settings.deadline().dividedBy(3), Duration.ZERO));
+        TokenEndpointClient client = new TokenEndpointClient(endpoint, settings.credentials(), http,
+                settings.deadline(), settings.retry(), settings.maxResponseBytes(), settings.defaultTokenLifetime(),
+                settings.maxTokenLifetime(), settings.clock());
+        this.audit = new ExchangeAudit(settings.audit(), settings.credentials().clientId(), settings.clock());
+        this.cache = new ExchangeCache(settings, client, audit);
+    }
+
+    /**
+     * One exchange call, audited once it is answered; the future fails only with a
+     * {@code TokenExchangeException}.
+     *
+     * @param request what is asked
+     * @param subject the hash of its subject token
+     */
+    public CompletableFuture<ExchangedToken> exchange(ExchangeRequest request, TokenHash subject) {
+        long start = System.nanoTime();
+        CompletableFuture<Served> served;
+        try {
+            served = cache.serve(request, subject);
+        } catch (RuntimeException e) {
+            served = CompletableFuture.completedFuture(Served.of(null, e, ExchangeEvent.Source.TOKEN_ENDPOINT));
+        }
+        return served.thenCompose(s -> {
+            audit.record(request, subject, s, start);
+            return s.toFuture();
+        });
+    }
+
+    /**
+     * Waits at most {@code maxWait} (zero or negative: not at all) for {@code future}, an exchange
+     * call's answer. At the end of the wait this caller gets a retryable failure and its future is
+     * cancelled, which leaves the exchange itself running for whoever shares it.
+     *
+     * @throws TokenExchangeException the exchange's failure, or a retryable one when the wait ran
+     *     out or the thread was interrupted (its interrupt flag is kept)
+     */
+    public static ExchangedToken await(CompletableFuture<ExchangedToken> future, Duration maxWait)
+            throws TokenExchangeException {
+        try {
+            if (future.isDone()) {
+                return future.join();
+            }
+            return future.get(Math.max(0, Nanos.saturated(maxWait)), TimeUnit.NANOSECONDS);
+        } catch (CompletionException | ExecutionException e) {
+            throw Served.failureOf(e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new TokenExchangeException("no token within " + maxWait.toMillis() + " ms", null, null, 0, true,
+                    null);
+        } catch (InterruptedException e) {
+            future.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new TokenExchangeException("interrupted while waiting for the token exchange", null, null, 0, true,
+                    null);
+        }
+    }
+
+    /** Drops the cached token for this request, if any. */
+    public void invalidate(ExchangeRequest request, TokenHash subject) {
+        cache.invalidate(request, subject);
+    }
+
+    /** The counters so far. */
+    public ExchangeCacheStats stats() {
+        return cache.stats();
+    }
+
+    /**
+     * Ends pending work ({@link ExchangeCache#close()}), releases the HTTP client created here
+     * (never the user's) and the timer lease. Call once.
+     */
+    public void close() {
+        cache.close();
+        if (ownHttpClient != null) {
+            BoundedHttp.close(ownHttpClient);
+        }
+        try {
+            timerLease.close();
+        } catch (Exception e) {
+            // Declared by AutoCloseable only: releasing a timer lease throws nothing.
+            throw new IllegalStateException("cannot release the timer lease", e);
+        }
+    }
+}

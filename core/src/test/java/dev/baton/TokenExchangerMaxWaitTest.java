@@ -1,0 +1,107 @@
+package dev.baton;
+
+import static dev.baton.ExchangeFixtures.SECRET;
+import static dev.baton.ExchangeFixtures.SUBJECT_TOKEN;
+import static dev.baton.ExchangeFixtures.issued;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.testkit.TestAuthorizationServer;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code exchange(request, maxWait)}: a caller with a budget shorter than the exchange deadline
+ * stops waiting at its budget; the exchange itself goes on.
+ */
+class TokenExchangerMaxWaitTest {
+    private static final Duration MAX_WAIT = Duration.ofMillis(200);
+
+    @StartStop
+    private final MockWebServer server = new MockWebServer();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger tokenRequests = new AtomicInteger();
+    private TokenExchanger exchanger;
+
+    /** A token endpoint that answers only once the test releases it (bounded). */
+    @BeforeEach
+    void slowTokenEndpoint() {
+        TestAuthorizationServer as = new TestAuthorizationServer(server, "/oauth2/backend");
+        as.route("/v1/token", r -> {
+            tokenRequests.incrementAndGet();
+            ExchangeFixtures.awaitQuietly(release);
+            return issued("backend-token", 300);
+        });
+        exchanger = TokenExchanger.builder().tokenEndpoint(as.tokenEndpoint())
+                .clientAuthentication(ClientAuthentication.clientSecretBasic("baton", SECRET))
+                .deadline(Duration.ofSeconds(20)).auditListener(AuditListener.none()).build();
+    }
+
+    @AfterEach
+    void closeExchanger() {
+        release.countDown();
+        exchanger.close();
+    }
+
+    @Test
+    void aTokenEndpointSlowerThanMaxWaitEndsTheWaitWithARetryableFailureAtAboutMaxWait() {
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN), MAX_WAIT))
+                .isInstanceOfSatisfying(TokenExchangeException.class, e -> {
+                    assertThat(e.isRetryable()).isTrue();
+                    assertThat(e.error()).isNull();
+                    assertThat(e.getMessage()).contains("200 ms");
+                });
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+        // Loosely: not before maxWait, and far sooner than the 20 s deadline.
+        assertThat(waited).isGreaterThanOrEqualTo(MAX_WAIT.minusMillis(20)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theExchangeGoesOnAfterTheWaitEndsAndFillsTheCacheForTheNextCall() throws Exception {
+        assertThatThrownBy(() -> exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN), MAX_WAIT))
+                .isInstanceOf(TokenExchangeException.class);
+
+        release.countDown();
+        ExchangedToken next = exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN));
+
+        assertThat(next.accessToken()).isEqualTo("backend-token");
+        assertThat(tokenRequests).hasValue(1);
+        assertThat(exchanger.cacheStats().loads()).isEqualTo(1);
+    }
+
+    @Test
+    void anInterruptedWaitFailsRetryablyAndKeepsTheInterruptFlag() {
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN), Duration.ofSeconds(10)))
+                    .isInstanceOfSatisfying(TokenExchangeException.class, e -> {
+                        assertThat(e.isRetryable()).isTrue();
+                        assertThat(e.getMessage()).contains("interrupted");
+                    });
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void zeroMaxWaitStillReturnsACachedToken() throws Exception {
+        release.countDown();
+        exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN));
+
+        ExchangedToken cached = exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN), Duration.ZERO);
+
+        assertThat(cached.accessToken()).isEqualTo("backend-token");
+        assertThat(tokenRequests).hasValue(1);
+    }
+}
