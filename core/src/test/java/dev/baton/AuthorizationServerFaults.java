@@ -36,11 +36,22 @@ final class AuthorizationServerFaults {
             return fault == null;
         }
 
+        /**
+         * The requests one JWKS fetch (a GET) makes: none when refused, and two for a connection
+         * reset before any answer, since the JDK client itself retries an idempotent request once
+         * then; one otherwise.
+         */
+        int getRequests() {
+            return refused() ? 0 : name.equals(RESET_BEFORE_RESPONSE) ? 2 : 1;
+        }
+
         @Override
         public String toString() {
             return name;
         }
     }
+
+    private static final String RESET_BEFORE_RESPONSE = "reset before the response";
 
     private AuthorizationServerFaults() {
     }
@@ -62,7 +73,7 @@ final class AuthorizationServerFaults {
         String json = "application/json";
         return List.of(
                 new Fault("connection refused", null, 0, true, 0, EXCHANGE_DEADLINE),
-                fault("reset before the response", FaultServer.resetBeforeResponse(), 0, true, MAX_ATTEMPTS),
+                fault(RESET_BEFORE_RESPONSE, FaultServer.resetBeforeResponse(), 0, true, MAX_ATTEMPTS),
                 fault("reset during the body", FaultServer.resetDuringBody(), 0, true, MAX_ATTEMPTS),
                 new Fault("body trickled one byte per 20 ms", elsewhere -> FaultServer.trickle(), 0, true, 1,
                         Duration.ofSeconds(1)),
