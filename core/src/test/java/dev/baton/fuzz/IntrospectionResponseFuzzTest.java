@@ -46,6 +46,7 @@ class IntrospectionResponseFuzzTest {
 
     @FuzzTest
     void introspectionAnswer(byte[] input) {
+        LoopbackOnly.allow();
         Fixture.SERVER.answerWith(FuzzedResponse.of(input).fault());
         ValidatedToken accepted;
         try {

@@ -48,6 +48,7 @@ class MetadataFuzzTest {
     /** Every discovery URL gets the same answer; {@code $ISSUER} in it is the configured issuer. */
     @FuzzTest
     void metadataDocument(byte[] input) {
+        LoopbackOnly.allow();
         String issuer = Fixture.SERVER.url("/oauth2/mcp");
         Fixture.SERVER.answerWith(FuzzedResponse.of(input).with("$ISSUER", issuer).fault());
         AuthorizationServerMetadata found;
@@ -62,6 +63,7 @@ class MetadataFuzzTest {
     /** A new validator per input, so every input is fetched and read; {@code $KEY} is the issuer's public key. */
     @FuzzTest
     void jwksDocument(byte[] input) {
+        LoopbackOnly.allow();
         Fixture.SERVER.answerWith(FuzzedResponse.of(input).with("$KEY", Fixture.AS.rsaKey().toPublicJWK().toJSONString())
                 .fault());
         try (TokenValidator validator = TokenValidator.builder().issuer("https://idp.example.com")

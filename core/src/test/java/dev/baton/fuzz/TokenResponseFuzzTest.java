@@ -47,6 +47,7 @@ class TokenResponseFuzzTest {
 
     @FuzzTest
     void tokenEndpointAnswer(byte[] input) {
+        LoopbackOnly.allow();
         Fixture.SERVER.answerWith(FuzzedResponse.of(input).fault());
         ExchangedToken token;
         try {
