@@ -150,12 +150,8 @@ class AuthorizationServerFaultsTest {
         try (FaultServer elsewhere = new FaultServer(FaultServer.respond(200, "application/json",
                 "{\"access_token\":\"stolen-by-a-redirect\",\"token_type\":\"Bearer\","
                         + "\"issued_token_type\":\"urn:ietf:params:oauth:token-type:access_token\"}"));
-                FaultServer server = new FaultServer(FaultServer.respond(500, null, ""))) {
-            if (fault.refused()) {
-                server.close();
-            } else {
-                server.answerWith(fault.fault().apply(elsewhere));
-            }
+                FaultServer server = fault.refused() ? closedServer()
+                        : new FaultServer(fault.fault().apply(elsewhere))) {
             run.run(server, elsewhere);
             assertThat(elsewhere.requests()).as("requests that followed a redirect").isZero();
             awaitUntil("connections closed", () -> server.openConnections() == 0,
@@ -163,6 +159,13 @@ class AuthorizationServerFaultsTest {
         }
         awaitUntil("Baton's threads ended", () -> newThreads(before, true).isEmpty(),
                 () -> "still running: " + newThreads(before, true));
+    }
+
+    /** A server already closed: its port refuses connections (closing it again does nothing). */
+    private static FaultServer closedServer() throws IOException {
+        FaultServer server = new FaultServer(FaultServer.respond(500, null, ""));
+        server.close();
+        return server;
     }
 
     /**

@@ -101,21 +101,33 @@ public final class FaultServer implements AutoCloseable {
         }
     }
 
-    /** Reads the request head and its Content-Length body; false if the client left first. */
-    private static boolean readRequest(InputStream in) throws IOException {
+    /**
+     * Reads a request head up to the blank line that ends it; {@code null} if the stream ends first
+     * or the head exceeds 256 KiB. For hand-rolled servers of other tests too.
+     */
+    public static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         byte[] end = {'\r', '\n', '\r', '\n'};
         while (matched < 4) {
             int b = in.read();
             if (b < 0 || head.size() > MAX_REQUEST_BYTES) {
-                return false;
+                return null;
             }
             head.write(b);
             matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
         }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads the request head and its Content-Length body; false if the client left first. */
+    private static boolean readRequest(InputStream in) throws IOException {
+        String head = readHead(in);
+        if (head == null) {
+            return false;
+        }
         long length = 0;
-        for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
+        for (String line : head.split("\r\n")) {
             if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 length = Long.parseLong(line.substring(15).strip());
             }
