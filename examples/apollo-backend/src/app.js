@@ -16,21 +16,40 @@ import { resolvers, typeDefs } from './schema.js';
 const GRAPHQL_PATH = '/graphql';
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** An environment variable, trimmed; undefined when unset or blank (blank means unset, as in the Java example). */
+function setting(env, name) {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
 /**
  * Reads configuration from environment variables (see README.md).
  * @param {NodeJS.ProcessEnv} env
  */
 export function configFromEnv(env) {
-  const port = env.PORT === undefined || env.PORT === '' ? 4000 : Number(env.PORT);
+  const portValue = setting(env, 'PORT');
+  const port = portValue === undefined ? 4000 : Number(portValue);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be an integer between 0 and 65535: ${env.PORT}`);
   }
+  if (setting(env, 'BACKEND_REQUIRED_SCOPES') && setting(env, 'BACKEND_REQUIRED_SCOPE')) {
+    throw new Error('set BACKEND_REQUIRED_SCOPES or its alias BACKEND_REQUIRED_SCOPE, not both');
+  }
+  const scopes = setting(env, 'BACKEND_REQUIRED_SCOPES') ?? setting(env, 'BACKEND_REQUIRED_SCOPE') ?? 'backend-api:read';
+  const requiredScopes = [...new Set(scopes.split(/[\s,]+/).filter((s) => s.length > 0))];
+  const invalid = requiredScopes.find((s) => !SCOPE_TOKEN.test(s));
+  if (invalid !== undefined || requiredScopes.length === 0) {
+    throw new Error(`BACKEND_REQUIRED_SCOPES must list scope tokens (RFC 6749 §3.3): ${scopes}`);
+  }
   return {
     port,
-    host: env.HOST || '127.0.0.1',
-    issuer: env.BACKEND_ISSUER,
-    audience: env.BACKEND_AUDIENCE || 'backend',
-    requiredScope: env.BACKEND_REQUIRED_SCOPE || 'backend-api:read',
+    host: setting(env, 'HOST') ?? '127.0.0.1',
+    issuer: setting(env, 'BACKEND_ISSUER'),
+    audience: setting(env, 'BACKEND_AUDIENCE') ?? 'backend',
+    requiredScopes,
   };
 }
 
@@ -120,7 +139,7 @@ function sendJsonError(res, status, message, code) {
 /**
  * Creates the backend. Nothing listens until `start()`.
  *
- * @param {{port: number, host: string, issuer: string, audience: string, requiredScope: string}} config
+ * @param {{port: number, host: string, issuer: string, audience: string, requiredScopes: string[]}} config
  * @param {{log?: (line: string) => void, retryCooldownMs?: number}} [options]
  *   `log` receives every status and audit line (default: stdout).
  */
@@ -129,7 +148,7 @@ export function createBackend(config, options = {}) {
   const authenticator = createAuthenticator({
     issuer: config.issuer,
     audience: config.audience,
-    requiredScope: config.requiredScope,
+    requiredScopes: config.requiredScopes,
     retryCooldownMs: options.retryCooldownMs,
     log,
   });

@@ -241,11 +241,14 @@ function reasonFor(error) {
  * rejected with 401, and discovery is retried by a later request (at most once per
  * `retryCooldownMs`, one attempt at a time).
  *
- * @param {{issuer: string, audience: string, requiredScope: string,
+ * @param {{issuer: string, audience: string, requiredScopes: string[],
  *          retryCooldownMs?: number, log: (line: string) => void}} options
  */
-export function createAuthenticator({ issuer, audience, requiredScope, retryCooldownMs, log }) {
+export function createAuthenticator({ issuer, audience, requiredScopes, retryCooldownMs, log }) {
   requireValidIssuer(issuer);
+  if (!Array.isArray(requiredScopes) || requiredScopes.length === 0) {
+    throw new Error('requiredScopes must list at least one scope');
+  }
   const cooldown = retryCooldownMs ?? DEFAULT_RETRY_COOLDOWN_MS;
   let keySet = null;
   let pending = null;
@@ -336,12 +339,12 @@ export function createAuthenticator({ issuer, audience, requiredScope, retryCool
       scopes: grantedScopes(claims),
       clientId: clientIdOf(claims),
     };
-    if (!principal.scopes.includes(requiredScope)) {
-      // RFC 6750 §3.1: insufficient_scope names the scope the request needs.
+    if (!requiredScopes.every((scope) => principal.scopes.includes(scope))) {
+      // RFC 6750 §3.1: insufficient_scope names the scopes the request needs.
       throw new AuthenticationError(
         403,
         'insufficient scope',
-        `Bearer error="insufficient_scope", scope="${requiredScope}"`,
+        `Bearer error="insufficient_scope", scope="${requiredScopes.join(' ')}"`,
         principal.sub,
       );
     }

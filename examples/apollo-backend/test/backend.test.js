@@ -16,7 +16,7 @@ async function startBackend(issuer, overrides = {}) {
       host: '127.0.0.1',
       issuer,
       audience: 'backend',
-      requiredScope: 'backend-api:read',
+      requiredScopes: ['backend-api:read'],
       ...overrides,
     },
     { log: (line) => lines.push(line), retryCooldownMs: 0 },
@@ -401,9 +401,25 @@ describe('countries backend discovery', () => {
     }
   });
 
+  it('requires every configured scope and names them all in the challenge', async () => {
+    const issuer = await startFakeIssuer();
+    const server = await startBackend(issuer.issuer, { requiredScopes: ['countries:read', 'countries:list'] });
+    try {
+      const both = await issuer.token({ scope: 'countries:list countries:read' });
+      const one = await issuer.token({ scope: 'countries:read' });
+      assert.equal((await graphql(server.url, COUNTRY, { token: both, variables: { code: 'FR' } })).status, 200);
+      const refused = await graphql(server.url, COUNTRY, { token: one, variables: { code: 'FR' } });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.headers.get('www-authenticate'), 'Bearer error="insufficient_scope", scope="countries:read countries:list"');
+    } finally {
+      await server.backend.stop();
+      await issuer.close();
+    }
+  });
+
   it('uses the configured audience and scope', async () => {
     const issuer = await startFakeIssuer();
-    const server = await startBackend(issuer.issuer, { audience: 'countries-api', requiredScope: 'countries:read' });
+    const server = await startBackend(issuer.issuer, { audience: 'countries-api', requiredScopes: ['countries:read'] });
     try {
       const good = await issuer.token({ aud: 'countries-api', scope: 'countries:read' });
       const defaults = await issuer.token();

@@ -124,6 +124,30 @@ describe('server process', () => {
   });
 });
 
+describe('server process with configured expectations', () => {
+  it('takes the audience and scopes it requires from BACKEND_AUDIENCE and BACKEND_REQUIRED_SCOPES', async () => {
+    const issuer = await startFakeIssuer();
+    const server = startProcess({
+      BACKEND_ISSUER: issuer.issuer,
+      BACKEND_AUDIENCE: 'api://countries',
+      BACKEND_REQUIRED_SCOPES: 'countries:read countries:list',
+    });
+    try {
+      const url = listeningUrl(await server.waitForLine((line) => line.startsWith('APOLLO_BACKEND_LISTENING ')));
+      const configured = await issuer.token({ aud: 'api://countries', scope: 'countries:read countries:list' });
+      const defaults = await issuer.token();
+      assert.equal((await graphql(url, '{ country(code: "PT") { name } }', { token: configured })).status, 200);
+      assert.equal((await graphql(url, '{ country(code: "PT") { name } }', { token: defaults })).status, 401);
+      await server.waitForLine(
+        (line) => line === 'APOLLO_AUDIT outcome=rejected status=401 reason="audience mismatch" sub=- unverified_aud=backend',
+      );
+    } finally {
+      await server.stop();
+      await issuer.close();
+    }
+  });
+});
+
 describe('server process lifecycle', () => {
   it('exits with status 0 on SIGTERM', async () => {
     const issuer = await startFakeIssuer();
@@ -195,6 +219,13 @@ describe('server process lifecycle', () => {
 
   it('refuses to start without BACKEND_ISSUER', async () => {
     const server = startProcess({});
+    const [code] = await server.exited;
+    assert.equal(code, 2);
+    assert.match(server.stderr(), /BACKEND_ISSUER is required/);
+  });
+
+  it('treats a blank BACKEND_ISSUER as unset', async () => {
+    const server = startProcess({ BACKEND_ISSUER: ' ' });
     const [code] = await server.exited;
     assert.equal(code, 2);
     assert.match(server.stderr(), /BACKEND_ISSUER is required/);

@@ -3,6 +3,8 @@
  * token of every request (RFC 6750) and serves the protected resource metadata (RFC 9728). The API
  * is the {@code dev.baton.servlet} package.
  */
+// baton-mcp is compiled after this module, so javac cannot see it yet when checking the qualified export.
+@SuppressWarnings("module")
 module dev.baton.servlet {
     requires transitive dev.baton.core;
     requires transitive jakarta.servlet;
@@ -10,4 +12,5 @@ module dev.baton.servlet {
     requires org.slf4j;
 
     exports dev.baton.servlet;
+    exports dev.baton.servlet.internal to dev.baton.mcp;
 }

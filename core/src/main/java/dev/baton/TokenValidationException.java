@@ -63,8 +63,10 @@ public final class TokenValidationException extends Exception {
     }
 
     /**
-     * Whether the token could not be checked because the authorization server (JWKS or
-     * introspection endpoint) failed. The token is still rejected: Baton fails closed.
+     * Whether the token could not be checked because the authorization server (discovery, JWKS or
+     * introspection endpoint) failed, including a token whose signing key is not among the cached
+     * ones while the JWKS endpoint fails (the key may be new). The token is still rejected: Baton
+     * fails closed, and a filter answers 503 rather than 401 {@code invalid_token} (RFC 6750 §3.1).
      */
     public boolean isServiceUnavailable() {
         return serviceUnavailable;

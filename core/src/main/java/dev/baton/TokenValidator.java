@@ -174,7 +174,9 @@ public interface TokenValidator extends AutoCloseable {
          * the one used must name exactly this {@code issuer}. This URL and the discovered
          * {@code jwks_uri} and {@code introspection_endpoint} must be {@code https}, or {@code http}
          * on a loopback host ({@code localhost}, {@code 127.x.y.z}, {@code [::1]}), without user
-         * info (a discovered one that is not fails validation closed). Required. Replaces an earlier value.
+         * info. Metadata that breaks this rule, or lacks an endpoint the validator needs, fails
+         * validation closed (service unavailable) and counts as a failed discovery, retried like any
+         * other, so the validator recovers once the issuer fixes it. Required. Replaces an earlier value.
          */
         public Builder issuer(String issuer) {
             this.issuer = issuer;

@@ -2,6 +2,8 @@ package dev.baton;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.baton.testkit.TestAuthorizationServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,8 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
 class JwksRefreshTest extends ValidatorTestSupport {
+    /** Just past the least time between two JWKS fetches (docs/validation.md, JWKS: 30 s). */
+    private static final Duration PAST_THE_REFETCH_LIMIT = Duration.ofSeconds(31);
 
     @Test
     void refreshesKeysInTheBackgroundShortlyBeforeTheyExpire() throws Exception {
@@ -95,5 +99,68 @@ class JwksRefreshTest extends ValidatorTestSupport {
         assertThat(as.jwksRequests()).isEqualTo(1);
         assertThat(as.discoveryRequests()).isEqualTo(1);
         assertThat(audit.validations()).hasSize(threads);
+    }
+
+    // docs/security.md case 16: a key the issuer may just have published cannot be told from a bad
+    // one while the JWKS endpoint fails, so the answer is "unavailable" (503), not invalid_token.
+    @Test
+    void aTokenWithAnUnseenKidDuringAJwksOutageIsServiceUnavailable() throws Exception {
+        TokenValidator v = validator();
+        v.validate(token().sign());
+        as.jwksResponse(new MockResponse.Builder().code(503).build());
+        clock.advance(PAST_THE_REFETCH_LIMIT);
+        RSAKey rotated = TestAuthorizationServer.otherRsaKey("rsa-next");
+
+        TokenValidationException e = assertRejected(v, token().signWith(rotated).sign(), BearerError.INVALID_TOKEN);
+
+        assertThat(e.isServiceUnavailable()).isTrue();
+        assertThat(e.description()).isEqualTo("the authorization server is unavailable");
+        assertThat(as.jwksRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnseenKidStaysServiceUnavailableUntilTheNextAllowedRefetch() throws Exception {
+        TokenValidator v = validator();
+        v.validate(token().sign());
+        as.jwksResponse(new MockResponse.Builder().code(500).build());
+        clock.advance(PAST_THE_REFETCH_LIMIT);
+        RSAKey rotated = TestAuthorizationServer.otherRsaKey("rsa-next");
+        assertRejected(v, token().signWith(rotated).sign(), BearerError.INVALID_TOKEN);
+
+        clock.advance(Duration.ofSeconds(5));
+        TokenValidationException again = assertRejected(v, token().signWith(rotated).sign(), BearerError.INVALID_TOKEN);
+
+        assertThat(again.isServiceUnavailable()).isTrue();
+        assertThat(as.jwksRequests()).isEqualTo(2);
+        assertThat(v.validate(token().sign()).subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void aTokenWithAnUnseenKidIsAcceptedOnceTheOutageEndsAndTheIssuerPublishesTheKey() throws Exception {
+        TokenValidator v = validator();
+        v.validate(token().sign());
+        as.jwksResponse(new MockResponse.Builder().code(503).build());
+        clock.advance(PAST_THE_REFETCH_LIMIT);
+        RSAKey rotated = TestAuthorizationServer.otherRsaKey("rsa-next");
+        String token = token().signWith(rotated).sign();
+        assertThat(assertRejected(v, token, BearerError.INVALID_TOKEN).isServiceUnavailable()).isTrue();
+
+        as.restoreJwks().publish(rotated);
+        clock.advance(PAST_THE_REFETCH_LIMIT);
+
+        assertThat(v.validate(token).subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void aTokenWithAnUnseenKidWhileTheJwksEndpointAnswersIsInvalid() throws Exception {
+        TokenValidator v = validator();
+        v.validate(token().sign());
+        clock.advance(PAST_THE_REFETCH_LIMIT);
+
+        TokenValidationException e = assertInvalid(v,
+                token().signWith(TestAuthorizationServer.otherRsaKey("rsa-forged")).sign());
+
+        assertThat(e.description()).isEqualTo("no signing key matches the token");
+        assertThat(as.jwksRequests()).isEqualTo(2);
     }
 }

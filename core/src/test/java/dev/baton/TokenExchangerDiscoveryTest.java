@@ -166,9 +166,46 @@ class TokenExchangerDiscoveryTest {
 
         assertThatThrownBy(() -> exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN)))
                 .isInstanceOfSatisfying(TokenExchangeException.class, e -> {
-                    assertThat(e.getMessage()).contains("discover");
-                    assertThat(e.isRetryable()).isFalse();
+                    assertThat(e.getMessage()).contains("discover").doesNotContain("token.example");
+                    // The authorization server may fix its metadata: a later exchange discovers again.
+                    assertThat(e.isRetryable()).isTrue();
                 });
         assertThat(served).hasValue(1);
+    }
+
+    @Test
+    void recoversOnceTheIssuerFixesARefusedTokenEndpoint() throws Exception {
+        String issuer = server.url("/oauth2/backend").toString();
+        String fixedEndpoint = server.url("/oauth2/backend/v1/token").toString();
+        java.util.concurrent.atomic.AtomicBoolean fixed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger tokenCalls = new AtomicInteger();
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String path = request.getUrl().encodedPath();
+                if (path.equals("/.well-known/oauth-authorization-server/oauth2/backend")) {
+                    String endpoint = fixed.get() ? fixedEndpoint : "http://token.example/v1/token";
+                    return TestAuthorizationServer.json("{\"issuer\":\"" + issuer + "\",\"token_endpoint\":\""
+                            + endpoint + "\",\"response_types_supported\":[\"code\"]}");
+                }
+                if (path.equals("/oauth2/backend/v1/token")) {
+                    tokenCalls.incrementAndGet();
+                    return issued("backend-token", 300);
+                }
+                return new MockResponse.Builder().code(404).build();
+            }
+        });
+        TokenExchanger exchanger = TokenExchanger.builder().issuer(issuer)
+                .clientAuthentication(ClientAuthentication.clientSecretBasic("baton", ExchangeFixtures.SECRET))
+                .auditListener(AuditListener.none()).build();
+        assertThatThrownBy(() -> exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN)))
+                .isInstanceOf(TokenExchangeException.class);
+
+        fixed.set(true);
+        ExchangedToken token = exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN));
+
+        assertThat(token.accessToken()).isEqualTo("backend-token");
+        assertThat(tokenCalls).hasValue(1);
+        exchanger.close();
     }
 }

@@ -6,6 +6,7 @@ import static dev.baton.ExchangeFixtures.issued;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.testkit.RecordingAuditListener;
 import dev.baton.testkit.TestAuthorizationServer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,8 @@ class TokenExchangerMaxWaitTest {
     private final MockWebServer server = new MockWebServer();
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final RecordingAuditListener audit = new RecordingAuditListener();
+    private final CountDownLatch audited = new CountDownLatch(1);
     private TokenExchanger exchanger;
 
     /** A token endpoint that answers only once the test releases it (bounded). */
@@ -41,7 +44,14 @@ class TokenExchangerMaxWaitTest {
         });
         exchanger = TokenExchanger.builder().tokenEndpoint(as.tokenEndpoint())
                 .clientAuthentication(ClientAuthentication.clientSecretBasic("baton", SECRET))
-                .deadline(Duration.ofSeconds(20)).auditListener(AuditListener.none()).build();
+                .deadline(Duration.ofSeconds(20))
+                .auditListener(AuditListener.of(audit, new AuditListener() {
+                    @Override
+                    public void onExchange(ExchangeEvent event) {
+                        audited.countDown();
+                    }
+                }))
+                .build();
     }
 
     @AfterEach
@@ -77,6 +87,20 @@ class TokenExchangerMaxWaitTest {
         assertThat(next.accessToken()).isEqualTo("backend-token");
         assertThat(tokenRequests).hasValue(1);
         assertThat(exchanger.cacheStats().loads()).isEqualTo(1);
+    }
+
+    @Test
+    void theTokenEndpointCallOfACallerThatStoppedWaitingIsStillAuditedOnce() throws Exception {
+        assertThatThrownBy(() -> exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN), MAX_WAIT))
+                .isInstanceOf(TokenExchangeException.class);
+
+        release.countDown();
+
+        assertThat(audited.await(10, TimeUnit.SECONDS)).as("an audit event within 10 s").isTrue();
+        assertThat(audit.exchanges()).singleElement().satisfies(e -> {
+            assertThat(e.source()).isEqualTo(ExchangeEvent.Source.TOKEN_ENDPOINT);
+            assertThat(e.httpStatus()).isEqualTo(200);
+        });
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.Map;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TokenValidatorTest extends ValidatorTestSupport {
 
@@ -88,6 +90,21 @@ class TokenValidatorTest extends ValidatorTestSupport {
 
         assertInvalid(v, token().type("dpop+jwt").sign());
         assertInvalid(v, token().type("logout+jwt").sign());
+    }
+
+    // docs/security.md case 39: an ID or refresh token signed by the issuer is not an access token.
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({"token_use, id", "token_use, refresh_token", "typ, ID", "typ, Refresh", "token_type, id_token"})
+    void rejectsAJwtWhoseClaimsNameAnotherKindOfToken(String claim, String value) {
+        TokenValidationException e = assertInvalid(validator(), token().claim(claim, value).sign());
+
+        assertThat(e.description()).isEqualTo("token is not an access token");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({"token_use, access", "typ, Bearer", "token_type, Bearer"})
+    void acceptsAJwtWhoseClaimsNameAnAccessToken(String claim, String value) throws Exception {
+        assertThat(validator().validate(token().claim(claim, value).sign()).subject()).isEqualTo("alice");
     }
 
     @Test

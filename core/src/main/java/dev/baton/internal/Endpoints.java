@@ -71,8 +71,8 @@ public final class Endpoints {
             throw new IllegalArgumentException(what + " must have no user info and no fragment");
         }
         if (!isSecure(uri)) {
-            throw new IllegalArgumentException(what + " must be an absolute https URL (plain http only to a"
-                    + " loopback host): " + uri);
+            throw new IllegalArgumentException(what + " must use https (plain http only to a loopback host) and be"
+                    + " an absolute URL with a host: " + uri);
         }
         return uri;
     }

@@ -200,7 +200,7 @@ public final class Demo {
             client.initialize();
             List<String> tools = client.listTools().tools().stream().map(Tool::name).toList();
             out.println("  tools/list -> " + String.join(", ", tools));
-            expect(tools.size() == 4, "expected 4 tools, got " + tools);
+            expect(tools.size() == 5, "expected 5 tools, got " + tools);
             showCountry(McpClients.call(client, "get_country", Map.of("code", "ES")));
             showCountryList("list_countries_by_continent {continent: \"South America\"}",
                     McpClients.call(client, "list_countries_by_continent", Map.of("continent", "South America")));

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
 public final class ExampleStack implements AutoCloseable {
     /** How long the Node backend may take to start listening. */
     public static final Duration BACKEND_START_TIMEOUT = Duration.ofSeconds(60);
+    /** Stands for the bundled backend's URL until it listens; never called. */
+    private static final String BUNDLED_BACKEND = "http://127.0.0.1/graphql";
 
     private final EmbeddedAuthorizationServer authorizationServer;
     private final ApolloBackendProcess backend;
@@ -48,16 +50,21 @@ public final class ExampleStack implements AutoCloseable {
         EmbeddedAuthorizationServer as = EmbeddedAuthorizationServer.start();
         ApolloBackendProcess backend = null;
         try {
-            String backendIssuer = env.getOrDefault("BACKEND_ISSUER",
-                    as.issuer(EmbeddedAuthorizationServer.BACKEND_ISSUER_ID));
-            backend = ApolloBackendProcess.start(apolloDir, backendIssuer, backendLines, BACKEND_START_TIMEOUT);
-            CountriesServerConfig config = CountriesServerConfig.defaults(
+            String backendIssuer = CountriesServerConfig.setting(env, "BACKEND_ISSUER")
+                    .orElse(as.issuer(EmbeddedAuthorizationServer.BACKEND_ISSUER_ID));
+            // The exchange's audience and scopes are what the bundled backend requires, so the settings
+            // are read before it starts; its URL, known once it listens, is the default GraphQL endpoint.
+            CountriesServerConfig settings = CountriesServerConfig.defaults(
                             as.issuer(EmbeddedAuthorizationServer.MCP_ISSUER_ID),
                             as.tokenEndpoint(EmbeddedAuthorizationServer.BACKEND_ISSUER_ID),
                             EmbeddedAuthorizationServer.EXCHANGE_CLIENT_ID,
                             EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET,
-                            backend.graphqlUrl())
+                            BUNDLED_BACKEND)
                     .withEnvironment(env);
+            backend = ApolloBackendProcess.start(apolloDir, backendIssuer, settings.exchangeAudience(),
+                    settings.exchangeScopes(), backendLines, BACKEND_START_TIMEOUT);
+            CountriesServerConfig config = CountriesServerConfig.setting(env, "BACKEND_GRAPHQL_URL").isPresent()
+                    ? settings : settings.withGraphqlUrl(backend.graphqlUrl());
             CountriesMcpServer server = CountriesMcpServer.start(config, audit);
             return new ExampleStack(as, backend, server, config);
         } catch (Exception | Error e) {

@@ -96,12 +96,12 @@ class CountriesEndToEndTest {
     }
 
     @Test
-    void signedInUserListsTheFourTools() throws Exception {
+    void signedInUserListsTheFiveTools() throws Exception {
         try (McpSyncClient client = connect(as.signIn("alice", endpoint))) {
             List<String> names = client.listTools().tools().stream().map(Tool::name).toList();
 
-            assertThat(names).containsExactlyInAnyOrder(
-                    "get_country", "list_countries", "list_european_countries", "list_countries_by_continent");
+            assertThat(names).containsExactlyInAnyOrder("get_country", "get_country_details", "list_countries",
+                    "list_european_countries", "list_countries_by_continent");
         }
     }
 

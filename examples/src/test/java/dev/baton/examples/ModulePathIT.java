@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.TokenValidator;
+import dev.baton.mcp.McpAuthorizationFilter;
 import dev.baton.okhttp.TokenExchangeInterceptor;
 import dev.baton.servlet.BearerTokenFilter;
 import java.io.File;
@@ -22,12 +23,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The published jars as an application on the module path sees them: they resolve as named
  * modules, and only the API packages are readable; {@code dev.baton.internal} is exported to
- * Baton's own adapters and to nobody else. Runs after packaging (Failsafe), on the jars themselves.
+ * Baton's own adapters and to nobody else, {@code dev.baton.servlet.internal} to baton-mcp alone.
+ * Runs after packaging (Failsafe), on the jars themselves.
  */
 class ModulePathIT {
     private static final Path CORE = jarOf(TokenValidator.class);
     private static final Path OKHTTP = jarOf(TokenExchangeInterceptor.class);
     private static final Path SERVLET = jarOf(BearerTokenFilter.class);
+    private static final Path MCP = jarOf(McpAuthorizationFilter.class);
 
     @Test
     void coreExportsOnlyItsApiAndOpensItsInternalsToTheAdaptersAlone() {
@@ -37,7 +40,7 @@ class ModulePathIT {
                 .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
         assertThat(exports).containsOnly(
                 Map.entry("dev.baton", Set.of()),
-                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet")));
+                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp")));
         assertThat(core.packages()).contains("dev.baton.internal.exchange", "dev.baton.internal.validation");
     }
 
@@ -47,16 +50,27 @@ class ModulePathIT {
 
         assertThat(finder.find("dev.baton.okhttp").orElseThrow().descriptor().exports())
                 .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.baton.okhttp");
-        assertThat(finder.find("dev.baton.servlet").orElseThrow().descriptor().exports())
-                .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.baton.servlet");
+        Map<String, Set<String>> servletExports = finder.find("dev.baton.servlet").orElseThrow().descriptor().exports()
+                .stream().collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
+        assertThat(servletExports).containsOnly(
+                Map.entry("dev.baton.servlet", Set.of()),
+                Map.entry("dev.baton.servlet.internal", Set.of("dev.baton.mcp")));
     }
 
     @Test
-    void theThreeModulesResolveWithTheirDependenciesAndServeTheApi() throws Exception {
+    void mcpModuleExportsOnlyItsApiPackage() {
+        assertThat(ModuleFinder.of(MCP).find("dev.baton.mcp").orElseThrow().descriptor().exports())
+                .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.baton.mcp");
+    }
+
+    @Test
+    void theModulesResolveWithTheirDependenciesAndServeTheApi() throws Exception {
         ModuleLayer layer = layer();
 
         assertThat(layer.findModule("dev.baton.okhttp")).isPresent();
         assertThat(layer.findModule("dev.baton.servlet")).isPresent();
+        Class<?> filter = layer.findLoader("dev.baton.mcp").loadClass("dev.baton.mcp.McpAuthorizationFilter");
+        assertThat(filter.getModule().getName()).isEqualTo("dev.baton.mcp");
         Class<?> validator = layer.findLoader("dev.baton.core").loadClass("dev.baton.TokenValidator");
         assertThat(validator.getModule().getName()).isEqualTo("dev.baton.core");
         assertThat(validator.getMethod("builder").invoke(null)).isNotNull();
@@ -76,10 +90,10 @@ class ModulePathIT {
 
     /** The published jars plus the class path's jars they need, resolved as a layer. */
     private static ModuleLayer layer() {
-        List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET), dependencies()).toList();
+        List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET, MCP), dependencies()).toList();
         ModuleFinder finder = ModuleFinder.of(path.toArray(Path[]::new));
         Configuration config = ModuleLayer.boot().configuration()
-                .resolve(finder, ModuleFinder.of(), Set.of("dev.baton.okhttp", "dev.baton.servlet"));
+                .resolve(finder, ModuleFinder.of(), Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp"));
         return ModuleLayer.boot().defineModulesWithOneLoader(config, ClassLoader.getPlatformClassLoader());
     }
 
@@ -87,7 +101,8 @@ class ModulePathIT {
     private static Stream<Path> dependencies() {
         List<String> needed = List.of("nimbus-jose-jwt", "oauth2-oidc-sdk", "json-smart", "accessors-smart", "asm-",
                 "content-type", "lang-tag", "jcip-annotations", "caffeine", "slf4j-api", "okhttp-jvm", "okio-jvm",
-                "kotlin-stdlib", "jakarta.servlet-api");
+                "kotlin-stdlib", "jakarta.servlet-api", "mcp-core-", "reactor-core", "reactive-streams",
+                "jackson-annotations");
         return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".jar"))

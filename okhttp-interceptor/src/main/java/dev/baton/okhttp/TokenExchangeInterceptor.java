@@ -129,7 +129,12 @@ public final class TokenExchangeInterceptor implements Interceptor {
             return response;
         }
         response.close();
-        exchanger.invalidate(exchangeRequest);
+        try {
+            exchanger.invalidate(exchangeRequest);
+        } catch (IllegalStateException closed) {
+            // The exchanger was closed while the call was on the wire: fail as every failure here does.
+            throw new IOException("cannot replay the call for a fresh token: " + closed.getMessage(), closed);
+        }
         return send(isolated, request, route, subject, exchangeRequest);
     }
 

@@ -270,6 +270,22 @@ class TokenExchangeInterceptorTest extends InterceptorTestSupport {
     }
 
     @Test
+    void a401ReplayAfterTheExchangerWasClosedFailsAsAnIOException() {
+        backend.setDispatcher(new mockwebserver3.Dispatcher() {
+            @Override
+            public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+                exchanger.close();
+                return unauthorized("Bearer error=\"invalid_token\"");
+            }
+        });
+        OkHttpClient client = backendClient();
+
+        assertThatThrownBy(() -> client.newCall(get(backend, "/graphql", user("alice")).build()).execute())
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
     void retriesAfterA401WithoutAnErrorCode() throws Exception {
         backend.enqueue(unauthorized("Bearer realm=\"backend\""));
         backend.enqueue(ok());

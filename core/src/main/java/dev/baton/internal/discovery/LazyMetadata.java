@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,19 +15,39 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Discovers an issuer's metadata ({@link MetadataDiscovery}) on first use rather than at start-up
  * (so an application can start while its authorization server is still coming up), keeps it once
- * found, and after a failure waits a retry interval before asking again so a down server is not
- * hammered. The one discovery of every validator and exchanger: {@link #get()} for callers that
- * block anyway, {@link #getAsync()} for those that must not. Thread-safe. Not API.
+ * found and accepted, and after a failure waits a retry interval before asking again so a down
+ * server is not hammered. A document the caller's {@link Acceptance} refuses (an endpoint on plain
+ * http to a remote host, a missing {@code jwks_uri}) is such a failure too: it is not kept, so once
+ * the authorization server fixes its metadata the next attempt picks the fix up, without a restart.
+ * The one discovery of every validator and exchanger: {@link #get()} for callers that block anyway,
+ * {@link #getAsync()} for those that must not. Thread-safe. Not API.
  */
 public final class LazyMetadata {
     /** The least time between two discovery attempts after a failure, by default. */
     public static final Duration RETRY_INTERVAL = Duration.ofSeconds(10);
+
+    /** Decides whether discovered metadata can be used. */
+    @FunctionalInterface
+    public interface Acceptance {
+        /**
+         * Passes when {@code metadata} can be used.
+         *
+         * @throws IOException saying why not; the message must not repeat remote text
+         */
+        void check(AuthorizationServerMetadata metadata) throws IOException;
+
+        /** Accepts every document that discovery itself accepted. */
+        static Acceptance any() {
+            return metadata -> { };
+        }
+    }
 
     private final HttpClient client;
     private final String issuer;
     private final Clock clock;
     private final Duration timeout;
     private final Duration retryInterval;
+    private final Acceptance acceptance;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicReference<CompletableFuture<AuthorizationServerMetadata>> asyncAttempt =
             new AtomicReference<>();
@@ -55,18 +76,35 @@ public final class LazyMetadata {
      *     the next call
      */
     public LazyMetadata(HttpClient client, String issuer, Clock clock, Duration timeout, Duration retryInterval) {
+        this(client, issuer, clock, timeout, retryInterval, Acceptance.any());
+    }
+
+    /**
+     * @param client the HTTP client (no redirects)
+     * @param issuer the configured issuer
+     * @param clock the clock for the retry interval
+     * @param timeout the deadline of each discovery request
+     * @param retryInterval the least time between two attempts after a failure; zero tries again on
+     *     the next call
+     * @param acceptance what discovered metadata must pass before it is kept; a refusal counts as a
+     *     failed discovery
+     */
+    public LazyMetadata(HttpClient client, String issuer, Clock clock, Duration timeout, Duration retryInterval,
+            Acceptance acceptance) {
         this.client = client;
         this.issuer = issuer;
         this.clock = clock;
         this.timeout = timeout;
         this.retryInterval = retryInterval;
+        this.acceptance = Objects.requireNonNull(acceptance, "acceptance");
     }
 
     /**
      * The metadata, discovering it on the calling thread if needed; concurrent callers wait for
      * one discovery.
      *
-     * @throws IOException if discovery failed now or less than the retry interval ago
+     * @throws IOException if discovery failed, or found metadata the {@link Acceptance} refused,
+     *     now or less than the retry interval ago
      */
     public AuthorizationServerMetadata get() throws IOException {
         AuthorizationServerMetadata m = metadata;
@@ -83,8 +121,10 @@ public final class LazyMetadata {
                 throw new IOException("discovery failed recently: " + failure.getMessage(), failure);
             }
             try {
-                metadata = MetadataDiscovery.discover(client, issuer, timeout);
-                return metadata;
+                AuthorizationServerMetadata found = MetadataDiscovery.discover(client, issuer, timeout);
+                acceptance.check(found);
+                metadata = found;
+                return found;
             } catch (IOException e) {
                 failedAt = now;
                 failure = e;

@@ -39,7 +39,7 @@ public final class ExchangeService {
         // the exchange it serves; a failed discovery is tried again by the next exchange.
         TokenEndpoint endpoint = settings.tokenEndpoint() != null ? TokenEndpoint.fixed(settings.tokenEndpoint())
                 : TokenEndpoint.discovered(new LazyMetadata(http, settings.issuer(), settings.clock(),
-                        settings.deadline().dividedBy(3), Duration.ZERO));
+                        settings.deadline().dividedBy(3), Duration.ZERO, TokenEndpoint.ACCEPTANCE));
         TokenEndpointClient client = new TokenEndpointClient(endpoint, settings.credentials(), http,
                 settings.deadline(), settings.retry(), settings.maxResponseBytes(), settings.defaultTokenLifetime(),
                 settings.maxTokenLifetime(), settings.clock());
@@ -48,8 +48,8 @@ public final class ExchangeService {
     }
 
     /**
-     * One exchange call, audited once it is answered; the future fails only with a
-     * {@code TokenExchangeException}.
+     * One exchange call, audited once it is answered, even when the caller has stopped waiting; the
+     * future fails only with a {@code TokenExchangeException}.
      *
      * @param request what is asked
      * @param subject the hash of its subject token
@@ -62,10 +62,14 @@ public final class ExchangeService {
         } catch (RuntimeException e) {
             served = CompletableFuture.completedFuture(Served.of(null, e, ExchangeEvent.Source.TOKEN_ENDPOINT));
         }
-        return served.thenCompose(s -> {
-            audit.record(request, subject, s, start);
-            return s.toFuture();
+        // Audited on the answer itself, not on the caller's future: a caller that stops waiting
+        // (maxWait, cancel, interrupt) cancels only its own view, and the call is still audited.
+        CompletableFuture<Served> audited = served.whenComplete((s, e) -> {
+            if (s != null) {
+                audit.record(request, subject, s, start);
+            }
         });
+        return audited.thenCompose(Served::toFuture);
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.baton.internal.discovery.LazyMetadata;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Where exchanges are sent: the configured token endpoint, or the {@code token_endpoint} of the
@@ -27,18 +26,27 @@ public interface TokenEndpoint {
     }
 
     /**
-     * The endpoint {@code metadata} names. A failed discovery is tried again as {@code metadata}'s
-     * retry interval allows; a document without a usable endpoint is kept and refused on every call.
+     * The endpoint {@code metadata} names. Metadata without a usable endpoint is a failed discovery
+     * for {@code metadata} (see {@link #ACCEPTANCE}), so it is tried again as its retry interval
+     * allows and the exchanger recovers once the authorization server fixes its document.
      */
     static TokenEndpoint discovered(LazyMetadata metadata) {
-        return () -> metadata.getAsync().thenApply(m -> {
-            URI endpoint = m.getTokenEndpointURI();
-            if (endpoint == null) {
-                throw new CompletionException(new IOException("the issuer's metadata has no token_endpoint"));
-            }
-            // Discovered URLs meet the rule configured ones meet: the client's credentials and the
-            // user's token are posted there (RFC 6749 §3.2).
-            return Endpoints.requireSecure(endpoint, "discovered token endpoint");
-        });
+        return () -> metadata.getAsync().thenApply(m -> m.getTokenEndpointURI());
     }
+
+    /**
+     * What discovered metadata must offer an exchanger: a {@code token_endpoint} that meets the rule
+     * configured ones meet, since the client's credentials and the user's token are posted there
+     * (RFC 6749 §3.2). The message names no remote text.
+     */
+    LazyMetadata.Acceptance ACCEPTANCE = m -> {
+        URI endpoint = m.getTokenEndpointURI();
+        if (endpoint == null) {
+            throw new IOException("the issuer's metadata has no token_endpoint");
+        }
+        if (!Endpoints.isSecure(endpoint) || endpoint.getRawUserInfo() != null || endpoint.getRawFragment() != null) {
+            throw new IOException("the issuer's metadata names a token_endpoint that is not https (plain http only"
+                    + " to a loopback host)");
+        }
+    };
 }

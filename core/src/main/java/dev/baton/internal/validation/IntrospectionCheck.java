@@ -23,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  * authorization server: concurrent validations of one token share one request, at most
  * {@link ValidatorSettings#maxConcurrentIntrospections()} requests are in flight (beyond that,
  * fail closed at once rather than queue), and an {@code active: false} answer is remembered
- * briefly. An active answer passes the same issuer, time and audience checks as a JWT. Not API.
+ * briefly. An active answer passes the same claim-type, token-kind, issuer, time and audience
+ * checks as a JWT. Not API.
  */
 final class IntrospectionCheck {
     /** How long an {@code active: false} answer is remembered at most. */
@@ -32,6 +33,7 @@ final class IntrospectionCheck {
     static final int MAX_INACTIVE_CACHE_SIZE = 10_000;
 
     private final Introspector introspector;
+    private final RegisteredClaims registered;
     private final ClaimsCheck claims;
     private final ValidatedTokenFactory tokens;
     private final Rejections reject;
@@ -42,9 +44,10 @@ final class IntrospectionCheck {
             new ConcurrentHashMap<>();
     private final Cache<TokenHash, Boolean> inactiveTokens;
 
-    IntrospectionCheck(Introspector introspector, ValidatorSettings s, ClaimsCheck claims,
+    IntrospectionCheck(Introspector introspector, ValidatorSettings s, RegisteredClaims registered, ClaimsCheck claims,
             ValidatedTokenFactory tokens, Rejections reject) {
         this.introspector = introspector;
+        this.registered = registered;
         this.claims = claims;
         this.tokens = tokens;
         this.reject = reject;
@@ -86,17 +89,20 @@ final class IntrospectionCheck {
         } catch (IOException e) {
             throw reject.unavailable(e);
         }
+        // RFC 7662 §2.2 gives each member its type; exp, iat and nbf are NumericDates in range.
+        RegisteredClaims.Times times = registered.check(answer);
         ValidatedToken v = tokens.create(token, answer, hash);
         attempt.claims = v;
+        // RFC 6749 §1.5: a refresh token (or an ID token) is never accepted as an access token.
+        AccessTokenKind.require(answer, reject);
         // RFC 7662 §2.2 makes iss and exp optional in the answer: checked when present.
         if (v.issuer() != null) {
             claims.requireIssuer(v.issuer());
         }
-        if (v.expiresAt() != null) {
-            claims.requireUnexpired(v.expiresAt(), now);
+        if (times.exp() != null) {
+            claims.requireUnexpired(times.exp(), now);
         }
-        claims.requireNotBefore(answer.get("nbf") instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null,
-                now);
+        claims.requireNotBefore(times.nbf(), now);
         // Fail closed: an introspection answer must name this resource as an audience too.
         claims.requireAudience(v.audiences());
         return v;

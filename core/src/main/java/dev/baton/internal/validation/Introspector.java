@@ -62,6 +62,9 @@ final class Introspector {
      */
     Map<String, Object> introspect(String token) throws IOException, InactiveTokenException {
         URI uri = endpoint.get();
+        // As an AccessToken, Nimbus sends it with token_type_hint=access_token (RFC 7662 §2.1,
+        // RFC 7009 §2.1). The hint only speeds the lookup: a server that finds a refresh token
+        // still answers active, which AccessTokenKind then refuses.
         TypelessAccessToken subject = new TypelessAccessToken(token);
         TokenIntrospectionRequest request = auth.forRequest(uri, clock)
                 .map(a -> new TokenIntrospectionRequest(uri, a, subject))

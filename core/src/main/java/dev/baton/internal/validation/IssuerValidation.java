@@ -38,12 +38,13 @@ public final class IssuerValidation {
         ClaimsCheck claims = new ClaimsCheck(settings.issuer(), settings.audience(), settings.clockSkew(), reject);
         JwksCache jwks = new JwksCache(settings.httpClient(), endpoints.jwks(), settings.clock(),
                 settings.httpTimeout());
-        this.jwt = new JwtCheck(new JwsHeaderCheck(settings.algorithms(), settings.strictType(), reject),
+        RegisteredClaims registered = new RegisteredClaims(reject);
+        this.jwt = new JwtCheck(new JwsHeaderCheck(settings.algorithms(), settings.strictType(), reject), registered,
                 new SignatureCheck(jwks, reject), claims, tokens, reject);
         this.introspection = !settings.introspection() ? null : new IntrospectionCheck(
                 new Introspector(settings.httpClient(), endpoints.introspection(), settings.introspectionAuth(),
                         settings.clock(), settings.httpTimeout()),
-                settings, claims, tokens, reject);
+                settings, registered, claims, tokens, reject);
         this.cache = settings.cacheSize() == 0 ? null : new VerifiedTokenCache(settings.cacheSize(), settings.clock());
     }
 

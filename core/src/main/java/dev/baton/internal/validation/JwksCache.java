@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *       (a random-{@code kid} flood costs at most one request per interval); failed fetches are
  *       retried at the same bounded rate.</li>
  *   <li>When a refresh fails, the previous keys stay usable for {@link #OUTAGE_TOLERANCE} beyond
- *       their lifetime; after that, with no usable key, validation reports the server unavailable.</li>
+ *       their lifetime; after that, with no usable key, validation reports the server unavailable.
+ *       While the latest fetch has failed, a token no cached key fits is reported the same way,
+ *       not as a bad token: its key may be one the issuer published during the outage.</li>
  *   <li>Keys that must never verify are dropped when the set is read: symmetric ({@code oct}) and
  *       other unsupported types, {@code use} other than {@code sig}, {@code key_ops} without
  *       {@code verify}, RSA keys under 2048 bits (RFC 7518 §3.3), EC keys off the P-256/384/521 curves.</li>
@@ -129,9 +131,11 @@ public final class JwksCache {
 
     /**
      * The verifiers that may check a token with this {@code kid} (or without one, when null) and algorithm.
-     * An empty list means no published key fits.
+     * An empty list means no published key fits, as the JWKS endpoint said at its latest fetch.
      *
-     * @throws KeysUnavailableException if no key set could be fetched and no earlier one is still usable
+     * @throws KeysUnavailableException if no key set could be fetched and no earlier one is still
+     *     usable, or if no cached key fits and the latest fetch failed (a key published during an
+     *     outage cannot be told from a forged {@code kid})
      */
     public List<Key> verifiersFor(String kid, JWSAlgorithm alg) throws KeysUnavailableException {
         Instant now = clock.instant();
@@ -150,6 +154,14 @@ public final class JwksCache {
             // Waits (bounded) for a fetch in progress: it may bring this kid.
             current = refreshNow(now, current, true);
             found = find(current, kid, alg);
+        }
+        IOException failure = lastFailure;
+        if (found.isEmpty() && failure != null) {
+            // The latest fetch failed, so the key may be one the issuer published meanwhile: Baton
+            // cannot tell, and invalid_token would blame the token (RFC 6750 §3.1) and send the
+            // client to re-authenticate for a token signed with the same key.
+            throw new KeysUnavailableException("no cached key fits the token and the JWKS endpoint is failing",
+                    failure);
         }
         return found;
     }
@@ -241,10 +253,12 @@ public final class JwksCache {
                     }
                 } else {
                     lastAttempt = started;
+                    lastFailure = new IOException("background JWKS refresh failed", t);
                     LOG.warn("background JWKS refresh failed: {}", describe(t));
                 }
             } catch (IOException e) {
                 lastAttempt = started;
+                lastFailure = e;
                 LOG.warn("background JWKS refresh failed: {}", describe(e));
             } finally {
                 refreshing.set(false);

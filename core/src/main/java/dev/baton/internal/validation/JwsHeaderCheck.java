@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The header step of JWT validation, before any key is looked up: the algorithm, the type and the
- * content type. Not API.
+ * The header step of JWT validation, before any key is looked up: the algorithm, the parameters
+ * Baton does not implement, the type and the content type. Not API.
  */
 final class JwsHeaderCheck {
     private static final Set<String> ACCEPTED_TYPES = Set.of("at+jwt", "application/at+jwt", "jwt");
@@ -30,11 +30,18 @@ final class JwsHeaderCheck {
         this.reject = reject;
     }
 
-    /** Checks algorithm, type and content type, in that order. */
+    /** Checks algorithm, unsupported parameters, type and content type, in that order. */
     void check(JWSHeader header) throws TokenValidationException {
         if (!algorithms.contains(header.getAlgorithm())) {
             // RFC 8725 §3.1-3.2: only the configured asymmetric algorithms; never none, never HMAC.
             throw reject.invalid("token is signed with an algorithm that is not allowed");
+        }
+        if (header.getCriticalParams() != null || !header.isBase64URLEncodePayload()) {
+            // RFC 7515 §4.1.11: a recipient that does not implement every extension listed in crit
+            // must reject the JWS, and Baton implements none (crit may not list registered names).
+            // RFC 7797 §7: JWTs must not use the unencoded payload option (b64: false), with or
+            // without crit; Nimbus would verify such a signature over the raw claims.
+            throw reject.invalid("token uses an unsupported header");
         }
         if (!typeAccepted(header.getType())) {
             throw reject.invalid("token type is not accepted");

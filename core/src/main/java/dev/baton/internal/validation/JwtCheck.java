@@ -1,31 +1,34 @@
 package dev.baton.internal.validation;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.baton.TokenValidationException;
 import dev.baton.ValidatedToken;
 import dev.baton.internal.TokenHash;
 import java.text.ParseException;
 import java.time.Instant;
-import java.util.Date;
+import java.util.Map;
 
 /**
  * Validates a signed JWT access token (RFC 9068 §4, RFC 8725) in steps, as Nimbus'
- * {@code DefaultJWTProcessor} does: parse, {@linkplain JwsHeaderCheck header}, issuer,
- * {@linkplain SignatureCheck key and signature}, then the {@linkplain ClaimsCheck time and
- * audience claims}. The issuer is compared before any key is looked up, so a token naming another
- * issuer costs no JWKS fetch. Not API.
+ * {@code DefaultJWTProcessor} does: {@linkplain CanonicalBase64Url canonical encoding}, parse,
+ * {@linkplain JwsHeaderCheck header}, {@linkplain RegisteredClaims claim types} and
+ * {@linkplain AccessTokenKind token kind}, issuer, {@linkplain SignatureCheck key and signature},
+ * then the {@linkplain ClaimsCheck time and audience claims}. The issuer is compared before any key
+ * is looked up, so a token naming another issuer costs no JWKS fetch. The claims are read once,
+ * as the JSON parser gave them, so every check sees the JSON types and numbers themselves. Not API.
  */
 final class JwtCheck {
     private final JwsHeaderCheck header;
+    private final RegisteredClaims registered;
     private final SignatureCheck signature;
     private final ClaimsCheck claims;
     private final ValidatedTokenFactory tokens;
     private final Rejections reject;
 
-    JwtCheck(JwsHeaderCheck header, SignatureCheck signature, ClaimsCheck claims, ValidatedTokenFactory tokens,
-            Rejections reject) {
+    JwtCheck(JwsHeaderCheck header, RegisteredClaims registered, SignatureCheck signature, ClaimsCheck claims,
+            ValidatedTokenFactory tokens, Rejections reject) {
         this.header = header;
+        this.registered = registered;
         this.signature = signature;
         this.claims = claims;
         this.tokens = tokens;
@@ -42,35 +45,35 @@ final class JwtCheck {
      */
     ValidatedToken check(String token, TokenHash hash, Instant now, Attempt attempt)
             throws TokenValidationException {
+        if (!CanonicalBase64Url.isCanonicalJws(token)) {
+            // RFC 7515 §2, RFC 4648 §3.5: one token, one spelling (and so one fingerprint).
+            throw reject.invalid("token is malformed");
+        }
         SignedJWT jwt;
-        JWTClaimsSet set;
         try {
             jwt = SignedJWT.parse(token);
         } catch (ParseException e) {
             throw reject.invalid("token is malformed");
         }
         header.check(jwt.getHeader());
-        try {
-            set = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+        // null when the payload is not a JSON object (RFC 7519 §7.2 step 10).
+        Map<String, Object> set = jwt.getPayload().toJSONObject();
+        if (set == null) {
             throw reject.invalid("token claims are malformed");
         }
-        ValidatedToken v = tokens.create(token, set.toJSONObject(), hash);
+        RegisteredClaims.Times times = registered.check(set);
+        ValidatedToken v = tokens.create(token, set, hash);
         attempt.claims = v;
-        claims.requireIssuer(set.getIssuer());
+        AccessTokenKind.require(set, reject);
+        claims.requireIssuer(v.issuer());
         signature.verify(jwt);
-        Date exp = set.getExpirationTime();
-        if (exp == null) {
+        if (times.exp() == null) {
             throw reject.invalid("token has no expiry");
         }
-        claims.requireUnexpired(exp.toInstant(), now);
-        claims.requireNotBefore(instant(set.getNotBeforeTime()), now);
-        claims.requireIssuedInThePast(instant(set.getIssueTime()), now);
-        claims.requireAudience(set.getAudience());
+        claims.requireUnexpired(times.exp(), now);
+        claims.requireNotBefore(times.nbf(), now);
+        claims.requireIssuedInThePast(times.iat(), now);
+        claims.requireAudience(v.audiences());
         return v;
-    }
-
-    private static Instant instant(Date d) {
-        return d == null ? null : d.toInstant();
     }
 }

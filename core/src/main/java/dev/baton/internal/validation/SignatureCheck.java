@@ -22,8 +22,9 @@ final class SignatureCheck {
     /**
      * Passes when a key of the issuer verifies {@code jwt}'s signature.
      *
-     * @throws TokenValidationException {@code invalid_token} when no key fits or none verifies;
-     *     service-unavailable when the keys cannot be fetched and none is still usable
+     * @throws TokenValidationException {@code invalid_token} when no key fits (as the JWKS endpoint
+     *     said at its latest fetch) or none verifies; service-unavailable when the keys cannot be
+     *     fetched and none is still usable, or when no cached key fits while the endpoint fails
      */
     void verify(SignedJWT jwt) throws TokenValidationException {
         JWSHeader header = jwt.getHeader();

@@ -17,7 +17,8 @@ final class TokenShape {
 
     /**
      * The number of {@code '.'} in {@code token}, or {@link #MALFORMED}. The {@code '='} padding is
-     * allowed anywhere here; a JWT parser rejects it where it does not belong.
+     * allowed anywhere here, for opaque tokens; a compact JWS must then pass
+     * {@link CanonicalBase64Url}, which refuses padding and the {@code ~+/} characters.
      */
     static int dots(String token) {
         int dots = 0;

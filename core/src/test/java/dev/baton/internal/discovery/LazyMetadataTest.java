@@ -1,11 +1,13 @@
 package dev.baton.internal.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import dev.baton.internal.http.BoundedHttp;
 import dev.baton.testkit.MutableClock;
 import dev.baton.testkit.TestAuthorizationServer;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -23,7 +26,10 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The one lazy discovery of validators and exchangers, through its non-blocking form. */
+/**
+ * The one lazy discovery of validators and exchangers: kept once found and accepted, retried after
+ * a failure or a refused document.
+ */
 class LazyMetadataTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -32,6 +38,7 @@ class LazyMetadataTest {
     private final TestAuthorizationServer as = new TestAuthorizationServer(server);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
     private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicBoolean refuse = new AtomicBoolean();
 
     @AfterEach
     void releaseHeldResponses() {
@@ -40,6 +47,56 @@ class LazyMetadataTest {
 
     private LazyMetadata metadata(Duration retryInterval) {
         return new LazyMetadata(BoundedHttp.newClient(), as.issuer(), clock, TIMEOUT, retryInterval);
+    }
+
+    /** Refuses every document while {@link #refuse} is set, as a validator refuses a plain-http jwks_uri. */
+    private LazyMetadata refusing() {
+        return new LazyMetadata(BoundedHttp.newClient(), as.issuer(), clock, TIMEOUT, LazyMetadata.RETRY_INTERVAL,
+                m -> {
+                    if (refuse.get()) {
+                        throw new IOException("refused by the test");
+                    }
+                });
+    }
+
+    @Test
+    void keepsWhatItAcceptedWithoutAskingAgain() throws Exception {
+        LazyMetadata metadata = refusing();
+        assertThat(as.discoveryRequests()).isZero();
+
+        AuthorizationServerMetadata first = metadata.get();
+        clock.advance(Duration.ofDays(1));
+
+        assertThat(metadata.get()).isSameAs(first);
+        assertThat(as.discoveryRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedDocumentIsAFailureThatIsRetriedAfterTheInterval() throws Exception {
+        LazyMetadata metadata = refusing();
+        refuse.set(true);
+        assertThatThrownBy(metadata::get).isInstanceOf(IOException.class).hasMessage("refused by the test");
+        refuse.set(false);
+
+        clock.advance(LazyMetadata.RETRY_INTERVAL.minusSeconds(1));
+        assertThatThrownBy(metadata::get).isInstanceOf(IOException.class)
+                .hasMessage("discovery failed recently: refused by the test");
+        assertThat(as.discoveryRequests()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(metadata.get().getJWKSetURI()).isEqualTo(URI.create(as.jwksUri()));
+        assertThat(as.discoveryRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedDocumentFailsTheNonBlockingFormToo() {
+        LazyMetadata metadata = refusing();
+        refuse.set(true);
+
+        assertThat(metadata.getAsync()).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(IOException.class)
+                .withMessageContaining("refused by the test");
     }
 
     @Test

@@ -22,7 +22,8 @@ import java.util.function.Predicate;
 
 /**
  * The Apollo GraphQL backend ({@code examples/apollo-backend}) as a Node child process:
- * {@code node src/server.js} on 127.0.0.1 and an ephemeral port, trusting tokens of one issuer.
+ * {@code node src/server.js} on 127.0.0.1 and an ephemeral port, accepting the tokens of one issuer
+ * for one audience with a set of scopes: those the countries MCP server's token exchange asks for.
  *
  * <p>Its stdout (and stderr) is read line by line on a daemon thread: each line is kept (the last
  * {@value #MAX_LINES}) for {@link #lines()} and {@link #awaitLine}, and handed to the listener given
@@ -68,13 +69,19 @@ public final class ApolloBackendProcess implements AutoCloseable {
      *
      * @param directory the backend's directory (with {@code node_modules} installed)
      * @param issuer the issuer whose tokens it accepts ({@code BACKEND_ISSUER}; JWKS via discovery)
+     * @param audience the audience those tokens must carry ({@code BACKEND_AUDIENCE}): the token
+     *     exchange's {@code TOKEN_EXCHANGE_AUDIENCE}
+     * @param scopes the scopes they must all carry ({@code BACKEND_REQUIRED_SCOPES}): the token
+     *     exchange's {@code TOKEN_EXCHANGE_SCOPES}; none means the backend's default, {@code backend-api:read}
      * @param listener receives every output line, on the reader thread
      * @param timeout how long to wait for the listening line
-     * @throws IOException if node cannot start, exits, or does not listen in time
+     * @throws IOException if node cannot start, refuses its settings, exits, or does not listen in time
      */
-    public static ApolloBackendProcess start(Path directory, String issuer, Consumer<String> listener,
-            Duration timeout) throws IOException {
+    public static ApolloBackendProcess start(Path directory, String issuer, String audience, List<String> scopes,
+            Consumer<String> listener, Duration timeout) throws IOException {
         Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(audience, "audience");
+        Objects.requireNonNull(scopes, "scopes");
         Objects.requireNonNull(listener, "listener");
         if (!Files.isDirectory(directory.resolve("node_modules"))) {
             throw new IOException("the Apollo backend's dependencies are not installed in " + directory.toAbsolutePath()
@@ -87,8 +94,13 @@ public final class ApolloBackendProcess implements AutoCloseable {
         env.put("PORT", "0");
         env.put("HOST", "127.0.0.1");
         env.put("BACKEND_ISSUER", issuer);
-        env.put("BACKEND_AUDIENCE", "backend");
-        env.put("BACKEND_REQUIRED_SCOPE", "backend-api:read");
+        env.put("BACKEND_AUDIENCE", audience);
+        env.remove("BACKEND_REQUIRED_SCOPE");
+        if (scopes.isEmpty()) {
+            env.remove("BACKEND_REQUIRED_SCOPES");
+        } else {
+            env.put("BACKEND_REQUIRED_SCOPES", String.join(" ", scopes));
+        }
         // A shutdown hook does not run when the JVM is SIGKILLed or crashes. The child's stdin is
         // a pipe this JVM holds open (never written, never closed) for the child's whole life;
         // the kernel closes it when this JVM dies, however it dies, and the child exits on that

@@ -9,18 +9,14 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
 import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
 import no.nav.security.mock.oauth2.http.Route;
-import okhttp3.Headers;
 
 /**
  * The policy that mock-oauth2-server lacks and Okta has: the backend authorization server issues
@@ -95,7 +91,7 @@ final class TrustPolicyRoute implements Route {
     @Override
     public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
         OAuth2HttpResponse refusal = refusal(request);
-        return refusal != null ? refusal : error(400, "invalid_request", "request changed while routed");
+        return refusal != null ? refusal : error(request, 400, "invalid_request", "request changed while routed");
     }
 
     private OAuth2HttpResponse refusal(OAuth2HttpRequest request) {
@@ -107,47 +103,47 @@ final class TrustPolicyRoute implements Route {
         }
         String endpoint = path.get(path.size() - 1);
         if (REFUSED_ENDPOINTS.contains(endpoint)) {
-            return error(400, "unauthorized_client", "this authorization server issues tokens by token exchange only");
+            return error(request, 400, "unauthorized_client", "this authorization server issues tokens by token exchange only");
         }
         if (!"token".equals(endpoint)) {
             return null;
         }
         Map<String, List<String>> form;
         try {
-            form = parseForm(request.getBody());
+            form = Responses.parseForm(request.getBody());
         } catch (IllegalArgumentException badEncoding) {
-            return error(400, "invalid_request", "malformed form body");
+            return error(request, 400, "invalid_request", "malformed form body");
         }
         if (!List.of(TOKEN_EXCHANGE).equals(form.get("grant_type")) || !"POST".equals(request.getMethod())) {
-            return error(400, "unauthorized_client", "this authorization server issues tokens by token exchange only");
+            return error(request, 400, "unauthorized_client", "this authorization server issues tokens by token exchange only");
         }
         if (!authenticated(request.getHeaders().get("Authorization"), form)) {
-            return error(401, "invalid_client", "client authentication failed");
+            return error(request, 401, "invalid_client", "client authentication failed");
         }
         // RFC 6749 §3.2: parameters must not be repeated (audience may be, RFC 8693 §2.1; checked below).
         if (form.entrySet().stream().anyMatch(e -> e.getValue().size() > 1 && !"audience".equals(e.getKey()))) {
-            return error(400, "invalid_request", "repeated parameter");
+            return error(request, 400, "invalid_request", "repeated parameter");
         }
         if (!List.of(ACCESS_TOKEN_TYPE).equals(form.get("subject_token_type"))) {
-            return error(400, "invalid_request", "subject_token_type must be " + ACCESS_TOKEN_TYPE);
+            return error(request, 400, "invalid_request", "subject_token_type must be " + ACCESS_TOKEN_TYPE);
         }
         // RFC 8693 §2.2.2: invalid_target when the requested audience is unknown or unacceptable.
         if (!List.of(exchangeAudience).equals(form.get("audience"))) {
-            return error(400, "invalid_target", "the only audience this client may request is " + exchangeAudience);
+            return error(request, 400, "invalid_target", "the only audience this client may request is " + exchangeAudience);
         }
         List<String> scope = form.getOrDefault("scope", List.of());
         if (!scope.isEmpty() && !exchangeScopes.containsAll(List.of(scope.get(0).trim().split(" +")))) {
-            return error(400, "invalid_scope", "the only scopes this client may request are " + exchangeScopes);
+            return error(request, 400, "invalid_scope", "the only scopes this client may request are " + exchangeScopes);
         }
         DefaultJWTProcessor<SecurityContext> verifier = subjectVerifier;
         List<String> subjectToken = form.get("subject_token");
         if (verifier == null || subjectToken == null) {
-            return error(400, "invalid_grant", "subject token missing");
+            return error(request, 400, "invalid_grant", "subject token missing");
         }
         try {
             verifier.process(subjectToken.get(0), null);
         } catch (Exception e) {
-            return error(400, "invalid_grant", "subject token not issued by a trusted authorization server for "
+            return error(request, 400, "invalid_grant", "subject token not issued by a trusted authorization server for "
                     + trustedAudience);
         }
         return null;
@@ -177,26 +173,13 @@ final class TrustPolicyRoute implements Route {
         return values != null && values.size() == 1 ? values.get(0) : null;
     }
 
-    private static Map<String, List<String>> parseForm(String body) {
-        Map<String, List<String>> form = new HashMap<>();
-        if (body == null) {
-            return form;
+    private static OAuth2HttpResponse error(OAuth2HttpRequest request, int status, String error, String description) {
+        OAuth2HttpResponse response = Responses.error(request, status, error, description);
+        if (status != 401) {
+            return response;
         }
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.computeIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        k -> new ArrayList<>()).add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return form;
-    }
-
-    private static OAuth2HttpResponse error(int status, String error, String description) {
-        Headers headers = status == 401
-                ? Headers.of("Content-Type", "application/json", "WWW-Authenticate", "Basic realm=\"backend\"")
-                : Headers.of("Content-Type", "application/json");
-        String body = "{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}";
-        return new OAuth2HttpResponse(headers, status, body, null);
+        // RFC 6749 §5.2: a 401 invalid_client names the authentication scheme the client should use.
+        return new OAuth2HttpResponse(response.getHeaders().newBuilder()
+                .set("WWW-Authenticate", "Basic realm=\"backend\"").build(), 401, response.getBody(), null);
     }
 }

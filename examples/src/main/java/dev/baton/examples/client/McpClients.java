@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -31,14 +32,24 @@ public final class McpClients {
      * {@code token} is {@code null}. Not yet initialized.
      */
     public static McpSyncClient client(String endpoint, String token) {
+        return clientFor(endpoint, () -> token);
+    }
+
+    /**
+     * A client for {@code endpoint} that asks {@code token} for the bearer token of each request, so
+     * that a refreshed token replaces an expired one within the same MCP session; no
+     * {@code Authorization} when it gives {@code null}. Not yet initialized.
+     */
+    public static McpSyncClient clientFor(String endpoint, Supplier<String> token) {
         URI uri = URI.create(endpoint);
         String base = uri.getScheme() + "://" + uri.getRawAuthority();
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(uri.getRawPath())
                 .connectTimeout(Duration.ofSeconds(5))
                 .addHttpRequestCustomizer((request, method, target, body, context) -> {
-                    if (token != null) {
-                        request.header("Authorization", "Bearer " + token);
+                    String current = token.get();
+                    if (current != null) {
+                        request.header("Authorization", "Bearer " + current);
                     }
                 })
                 .build();

@@ -1,11 +1,7 @@
 package dev.baton.examples.countries;
 
-import dev.baton.TokenExchangeException;
 import dev.baton.ValidatedToken;
-import dev.baton.okhttp.MissingSubjectTokenException;
-import dev.baton.okhttp.TokenExchangeIOException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -50,11 +46,13 @@ public final class CountriesBackend {
      *
      * @param operationName the operation (logged by the backend)
      * @return the {@code data} member of the answer
-     * @throws BackendException with a message fit for an MCP client when the exchange, the call or
-     *     the query fails
+     * @throws BackendException with a message fit for an MCP client when the backend's answer is an
+     *     error, too large or without data
+     * @throws IOException when the call failed: the token exchange was refused or did not complete
+     *     ({@code TokenExchangeIOException}, nothing was sent), or the backend was unreachable or slow
      */
     public JsonNode query(ValidatedToken user, String operationName, String query, Map<String, Object> variables)
-            throws BackendException {
+            throws BackendException, IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("operationName", operationName);
         body.put("query", query);
@@ -84,19 +82,6 @@ public final class CountriesBackend {
                 throw new BackendException("the countries backend answered without data");
             }
             return data;
-        } catch (TokenExchangeIOException e) {
-            TokenExchangeException cause = e.exchangeException();
-            throw new BackendException("the token exchange for the countries backend was refused"
-                    + (cause.error() == null ? "" : ": " + cause.error())
-                    + (cause.httpStatus() == 0 ? "" : " (HTTP " + cause.httpStatus() + ")")
-                    + (cause.isRetryable() ? "; try again later" : ""));
-        } catch (MissingSubjectTokenException e) {
-            throw new BackendException("no signed-in user for this call");
-        } catch (InterruptedIOException e) {
-            throw new BackendException("the countries backend did not answer in time");
-        } catch (IOException e) {
-            throw new BackendException("the countries backend is unreachable (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
     }
 

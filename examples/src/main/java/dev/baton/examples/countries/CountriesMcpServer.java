@@ -4,10 +4,9 @@ import dev.baton.AuditListener;
 import dev.baton.ClientAuthentication;
 import dev.baton.TokenExchanger;
 import dev.baton.TokenValidator;
-import dev.baton.ValidatedToken;
+import dev.baton.mcp.McpAuthorizationFilter;
+import dev.baton.mcp.McpUser;
 import dev.baton.okhttp.TokenExchangeInterceptor;
-import dev.baton.servlet.BearerTokenFilter;
-import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
@@ -15,7 +14,8 @@ import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import okhttp3.OkHttpClient;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -26,17 +26,21 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The countries MCP server: the MCP Java SDK's Streamable HTTP transport on Jetty 12 (ee10), behind
- * Baton's {@link BearerTokenFilter}, with tools that call the countries GraphQL API through one OkHttp
- * client carrying Baton's {@link TokenExchangeInterceptor}.
+ * Baton's {@link McpAuthorizationFilter}, with tools that call the countries GraphQL API through one
+ * OkHttp client carrying Baton's {@link TokenExchangeInterceptor}.
  *
  * <pre>
- *   MCP client ──Bearer (aud=mcpserver)──▶ BearerTokenFilter ──▶ MCP transport ──▶ tool handler
- *                                                  │ ValidatedToken (transport context)  │
- *                                                  ▼                                     ▼
- *                                   RFC 9728 metadata          OkHttp + TokenExchangeInterceptor
- *                                                                ──RFC 8693──▶ backend AS
- *                                                                ──Bearer (aud=backend)──▶ GraphQL API
+ *   MCP client ──Bearer (aud=mcpserver)──▶ McpAuthorizationFilter ──▶ MCP transport ──▶ tool handler
+ *                 Origin/Host, token, tool scopes, session owner │    McpUser (transport context) │
+ *                                                                ▼                                ▼
+ *                                               RFC 9728 metadata     OkHttp + TokenExchangeInterceptor
+ *                                                                        ──RFC 8693──▶ backend AS
+ *                                                                        ──Bearer (aud=backend)──▶ GraphQL API
  * </pre>
+ *
+ * <p>The filter refuses a foreign {@code Origin} or (on loopback) {@code Host} with 403, answers
+ * {@value CountriesTools#DETAILS_TOOL} without {@value CountriesTools#DETAILS_SCOPE} with a 403
+ * step-up challenge, and serves an MCP session only to the user who opened it.
  */
 public final class CountriesMcpServer implements AutoCloseable {
     /** The MCP endpoint's path. */
@@ -143,10 +147,13 @@ public final class CountriesMcpServer implements AutoCloseable {
         String endpoint = "http://" + urlHost + ":" + connector.getLocalPort() + MCP_PATH;
         String resource = config.resourceUrl() != null ? config.resourceUrl() : endpoint;
 
-        BearerTokenFilter filter = BearerTokenFilter.builder(validator)
+        McpAuthorizationFilter filter = McpAuthorizationFilter.builder(validator)
                 .resource(resource)
                 .authorizationServers(config.issuer())
                 .resourceName("Countries MCP server (Baton example)")
+                .mcpEndpoint(MCP_PATH)
+                .requireToolScopes(CountriesTools.DETAILS_TOOL, CountriesTools.DETAILS_SCOPE)
+                .scopesSupported(scopesSupported(config))
                 .build();
 
         TokenExchangeInterceptor interceptor = TokenExchangeInterceptor.builder(exchanger)
@@ -166,18 +173,13 @@ public final class CountriesMcpServer implements AutoCloseable {
 
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint(MCP_PATH)
-                // Per HTTP request: the token the filter accepted travels to the tool handlers in the
-                // MCP transport context (they run on Reactor threads, so no thread-local would do).
-                .contextExtractor(request -> {
-                    ValidatedToken user = BearerTokenFilter.validatedToken(request);
-                    return user == null
-                            ? McpTransportContext.EMPTY
-                            : McpTransportContext.create(Map.of(CountriesTools.USER_TOKEN_KEY, user));
-                })
+                // The token the filter accepted, to the tool handlers (they run on Reactor threads).
+                .contextExtractor(McpUser.contextExtractor())
                 .build();
         McpSyncServer mcp = McpServer.sync(transport)
                 .serverInfo("countries", "0.1.0")
-                .instructions("Countries of the world: look one up by code, or list them all, by continent or in Europe.")
+                .instructions("Countries of the world: look one up by code (in detail with the countries:details"
+                        + " scope), or list them all, by continent or in Europe.")
                 .capabilities(ServerCapabilities.builder().tools(false).build())
                 .requestTimeout(backendCallTimeout.plusSeconds(5))
                 .tools(CountriesTools.specifications(backend, json))
@@ -187,7 +189,8 @@ public final class CountriesMcpServer implements AutoCloseable {
         context.setContextPath("/");
         FilterHolder filterHolder = new FilterHolder(filter);
         filterHolder.setAsyncSupported(true);
-        // Mapped to /* so that it also serves /.well-known/oauth-protected-resource/mcp.
+        // Mapped to /* so that it also serves /.well-known/oauth-protected-resource/mcp; async-supported
+        // because the transport answers tool calls with startAsync().
         context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder servlet = new ServletHolder("mcp", transport);
         servlet.setAsyncSupported(true);
@@ -200,6 +203,16 @@ public final class CountriesMcpServer implements AutoCloseable {
             throw e;
         }
         return new CountriesMcpServer(jetty, mcp, validator, exchanger, http, endpoint, resource);
+    }
+
+    /**
+     * The metadata's {@code scopes_supported}: the required scopes and those of {@code SCOPES_SUPPORTED},
+     * then the scope of the detailed-country tool, so a client may ask for it up front.
+     */
+    private static String[] scopesSupported(CountriesServerConfig config) {
+        Set<String> scopes = new LinkedHashSet<>(config.scopesSupported());
+        scopes.add(CountriesTools.DETAILS_SCOPE);
+        return scopes.toArray(String[]::new);
     }
 
     /** The MCP endpoint, e.g. {@code http://127.0.0.1:41236/mcp}. */

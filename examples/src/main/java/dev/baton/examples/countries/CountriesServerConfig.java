@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The countries MCP server's settings, one environment variable each, named after ToolHive's flags
@@ -22,7 +25,11 @@ import java.util.Objects;
  *   <tr><td>{@code OIDC_ISSUER}</td><td>{@code --oidc-issuer}</td><td>issuer of the tokens the MCP server accepts</td></tr>
  *   <tr><td>{@code OIDC_AUDIENCE}</td><td>{@code --oidc-audience}</td><td>audience they must carry</td></tr>
  *   <tr><td>{@code OIDC_JWKS_URL}</td><td>{@code --oidc-jwks-url}</td><td>JWKS URL, instead of discovery</td></tr>
- *   <tr><td>{@code OIDC_SCOPES}</td><td>{@code --oidc-scopes}</td><td>scopes required (and advertised, RFC 9728), comma-separated</td></tr>
+ *   <tr><td>{@code REQUIRED_SCOPES}</td><td>(none)</td><td>scopes every token must carry, comma-separated;
+ *       never an OpenID Connect scope ({@code openid}, {@code profile}, {@code email},
+ *       {@code offline_access}); {@code OIDC_SCOPES} is read as an alias</td></tr>
+ *   <tr><td>{@code SCOPES_SUPPORTED}</td><td>{@code --oidc-scopes}</td><td>scopes advertised in the RFC 9728
+ *       metadata besides the required ones (ToolHive's flag only advertises); never {@code offline_access}</td></tr>
  *   <tr><td>{@code RESOURCE_URL}</td><td>{@code --resource-url}</td><td>the RFC 9728 resource identifier of the MCP endpoint</td></tr>
  *   <tr><td>{@code TOKEN_EXCHANGE_URL}</td><td>{@code --token-exchange-url}</td><td>token endpoint of the backend's authorization server</td></tr>
  *   <tr><td>{@code TOKEN_EXCHANGE_CLIENT_ID}</td><td>{@code --token-exchange-client-id}</td><td>client that performs the exchange</td></tr>
@@ -38,6 +45,8 @@ import java.util.Objects;
  * @param audience audience incoming tokens must carry
  * @param jwksUrl JWKS URL, or {@code null} to discover it from the issuer
  * @param requiredScopes scopes incoming tokens must carry
+ * @param advertisedScopes scopes {@code SCOPES_SUPPORTED} adds to the metadata's {@code scopes_supported}
+ *     besides the required ones ({@link #scopesSupported()}), possibly none
  * @param resourceUrl RFC 9728 resource identifier, or {@code null} for {@code http://HOST:PORT/mcp}
  * @param tokenExchangeUrl the backend authorization server's token endpoint
  * @param clientId the exchanging client's id
@@ -53,6 +62,7 @@ public record CountriesServerConfig(
         String audience,
         String jwksUrl,
         List<String> requiredScopes,
+        List<String> advertisedScopes,
         String resourceUrl,
         String tokenExchangeUrl,
         String clientId,
@@ -63,11 +73,37 @@ public record CountriesServerConfig(
         String host,
         int port) {
 
-    /** Checks the required settings. */
+    /**
+     * The OpenID Connect scopes (Core §5.4 and §11): they say what a client asked the authorization
+     * server for (an ID token, claims, a refresh token), not what it may do at this server, and a
+     * token carries them only when the client asked for them.
+     */
+    public static final List<String> OPENID_CONNECT_SCOPES = List.of("openid", "profile", "email", "offline_access");
+
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException if a required setting is missing or a scope rule is broken
+     */
     public CountriesServerConfig {
         requireSet(issuer, "OIDC_ISSUER");
         requireSet(audience, "OIDC_AUDIENCE");
         requiredScopes = List.copyOf(requiredScopes);
+        for (String scope : requiredScopes) {
+            if (OPENID_CONNECT_SCOPES.contains(scope)) {
+                throw new IllegalArgumentException("REQUIRED_SCOPES lists " + scope + ", an OpenID Connect scope: a "
+                        + "token carries it only when the client asked for it, so every call from a client that "
+                        + "asked for the advertised scopes alone would get 403. (ToolHive's --oidc-scopes only "
+                        + "advertises scopes; to advertise " + scope + ", set SCOPES_SUPPORTED.)");
+            }
+        }
+        // MCP authorization 2026-07-28, "Refresh Tokens": servers SHOULD NOT advertise offline_access
+        // (refresh tokens are the client's business, not a requirement of the resource).
+        advertisedScopes = List.copyOf(advertisedScopes);
+        if (advertisedScopes.contains("offline_access")) {
+            throw new IllegalArgumentException("SCOPES_SUPPORTED lists offline_access: an MCP server does not "
+                    + "advertise it (clients add it themselves when the authorization server supports it)");
+        }
         requireSet(tokenExchangeUrl, "TOKEN_EXCHANGE_URL");
         requireSet(clientId, "TOKEN_EXCHANGE_CLIENT_ID");
         requireSet(clientSecret, "TOKEN_EXCHANGE_CLIENT_SECRET or TOKEN_EXCHANGE_CLIENT_SECRET_FILE");
@@ -87,9 +123,19 @@ public record CountriesServerConfig(
      */
     public static CountriesServerConfig defaults(String issuer, String tokenExchangeUrl, String clientId,
             String clientSecret, String graphqlUrl) {
-        return new CountriesServerConfig(issuer, "mcpserver", null, List.of("mcp:tools:call"), null,
+        return new CountriesServerConfig(issuer, "mcpserver", null, List.of("mcp:tools:call"), List.of(), null,
                 tokenExchangeUrl, clientId, clientSecret, "backend", List.of("backend-api:read"), graphqlUrl,
                 "127.0.0.1", 0);
+    }
+
+    /**
+     * What the RFC 9728 metadata's {@code scopes_supported} lists: the required scopes, then the
+     * others of {@code SCOPES_SUPPORTED}, each once.
+     */
+    public List<String> scopesSupported() {
+        Set<String> all = new LinkedHashSet<>(requiredScopes);
+        all.addAll(advertisedScopes);
+        return List.copyOf(all);
     }
 
     /**
@@ -117,11 +163,16 @@ public record CountriesServerConfig(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("PORT is not a number: " + portValue);
         }
+        if (setting(env, "REQUIRED_SCOPES").isPresent() && setting(env, "OIDC_SCOPES").isPresent()) {
+            throw new IllegalArgumentException("set REQUIRED_SCOPES or its alias OIDC_SCOPES, not both");
+        }
+        List<String> required = list(env, "REQUIRED_SCOPES", list(env, "OIDC_SCOPES", requiredScopes));
         return new CountriesServerConfig(
                 value(env, "OIDC_ISSUER", issuer),
                 value(env, "OIDC_AUDIENCE", audience),
                 value(env, "OIDC_JWKS_URL", jwksUrl),
-                list(env, "OIDC_SCOPES", requiredScopes),
+                required,
+                list(env, "SCOPES_SUPPORTED", advertisedScopes),
                 value(env, "RESOURCE_URL", resourceUrl),
                 value(env, "TOKEN_EXCHANGE_URL", tokenExchangeUrl),
                 value(env, "TOKEN_EXCHANGE_CLIENT_ID", clientId),
@@ -135,14 +186,14 @@ public record CountriesServerConfig(
 
     /** The same settings with another GraphQL endpoint. */
     public CountriesServerConfig withGraphqlUrl(String url) {
-        return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, resourceUrl, tokenExchangeUrl,
-                clientId, clientSecret, exchangeAudience, exchangeScopes, url, host, port);
+        return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, advertisedScopes, resourceUrl,
+                tokenExchangeUrl, clientId, clientSecret, exchangeAudience, exchangeScopes, url, host, port);
     }
 
     /** The same settings with another exchanging client secret. */
     public CountriesServerConfig withClientSecret(String secret) {
-        return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, resourceUrl, tokenExchangeUrl,
-                clientId, secret, exchangeAudience, exchangeScopes, graphqlUrl, host, port);
+        return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, advertisedScopes, resourceUrl,
+                tokenExchangeUrl, clientId, secret, exchangeAudience, exchangeScopes, graphqlUrl, host, port);
     }
 
     /** The settings for printing: the secret is never shown. */
@@ -151,7 +202,8 @@ public record CountriesServerConfig(
         out.put("OIDC_ISSUER", issuer);
         out.put("OIDC_AUDIENCE", audience);
         out.put("OIDC_JWKS_URL", jwksUrl == null ? "(discovered)" : jwksUrl);
-        out.put("OIDC_SCOPES", String.join(",", requiredScopes));
+        out.put("REQUIRED_SCOPES", String.join(",", requiredScopes));
+        out.put("SCOPES_SUPPORTED", String.join(",", advertisedScopes));
         out.put("RESOURCE_URL", resourceUrl == null ? "(http://HOST:PORT/mcp)" : resourceUrl);
         out.put("TOKEN_EXCHANGE_URL", tokenExchangeUrl);
         out.put("TOKEN_EXCHANGE_CLIENT_ID", clientId);
@@ -169,9 +221,17 @@ public record CountriesServerConfig(
         return "CountriesServerConfig" + describe();
     }
 
-    private static String value(Map<String, String> env, String name, String fallback) {
+    /**
+     * The value of environment variable {@code name}, stripped; empty when it is unset or blank (the
+     * one rule for every variable of the example, {@code BACKEND_ISSUER} included).
+     */
+    public static Optional<String> setting(Map<String, String> env, String name) {
         String v = env.get(name);
-        return v == null || v.isBlank() ? fallback : v.strip();
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    private static String value(Map<String, String> env, String name, String fallback) {
+        return setting(env, name).orElse(fallback);
     }
 
     private static List<String> list(Map<String, String> env, String name, List<String> fallback) {

@@ -2,33 +2,51 @@ package dev.baton.examples.countries;
 
 import dev.baton.ValidatedToken;
 import dev.baton.examples.countries.CountriesBackend.BackendException;
-import io.modelcontextprotocol.common.McpTransportContext;
+import dev.baton.mcp.McpUser;
+import dev.baton.mcp.ToolErrors;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The four MCP tools of the countries server, one GraphQL query each. Every handler takes the
- * caller's {@link ValidatedToken} from the MCP transport context (put there per HTTP request by the
- * transport's context extractor from {@code BearerTokenFilter}), never from a thread-local: the SDK
- * runs handlers on Reactor threads, not on the servlet request's thread.
+ * The five MCP tools of the countries server, one GraphQL query each. Every handler gets the
+ * caller's {@link ValidatedToken} from {@link McpUser} (the transport context, filled per HTTP
+ * request by {@link McpUser#contextExtractor()}), never from a thread-local: the SDK runs handlers on
+ * Reactor threads, not on the servlet request's thread. {@value #DETAILS_TOOL} needs the scope
+ * {@value #DETAILS_SCOPE} besides {@code mcp:tools:call}; the server's filter checks it before the
+ * handler runs.
  *
  * <p>Failures (exchange refused, backend down or slow, GraphQL error, bad arguments) become tool
- * results with {@code isError=true} and a message for the client; a handler never throws.
+ * results with {@code isError=true} and a message for the client ({@link ToolErrors} for failed
+ * calls); a handler never throws.
  */
 public final class CountriesTools {
-    /** The transport-context key under which the caller's {@link ValidatedToken} travels. */
-    public static final String USER_TOKEN_KEY = "dev.baton.examples.user";
+    /** The tool that needs {@value #DETAILS_SCOPE}. */
+    public static final String DETAILS_TOOL = "get_country_details";
+    /** The scope {@value #DETAILS_TOOL} needs (a step-up from {@code mcp:tools:call}). */
+    public static final String DETAILS_SCOPE = "countries:details";
+    /** What the tools' error results call the GraphQL API. */
+    static final String BACKEND_NAME = "countries backend";
 
     private static final Pattern COUNTRY_CODE = Pattern.compile("[A-Za-z]{2}");
     private static final String COUNTRY_FIELDS = "code name capital currency continent { code name }";
+    /** The country and its continent with the continent's other countries: the detailed view. */
+    private static final String DETAILED_FIELDS =
+            "code name capital currency continent { code name countries { code name } }";
+
+    private static final Map<String, Object> CODE_SCHEMA = Map.of("type", "object",
+            "properties", Map.of("code", Map.of("type", "string",
+                    "description", "ISO 3166-1 alpha-2 country code, e.g. ES")),
+            "required", List.of("code"));
 
     private CountriesTools() {
     }
@@ -38,23 +56,13 @@ public final class CountriesTools {
         return List.of(
                 tool("get_country",
                         "Get one country by its ISO 3166-1 alpha-2 code: name, capital, currency and continent.",
-                        Map.of("type", "object",
-                                "properties", Map.of("code", Map.of("type", "string",
-                                        "description", "ISO 3166-1 alpha-2 country code, e.g. ES")),
-                                "required", List.of("code")),
-                        (user, args) -> {
-                            String code = stringArgument(args, "code");
-                            if (code == null || !COUNTRY_CODE.matcher(code).matches()) {
-                                return error("code must be a two-letter ISO 3166-1 alpha-2 country code");
-                            }
-                            JsonNode country = backend.query(user, "GetCountry",
-                                    "query GetCountry($code: ID!) { country(code: $code) { " + COUNTRY_FIELDS + " } }",
-                                    Map.of("code", code)).get("country");
-                            if (country == null || country.isNull()) {
-                                return text("No country has the code " + code.toUpperCase(java.util.Locale.ROOT) + ".", json, null);
-                            }
-                            return text(null, json, country);
-                        }),
+                        CODE_SCHEMA,
+                        (user, args) -> country(backend, json, user, args, "GetCountry", COUNTRY_FIELDS)),
+                tool(DETAILS_TOOL,
+                        "Get one country in detail: name, capital, currency, and its continent with every country"
+                                + " on it. Needs the countries:details scope.",
+                        CODE_SCHEMA,
+                        (user, args) -> country(backend, json, user, args, "GetCountryDetails", DETAILED_FIELDS)),
                 tool("list_countries",
                         "List every country with its code, name, capital, currency and continent code.",
                         Map.of("type", "object", "properties", Map.of()),
@@ -89,9 +97,25 @@ public final class CountriesTools {
                         }));
     }
 
+    /** Looks one country up, with {@code fields}. */
+    private static CallToolResult country(CountriesBackend backend, JsonMapper json, ValidatedToken user,
+            Map<String, Object> args, String operation, String fields) throws BackendException, IOException {
+        String code = stringArgument(args, "code");
+        if (code == null || !COUNTRY_CODE.matcher(code).matches()) {
+            return error("code must be a two-letter ISO 3166-1 alpha-2 country code");
+        }
+        JsonNode country = backend.query(user, operation,
+                "query " + operation + "($code: ID!) { country(code: $code) { " + fields + " } }",
+                Map.of("code", code)).get("country");
+        if (country == null || country.isNull()) {
+            return text("No country has the code " + code.toUpperCase(Locale.ROOT) + ".", json, null);
+        }
+        return text(null, json, country);
+    }
+
     @FunctionalInterface
     private interface Handler {
-        CallToolResult handle(ValidatedToken user, Map<String, Object> arguments) throws BackendException;
+        CallToolResult handle(ValidatedToken user, Map<String, Object> arguments) throws BackendException, IOException;
     }
 
     private static SyncToolSpecification tool(String name, String description, Map<String, Object> inputSchema,
@@ -100,25 +124,23 @@ public final class CountriesTools {
         return SyncToolSpecification.builder()
                 .tool(tool)
                 .callHandler((McpSyncServerExchange exchange, CallToolRequest request) -> {
-                    ValidatedToken user = userOf(exchange.transportContext());
+                    ValidatedToken user = McpUser.of(exchange).orElse(null);
                     if (user == null) {
-                        return error("no authenticated user: the request did not pass the bearer token filter");
+                        return error("no authenticated user: the request did not pass the authorization filter");
                     }
                     try {
                         Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
                         return handler.handle(user, args);
                     } catch (BackendException e) {
                         return error(e.getMessage());
+                    } catch (IOException e) {
+                        // Exchange refused or unavailable, backend down or slow: a short, safe message.
+                        return ToolErrors.backendFailure(BACKEND_NAME, e);
                     } catch (RuntimeException e) {
                         return error("the tool failed: " + e.getClass().getSimpleName());
                     }
                 })
                 .build();
-    }
-
-    private static ValidatedToken userOf(McpTransportContext context) {
-        Object user = context == null ? null : context.get(USER_TOKEN_KEY);
-        return user instanceof ValidatedToken token ? token : null;
     }
 
     private static String stringArgument(Map<String, Object> args, String name) {

@@ -42,7 +42,7 @@ class CountriesMcpServerTest {
         Throwable failure = catchThrowable(() -> CountriesMcpServer.start(config, AuditListener.none()));
 
         assertThat(failure).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("http://countries.example.com/graphql")
+                .hasMessageContaining("route http://countries.example.com:80/graphql")
                 .hasMessageContaining("plain http to a host that is not loopback");
         try (ServerSocket again = new ServerSocket()) {
             again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));

@@ -22,6 +22,7 @@ class CountriesServerConfigTest {
         assertThat(config).isEqualTo(DEFAULTS);
         assertThat(config.audience()).isEqualTo("mcpserver");
         assertThat(config.requiredScopes()).containsExactly("mcp:tools:call");
+        assertThat(config.scopesSupported()).containsExactly("mcp:tools:call");
         assertThat(config.exchangeAudience()).isEqualTo("backend");
         assertThat(config.exchangeScopes()).containsExactly("backend-api:read");
     }
@@ -32,7 +33,8 @@ class CountriesServerConfigTest {
                 Map.entry("OIDC_ISSUER", "https://example.okta.com/oauth2/mcp"),
                 Map.entry("OIDC_AUDIENCE", "api://mcp"),
                 Map.entry("OIDC_JWKS_URL", "https://example.okta.com/oauth2/mcp/v1/keys"),
-                Map.entry("OIDC_SCOPES", "mcp:tools:call, mcp:tools:list"),
+                Map.entry("REQUIRED_SCOPES", "mcp:tools:call, mcp:tools:list"),
+                Map.entry("SCOPES_SUPPORTED", "openid"),
                 Map.entry("RESOURCE_URL", "https://mcp.example.com/mcp"),
                 Map.entry("TOKEN_EXCHANGE_URL", "https://example.okta.com/oauth2/backend/v1/token"),
                 Map.entry("TOKEN_EXCHANGE_CLIENT_ID", "0oa-exchange"),
@@ -47,6 +49,7 @@ class CountriesServerConfigTest {
         assertThat(config.audience()).isEqualTo("api://mcp");
         assertThat(config.jwksUrl()).isEqualTo("https://example.okta.com/oauth2/mcp/v1/keys");
         assertThat(config.requiredScopes()).containsExactly("mcp:tools:call", "mcp:tools:list");
+        assertThat(config.scopesSupported()).containsExactly("mcp:tools:call", "mcp:tools:list", "openid");
         assertThat(config.resourceUrl()).isEqualTo("https://mcp.example.com/mcp");
         assertThat(config.tokenExchangeUrl()).isEqualTo("https://example.okta.com/oauth2/backend/v1/token");
         assertThat(config.clientId()).isEqualTo("0oa-exchange");
@@ -56,6 +59,76 @@ class CountriesServerConfigTest {
         assertThat(config.graphqlUrl()).isEqualTo("https://api.example.com/graphql");
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.port()).isEqualTo(8080);
+    }
+
+    @Test
+    void oidcScopesIsReadAsRequiredScopes() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of("OIDC_SCOPES", "mcp:tools:call,mcp:tools:list"));
+
+        assertThat(config.requiredScopes()).containsExactly("mcp:tools:call", "mcp:tools:list");
+    }
+
+    @Test
+    void refusesRequiredScopesTogetherWithItsAlias() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of(
+                "REQUIRED_SCOPES", "mcp:tools:call", "OIDC_SCOPES", "mcp:tools:call")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("set REQUIRED_SCOPES or its alias OIDC_SCOPES, not both");
+    }
+
+    @Test
+    void refusesToolHivesOidcScopesCopiedAsARequirement() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of("OIDC_SCOPES", "openid,mcp:tools:call")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("REQUIRED_SCOPES lists openid, an OpenID Connect scope")
+                .hasMessageContaining("set SCOPES_SUPPORTED");
+    }
+
+    @Test
+    void refusesOfflineAccessAsARequiredScope() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of("REQUIRED_SCOPES", "mcp:tools:call offline_access")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("REQUIRED_SCOPES lists offline_access");
+    }
+
+    @Test
+    void scopesSupportedAdvertisesWithoutRequiring() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of("SCOPES_SUPPORTED", "openid,mcp:tools:call"));
+
+        assertThat(config.requiredScopes()).containsExactly("mcp:tools:call");
+        assertThat(config.scopesSupported()).containsExactly("mcp:tools:call", "openid");
+    }
+
+    @Test
+    void advertisedScopesFollowTheRequiredScopes() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of("SCOPES_SUPPORTED", "openid"))
+                .withEnvironment(Map.of("REQUIRED_SCOPES", "countries:read"));
+
+        assertThat(config.scopesSupported()).containsExactly("countries:read", "openid");
+    }
+
+    @Test
+    void refusesOfflineAccessInScopesSupported() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of("SCOPES_SUPPORTED", "openid,offline_access")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("SCOPES_SUPPORTED lists offline_access");
+    }
+
+    @Test
+    void blankVariablesAreUnset() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of(
+                "OIDC_ISSUER", " ", "REQUIRED_SCOPES", "", "TOKEN_EXCHANGE_AUDIENCE", "\t", "PORT", " "));
+
+        assertThat(config).isEqualTo(DEFAULTS);
+    }
+
+    @Test
+    void settingIsEmptyForABlankVariableAndStrippedOtherwise() {
+        Map<String, String> env = Map.of("BACKEND_ISSUER", "  ", "BACKEND_GRAPHQL_URL", " https://api.example.com/graphql ");
+
+        assertThat(CountriesServerConfig.setting(env, "BACKEND_ISSUER")).isEmpty();
+        assertThat(CountriesServerConfig.setting(env, "UNSET")).isEmpty();
+        assertThat(CountriesServerConfig.setting(env, "BACKEND_GRAPHQL_URL")).contains("https://api.example.com/graphql");
     }
 
     @Test
@@ -90,5 +163,13 @@ class CountriesServerConfigTest {
 
         assertThat(config.toString()).doesNotContain("s3cret-value");
         assertThat(config.describe().values()).noneMatch(v -> v.contains("s3cret-value"));
+    }
+
+    @Test
+    void describesTheRequiredAndTheAdvertisedScopes() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of("SCOPES_SUPPORTED", "openid"));
+
+        assertThat(config.describe()).containsEntry("REQUIRED_SCOPES", "mcp:tools:call")
+                .containsEntry("SCOPES_SUPPORTED", "openid");
     }
 }

@@ -80,6 +80,17 @@ public final class Refusal extends Exception {
                 Set.of(), "missing a scope this path requires", token.fingerprint(), token);
     }
 
+    /**
+     * An accepted token that lacks a scope one operation requires, such as an MCP tool call
+     * (baton-mcp's per-tool rules); answered 403 {@code insufficient_scope} with the scopes the
+     * caller passes to {@link ChallengeWriter#write}.
+     *
+     * @param reason the client-safe description, also the audit reason; never token content
+     */
+    public static Refusal missingOperationScope(ValidatedToken token, String reason) {
+        return new Refusal(BearerError.INSUFFICIENT_SCOPE, reason, false, Set.of(), reason, token.fingerprint(), token);
+    }
+
     BearerError error() {
         return error;
     }

@@ -43,8 +43,6 @@ public final class WebUrls {
      */
     public static URI requireSecureWithoutQuery(String value, String what) {
         URI uri = absolute(value, what);
-        Checks.requireArgument(Endpoints.isSecure(uri),
-                what + " must use https (http only on loopback): " + Endpoints.redacted(uri));
         Endpoints.requireSecure(uri, what);
         Checks.requireArgument(uri.getRawQuery() == null, what + " must not have a query: " + uri);
         return uri;

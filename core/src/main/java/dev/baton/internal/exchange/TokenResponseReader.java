@@ -1,0 +1,223 @@
+package dev.baton.internal.exchange;
+
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import dev.baton.ExchangeRequest;
+import dev.baton.ExchangedToken;
+import dev.baton.TokenExchangeException;
+import dev.baton.TokenType;
+import dev.baton.internal.ClientCredentials;
+import dev.baton.internal.http.BoundedHttp;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+import net.minidev.json.JSONObject;
+
+/**
+ * Reads a token endpoint's answer to an exchange (RFC 8693 §2.2): a success must carry a string
+ * {@code access_token}, an {@code issued_token_type} and, unless another type was requested,
+ * {@code token_type} Bearer; an error answer yields its OAuth {@code error} and description, made
+ * safe to log and show (no token, no secret, printable ASCII, bounded). Nimbus parses the JSON.
+ * Not API.
+ */
+final class TokenResponseReader {
+    /** Longest {@code error_description} kept from a server response. */
+    static final int MAX_DESCRIPTION = 256;
+    private static final int MAX_ERROR_CODE = 64;
+    // A run of token-like characters long enough to be a token or secret: redacted from server text.
+    private static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9._~+/=-]{32,}");
+
+    private final ClientCredentials credentials;
+    private final RetryPolicy retry;
+    private final Duration defaultLifetime;
+    private final Duration maxLifetime;
+    private final Clock clock;
+
+    TokenResponseReader(ClientCredentials credentials, RetryPolicy retry, Duration defaultLifetime,
+            Duration maxLifetime, Clock clock) {
+        this.credentials = credentials;
+        this.retry = retry;
+        this.defaultLifetime = defaultLifetime;
+        this.maxLifetime = maxLifetime;
+        this.clock = clock;
+    }
+
+    /**
+     * The outcome of one answer: the token from a 200 that passes every check, or a typed failure
+     * (a redirect, an OAuth error with its sanitised code and description, a malformed body).
+     */
+    AttemptOutcome read(BoundedHttp.Response response, ExchangeRequest request) {
+        int status = response.status();
+        if (status == 200) {
+            try {
+                return AttemptOutcome.success(parseSuccess(response, request));
+            } catch (MalformedResponse e) {
+                return AttemptOutcome.failure(e.exception, null);
+            }
+        }
+        if (status >= 300 && status < 400) {
+            // Never follow: a 307/308 would re-post the subject token and client credentials elsewhere
+            // (RFC 9700 §4.12).
+            return AttemptOutcome.failure(new TokenExchangeException("the token endpoint answered with a redirect (HTTP "
+                    + status + "), which is never followed", null, null, status, false, null), null);
+        }
+        ErrorObject error = parseError(response.body());
+        String secret = credentials.secret();
+        String code = error == null ? null : sanitize(error.getCode(), MAX_ERROR_CODE, request, secret);
+        String description = error == null ? null
+                : sanitize(error.getDescription(), MAX_DESCRIPTION, request, secret);
+        boolean retryable = status == 429 || status >= 500;
+        StringBuilder message = new StringBuilder("the token endpoint refused the exchange: HTTP ").append(status);
+        if (code != null) {
+            message.append(", error=").append(code);
+        }
+        Duration retryAfter = retryable ? retry.parseRetryAfter(response.header("Retry-After"), clock.instant()) : null;
+        return AttemptOutcome.failure(new TokenExchangeException(message.toString(), code, description, status, retryable,
+                null), retryAfter);
+    }
+
+    private ExchangedToken parseSuccess(BoundedHttp.Response response, ExchangeRequest request) {
+        JSONObject json;
+        try {
+            json = JSONObjectUtils.parse(new String(response.body(), StandardCharsets.UTF_8));
+        } catch (ParseException e) {
+            throw malformed("the body is not a JSON object");
+        }
+        Object issued = json.get("issued_token_type");
+        if (!(issued instanceof String issuedType) || issuedType.isBlank()) {
+            // RFC 8693 §2.2.1: issued_token_type is REQUIRED.
+            throw malformed("issued_token_type is missing");
+        }
+        TokenType issuedTokenType;
+        try {
+            issuedTokenType = TokenType.of(issuedType);
+        } catch (IllegalArgumentException e) {
+            throw malformed("issued_token_type is not an absolute URI");
+        }
+        Object rawTokenType = json.get("token_type");
+        if (!(rawTokenType instanceof String tokenType) || tokenType.isBlank()) {
+            throw malformed("token_type is missing");
+        }
+        boolean accessTokenWanted = request.requestedTokenType().map(TokenType.ACCESS_TOKEN::equals).orElse(true);
+        if (accessTokenWanted && !"bearer".equalsIgnoreCase(tokenType)) {
+            // RFC 6749 §7.1: only a Bearer token may be sent as one; anything else (N_A, DPoP) was not asked for.
+            throw malformed("token_type is " + sanitize(tokenType, 32, request,
+                    credentials.secret()) + ", not Bearer");
+        }
+        Duration lifetime = lifetime(json.remove("expires_in"));
+        if (!accessTokenWanted && !"bearer".equalsIgnoreCase(tokenType)) {
+            // Nimbus models only Bearer, DPoP and N_A; the caller asked for a non-access token, so the
+            // type is informative (RFC 8693 §2.2.1) and only the token itself is parsed here.
+            json.put("token_type", "N_A");
+        }
+        AccessToken accessToken;
+        try {
+            accessToken = AccessTokenResponse.parse(json).getTokens().getAccessToken();
+        } catch (ParseException e) {
+            throw malformed("access_token is missing or not a string");
+        }
+        if (accessToken.getValue().isBlank()) {
+            throw malformed("access_token is empty");
+        }
+        Set<String> scopes = new LinkedHashSet<>();
+        Scope granted = accessToken.getScope();
+        if (granted != null) {
+            scopes.addAll(granted.toStringList());
+        } else {
+            // RFC 6749 §5.1: scope omitted means the requested scope was granted.
+            scopes.addAll(request.scopes());
+        }
+        Instant expiresAt = clock.instant().plus(lifetime);
+        return new ExchangedToken(accessToken.getValue(), tokenType, issuedTokenType, expiresAt, scopes);
+    }
+
+    /**
+     * {@code expires_in} (RFC 6749 §5.1): missing, not a number, zero or negative gives the default;
+     * larger than the cap gives the cap, so nothing is cached for longer than Baton's limit.
+     */
+    private Duration lifetime(Object expiresIn) {
+        double seconds;
+        if (expiresIn instanceof Number n) {
+            seconds = n.doubleValue();
+        } else if (expiresIn instanceof String s && s.length() < 20 && s.matches("[0-9]+")) {
+            seconds = Double.parseDouble(s);
+        } else {
+            return defaultLifetime;
+        }
+        if (!(seconds >= 1)) {
+            return defaultLifetime;
+        }
+        if (seconds >= maxLifetime.toSeconds()) {
+            return maxLifetime;
+        }
+        return Duration.ofSeconds((long) seconds);
+    }
+
+    private static ErrorObject parseError(byte[] body) {
+        if (body.length == 0) {
+            return null;
+        }
+        try {
+            JSONObject json = JSONObjectUtils.parse(new String(body, StandardCharsets.UTF_8));
+            if (!(json.get("error") instanceof String)) {
+                return null;
+            }
+            return TokenErrorResponse.parse(json).getErrorObject();
+        } catch (ParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static MalformedResponse malformed(String what) {
+        return new MalformedResponse(new TokenExchangeException("the token endpoint returned an unusable response: "
+                + what, null, null, 200, false, null));
+    }
+
+    /**
+     * Server-supplied text made safe to log and show: printable ASCII only, bounded length, and any
+     * run that looks like a token (or is one of the request's tokens, or the client secret) redacted.
+     */
+    static String sanitize(String text, int max, ExchangeRequest request, String secret) {
+        if (text == null) {
+            return null;
+        }
+        String s = text.length() > 4 * max ? text.substring(0, 4 * max) : text;
+        if (secret != null && !secret.isEmpty()) {
+            // A short secret escapes the token-like pattern below: redact it by value, also
+            // URL-encoded as it travels in a Basic header or form body (RFC 6749 §2.3.1).
+            s = s.replace(secret, "[redacted]");
+            s = s.replace(java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8), "[redacted]");
+        }
+        s = s.replace(request.subjectToken(), "[redacted]");
+        if (request.actorToken().isPresent()) {
+            s = s.replace(request.actorToken().get(), "[redacted]");
+        }
+        s = TOKEN_LIKE.matcher(s).replaceAll("[redacted]");
+        StringBuilder b = new StringBuilder(Math.min(s.length(), max));
+        for (int i = 0; i < s.length() && b.length() < max; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c <= 0x7e ? c : '?');
+        }
+        return b.length() == 0 ? null : b.toString();
+    }
+
+    /** Carries a response-check failure out of the parsing code. */
+    private static final class MalformedResponse extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient TokenExchangeException exception;
+
+        MalformedResponse(TokenExchangeException exception) {
+            super(null, null, false, false);
+            this.exception = exception;
+        }
+    }
+}
