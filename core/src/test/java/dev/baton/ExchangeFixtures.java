@@ -1,6 +1,7 @@
 package dev.baton;
 
 import com.nimbusds.oauth2.sdk.util.URLUtils;
+import dev.baton.testkit.IssuedSecrets;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,12 @@ final class ExchangeFixtures {
     static final String SECRET = "s3cr3t-client-password";
     static final String SUBJECT_TOKEN = "subject-token-value-that-must-never-leak-0123456789";
     static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    static {
+        // No log line of the run may show them (docs/security.md case 34).
+        IssuedSecrets.remember(SECRET);
+        IssuedSecrets.remember(SUBJECT_TOKEN);
+    }
 
     private ExchangeFixtures() {
     }

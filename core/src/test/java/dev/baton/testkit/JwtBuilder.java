@@ -30,6 +30,9 @@ import java.util.Objects;
  * <p>Headers are written as given, so registered names the real libraries refuse to set by hand
  * ({@code jku}, {@code x5u}, {@code jwk}, {@code crit}, any {@code alg}) can be forged with
  * {@link #header(String, Object)}.
+ *
+ * <p>Every token it returns is remembered in {@link IssuedSecrets}, so the run fails if a log line
+ * shows it.
  */
 public final class JwtBuilder {
     private final Map<String, Object> header = new LinkedHashMap<>();
@@ -182,13 +185,13 @@ public final class JwtBuilder {
         String alg = signingAlgorithm != null ? signingAlgorithm : (String) header.get("alg");
         String input = signingInput();
         Base64URL sig = TestAuthorizationServer.sign(signer(), alg, input.getBytes(StandardCharsets.US_ASCII));
-        return input + "." + sig;
+        return IssuedSecrets.rememberToken(input + "." + sig);
     }
 
     /** An unsecured JWT ({@code alg} set to {@code algValue}, e.g. {@code none} or {@code NoNe}) with an empty signature. */
     public String signAlgNone(String algValue) {
         header.put("alg", algValue);
-        return signingInput() + ".";
+        return IssuedSecrets.rememberToken(signingInput() + ".");
     }
 
     /**
@@ -205,7 +208,7 @@ public final class JwtBuilder {
                     + "\n-----END PUBLIC KEY-----\n";
             Base64URL sig = TestAuthorizationServer.sign(new MACSigner(pem.getBytes(StandardCharsets.US_ASCII)),
                     "HS256", input.getBytes(StandardCharsets.US_ASCII));
-            return input + "." + sig;
+            return IssuedSecrets.rememberToken(input + "." + sig);
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }

@@ -48,6 +48,9 @@ import mockwebserver3.RecordedRequest;
  * introspection at {@code /oauth2/mcp/v1/introspect}; token endpoint at {@code /oauth2/mcp/v1/token}
  * (answered by {@link #route}). Every other path answers 404. Thread-safe.
  *
+ * <p>Every token and client credential that crosses it (requests and JSON answers) is remembered in
+ * {@link IssuedSecrets}, so the run fails if a log line shows one.
+ *
  * <p>Other modules use it through the {@code dev.baton:baton-core:test-jar} dependency (scope test);
  * they also need {@code mockwebserver3-junit5} on their test class path.
  */
@@ -354,6 +357,12 @@ public final class TestAuthorizationServer {
     // ---- dispatching ----------------------------------------------------------------------
 
     private MockResponse dispatch(RecordedRequest request) {
+        MockResponse response = answer(request);
+        CredentialsSeen.remember(request, response);
+        return response;
+    }
+
+    private MockResponse answer(RecordedRequest request) {
         inc("all");
         String path = request.getUrl().encodedPath();
         Discovery mode = discovery;

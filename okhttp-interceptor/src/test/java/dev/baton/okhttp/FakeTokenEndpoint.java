@@ -1,5 +1,6 @@
 package dev.baton.okhttp;
 
+import dev.baton.testkit.CredentialsSeen;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -61,6 +62,13 @@ final class FakeTokenEndpoint extends Dispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+        MockResponse response = answer(request);
+        // No log line of the run may show the client secret or a token (docs/security.md case 34).
+        CredentialsSeen.remember(request, response);
+        return response;
+    }
+
+    private MockResponse answer(RecordedRequest request) throws InterruptedException {
         Map<String, String> form = form(request.getBody() == null ? "" : request.getBody().utf8());
         requests.add(form);
         arrived.countDown();
