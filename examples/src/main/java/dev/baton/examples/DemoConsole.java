@@ -186,15 +186,7 @@ final class DemoConsole {
      */
     HttpResponse<String> post(String endpoint, String token, String body, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint)).timeout(REQUEST_TIMEOUT)
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return McpClients.post(http, endpoint, token, body, headers);
     }
 
     static int countAudit(ApolloBackendProcess backend, Predicate<String> match) {

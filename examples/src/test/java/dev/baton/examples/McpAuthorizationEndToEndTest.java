@@ -138,14 +138,6 @@ class McpAuthorizationEndToEndTest extends ExampleStackTestSupport {
     }
 
     private static HttpResponse<String> post(String token, String body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint)).timeout(WAIT)
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return McpClients.post(HTTP, endpoint, token, body, headers);
     }
 }

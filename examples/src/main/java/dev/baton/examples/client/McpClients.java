@@ -8,7 +8,11 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +28,24 @@ public final class McpClients {
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private McpClients() {
+    }
+
+    /**
+     * One raw MCP POST, outside any client session: the JSON-RPC {@code body} with {@code token} as
+     * bearer token, the content types Streamable HTTP asks for, and extra {@code headers} given as
+     * name, value, name, value... For showing and testing what the server answers on the wire.
+     */
+    public static HttpResponse<String> post(HttpClient http, String endpoint, String token, String body,
+            String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint)).timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /**
