@@ -16,6 +16,7 @@ import dev.baton.ValidatedToken;
 import dev.baton.testkit.TestAuthorizationServer;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * DESIGN.md "Performance targets", validation: one RS256 access token (RSA 2048, {@code typ at+jwt},
- * two hours of life) checked four ways.
+ * two hours of life) checked four ways, and one ES256 (P-256) token with the same claims checked
+ * three ways ({@code es256*}: Baton fresh, raw Nimbus, bare JCA).
  *
  * <ul>
  *   <li>{@link #batonFresh}: Baton's {@link TokenValidator} with the verified-token cache off
@@ -45,6 +47,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *       with 60 s skew, {@code exp}, {@code iss} and {@code aud} required;
  *   <li>{@link #jcaVerify}: a bare JCA {@code SHA256withRSA} verification of the same signing
  *       input and signature bytes (decoded once in set-up), the floor for any validator.
+ *   <li>{@link #es256BatonFresh}, {@link #es256Nimbus}, {@link #es256JcaVerify}: the same three
+ *       fresh checks for an ES256 token signed with the test kit's P-256 key ({@code kid ec-1},
+ *       published in the same JWKS). The JCA floor is {@code SHA256withECDSAinP1363Format}, which
+ *       takes the JWS's raw {@code R||S} signature as is (no DER conversion).
  * </ul>
  *
  * The JWKS is fetched from a loopback MockWebServer during set-up only; the validators keep it five
@@ -64,6 +70,11 @@ public class ValidationBenchmark {
     private RSAPublicKey publicKey;
     private byte[] signingInput;
     private byte[] signature;
+    private String esToken;
+    private DefaultJWTProcessor<SecurityContext> esProcessor;
+    private ECPublicKey ecPublicKey;
+    private byte[] esSigningInput;
+    private byte[] esSignature;
     private int requestsAfterSetUp;
 
     /** Starts the loopback JWKS, signs the token, builds the validators and checks each accepts it once. */
@@ -78,23 +89,20 @@ public class ValidationBenchmark {
         cached = TokenValidator.builder().issuer(as.issuer()).jwksUri(as.jwksUri()).audience(Fixtures.AUDIENCE)
                 .auditListener(AuditListener.none()).build();
 
-        processor = new DefaultJWTProcessor<>();
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt"),
-                new JOSEObjectType("application/at+jwt"), JOSEObjectType.JWT, null));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                new ImmutableJWKSet<>(as.jwks())));
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                Set.of(Fixtures.AUDIENCE),
-                new JWTClaimsSet.Builder().issuer(as.issuer()).build(),
-                Set.of("iss", "aud", "exp"),
-                null);
-        claims.setMaxClockSkew(60);
-        processor.setJWTClaimsSetVerifier(claims);
+        processor = nimbusProcessor(JWSAlgorithm.RS256);
 
         SignedJWT jwt = SignedJWT.parse(token);
         signingInput = jwt.getSigningInput();
         signature = jwt.getSignature().decode();
         publicKey = as.rsaKey().toRSAPublicKey();
+
+        esToken = Fixtures.accessToken(as, "alice").signWith(as.ecKey()).sign();
+        esProcessor = nimbusProcessor(JWSAlgorithm.ES256);
+        SignedJWT esJwt = SignedJWT.parse(esToken);
+        require(JWSAlgorithm.ES256.equals(esJwt.getHeader().getAlgorithm()), "the EC token is not ES256");
+        esSigningInput = esJwt.getSigningInput();
+        esSignature = esJwt.getSignature().decode();
+        ecPublicKey = as.ecKey().toECPublicKey();
 
         // Each variant accepts the token before measurement starts (and Baton's fetch the JWKS now).
         require("alice".equals(batonFresh().subject()), "Baton (no cache) rejected the token");
@@ -103,7 +111,26 @@ public class ValidationBenchmark {
         Jca jca = new Jca();
         jca.setUp();
         require(jcaVerify(jca), "JCA rejected the signature");
+        require("alice".equals(es256BatonFresh().subject()), "Baton (no cache) rejected the ES256 token");
+        require("alice".equals(es256Nimbus().getSubject()), "Nimbus rejected the ES256 token");
+        require(es256JcaVerify(jca), "JCA rejected the ES256 signature");
         requestsAfterSetUp = as.totalRequests();
+    }
+
+    /** Raw Nimbus with the checks Baton makes, accepting only {@code alg}. */
+    private DefaultJWTProcessor<SecurityContext> nimbusProcessor(JWSAlgorithm alg) {
+        DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+        p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt"),
+                new JOSEObjectType("application/at+jwt"), JOSEObjectType.JWT, null));
+        p.setJWSKeySelector(new JWSVerificationKeySelector<>(alg, new ImmutableJWKSet<>(as.jwks())));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                Set.of(Fixtures.AUDIENCE),
+                new JWTClaimsSet.Builder().issuer(as.issuer()).build(),
+                Set.of("iss", "aud", "exp"),
+                null);
+        claims.setMaxClockSkew(60);
+        p.setJWTClaimsSetVerifier(claims);
+        return p;
     }
 
     /** Fails the run if the JWKS was fetched again during measurement; stops the server. */
@@ -134,15 +161,17 @@ public class ValidationBenchmark {
         return processor.process(token, null);
     }
 
-    /** The per-thread JCA verifier: {@code Signature.getInstance} once, outside the measurement. */
+    /** The per-thread JCA verifiers: {@code Signature.getInstance} once, outside the measurement. */
     @State(Scope.Thread)
     public static class Jca {
         Signature verifier;
+        Signature esVerifier;
 
-        /** Looks the {@code SHA256withRSA} implementation up once. */
+        /** Looks the {@code SHA256withRSA} and {@code SHA256withECDSAinP1363Format} implementations up once. */
         @Setup(Level.Trial)
         public void setUp() throws GeneralSecurityException {
             verifier = Signature.getInstance("SHA256withRSA");
+            esVerifier = Signature.getInstance("SHA256withECDSAinP1363Format");
         }
     }
 
@@ -153,6 +182,27 @@ public class ValidationBenchmark {
         s.initVerify(publicKey);
         s.update(signingInput);
         return s.verify(signature);
+    }
+
+    /** ES256, Baton with the verified-token cache off. */
+    @Benchmark
+    public ValidatedToken es256BatonFresh() throws Exception {
+        return fresh.validate(esToken);
+    }
+
+    /** ES256, raw Nimbus {@code DefaultJWTProcessor} with the same checks. */
+    @Benchmark
+    public JWTClaimsSet es256Nimbus() throws Exception {
+        return esProcessor.process(esToken, null);
+    }
+
+    /** ES256, bare JCA verification of the pre-decoded signing input and raw {@code R||S} signature. */
+    @Benchmark
+    public boolean es256JcaVerify(Jca jca) throws GeneralSecurityException {
+        Signature s = jca.esVerifier;
+        s.initVerify(ecPublicKey);
+        s.update(esSigningInput);
+        return s.verify(esSignature);
     }
 
     private static void require(boolean condition, String message) {
