@@ -29,8 +29,9 @@ public final class ResultsTable {
 
     /** One JMH primary score: value and 99.9% error (NaN when JMH reports none). */
     record Score(double value, double error, String unit) {
+        /** The lower end of the interval, never below zero (JMH's error can exceed a noisy score). */
         double low() {
-            return Double.isNaN(error) ? value : value - error;
+            return Double.isNaN(error) ? value : Math.max(0, value - error);
         }
 
         double high() {
@@ -110,7 +111,7 @@ public final class ResultsTable {
         }
         double r = n.value() / b.value();
         double low = n.low() / b.high();
-        double high = n.high() / b.low();
+        double high = divide(n.high(), b.low());
         rows.add(new String[] {row, what, b.show(), n.show(), fmt(r) + "× (" + fmt(low) + "–" + fmt(high) + ")",
                 goalText, verdict(low >= goal, high < goal, b, n)});
     }
@@ -127,7 +128,7 @@ public final class ResultsTable {
         }
         double r = m.value() / o.value();
         double low = m.low() / o.high();
-        double high = m.high() / o.low();
+        double high = divide(m.high(), o.low());
         rows.add(new String[] {row, what, m.show(), o.show() + " (1 thread)",
                 fmt(r) + "× (" + fmt(low) + "–" + fmt(high) + ")", goalText, verdict(low >= goal, high < goal, m, o)});
     }
@@ -149,6 +150,11 @@ public final class ResultsTable {
         String value = base == null ? "—" : "overhead " + fmt(v) + " µs (" + fmt(low) + "–" + fmt(high) + ")";
         rows.add(new String[] {row, what, b.show(), base == null ? "— (absolute goal)" : base.show(), value,
                 goalText, verdict(high <= goal, low > goal, b, base)});
+    }
+
+    /** {@code a / b}, or infinity when the interval's lower end {@code b} reaches zero. */
+    private static double divide(double a, double b) {
+        return b <= 0 ? Double.POSITIVE_INFINITY : a / b;
     }
 
     private static String verdict(boolean surelyMet, boolean surelyMissed, Score a, Score b) {
@@ -197,6 +203,9 @@ public final class ResultsTable {
     private static String fmt(double d) {
         if (Double.isNaN(d)) {
             return "n/a";
+        }
+        if (Double.isInfinite(d)) {
+            return "∞";
         }
         double a = Math.abs(d);
         String pattern = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 0.1 ? "%.2f" : "%.3f";
