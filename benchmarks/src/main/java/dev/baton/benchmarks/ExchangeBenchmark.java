@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * DESIGN.md "Performance targets": an exchange served from the cache. A first
+ * docs/benchmarks.md "Targets": an exchange served from the cache. A first
  * {@link TokenExchanger#exchange} in set-up fills the cache from a loopback token endpoint that
  * answers exactly once; every measured call is a cache hit for the same {@link ExchangeRequest}
  * (a validated RS256 subject token, audience {@code backend}).

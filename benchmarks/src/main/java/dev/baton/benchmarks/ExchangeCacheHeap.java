@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockWebServer;
 
 /**
- * DESIGN.md "Performance targets": the heap a cached exchanged token costs. Not a JMH benchmark:
+ * docs/benchmarks.md "Targets": the heap a cached exchanged token costs. Not a JMH benchmark:
  * it fills one exchanger's cache with N distinct users (default 10,000; first argument) through a
  * loopback token endpoint, and compares the used heap ({@link MemoryMXBean}) before and after, each
  * read after repeated {@link System#gc()} until it settles. Each exchanged token is a distinct

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * DESIGN.md "Performance targets": the OkHttp interceptor's whole overhead on a cache hit. A
+ * docs/benchmarks.md "Targets": the OkHttp interceptor's whole overhead on a cache hit. A
  * request to a routed backend, tagged with the caller's {@link ValidatedToken}, goes through
  * {@link TokenExchangeInterceptor#intercept} on a {@link CannedChain} whose {@code proceed} returns
  * a canned 200 without I/O ({@link #withInterceptor}); {@link #withoutInterceptor} sends the same

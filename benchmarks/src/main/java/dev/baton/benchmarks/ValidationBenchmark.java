@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * DESIGN.md "Performance targets", validation: one RS256 access token (RSA 2048, {@code typ at+jwt},
+ * docs/benchmarks.md "Targets", validation: one RS256 access token (RSA 2048, {@code typ at+jwt},
  * two hours of life) checked four ways, and one ES256 (P-256) token with the same claims checked
  * three ways ({@code es256*}: Baton fresh, raw Nimbus, bare JCA).
  *
