@@ -1,23 +1,15 @@
 package dev.baton.benchmarks;
 
 import dev.baton.AuditListener;
-import dev.baton.ExchangeRequest;
 import dev.baton.ExchangedToken;
-import dev.baton.TokenExchanger;
-import dev.baton.testkit.TestAuthorizationServer;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import mockwebserver3.MockWebServer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * docs/benchmarks.md "Targets": an exchange served from the cache. A first
@@ -32,47 +24,14 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-public class ExchangeBenchmark {
+public class ExchangeBenchmark extends CachedExchangeBenchmark {
     /** Which audit listener the exchanger reports to. */
     @Param({"none", "slf4j"})
     public String audit;
 
-    private MockWebServer server;
-    private TestAuthorizationServer as;
-    private TokenExchanger exchanger;
-    private ExchangeRequest request;
-    private int requestsAfterSetUp;
-
-    /** Starts the loopback token endpoint and fills the cache with one exchange. */
-    @Setup(Level.Trial)
-    public void setUp() throws Exception {
-        server = Fixtures.loopbackServer();
-        as = new TestAuthorizationServer(server);
-        AtomicInteger calls = new AtomicInteger();
-        as.route("/v1/token", r -> calls.getAndIncrement() == 0
-                ? TestAuthorizationServer.json(Fixtures.tokenResponse(Fixtures.accessToken(as, "backend-alice")
-                        .audience(Fixtures.BACKEND).sign()))
-                : TestAuthorizationServer.json(503, "{\"error\":\"temporarily_unavailable\"}"));
-        exchanger = Fixtures.exchanger(as, "slf4j".equals(audit) ? AuditListener.slf4j() : AuditListener.none());
-        request = ExchangeRequest.builder()
-                .subjectToken(Fixtures.validated(Fixtures.accessToken(as, "alice")))
-                .audience(Fixtures.BACKEND)
-                .build();
-        exchanger.exchange(request);
-        if (exchanger.cacheStats().loads() != 1 || calls.get() != 1) {
-            throw new IllegalStateException("the first exchange did not fill the cache");
-        }
-        requestsAfterSetUp = as.totalRequests();
-    }
-
-    /** Fails the run if any exchange reached the token endpoint during measurement. */
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        try {
-            Fixtures.requireNoRequestsSince(as, requestsAfterSetUp, "ExchangeBenchmark");
-        } finally {
-            server.close();
-        }
+    @Override
+    protected AuditListener audit() {
+        return "slf4j".equals(audit) ? AuditListener.slf4j() : AuditListener.none();
     }
 
     /** {@code TokenExchanger.exchange(request)} answered from the cache. */
