@@ -92,8 +92,12 @@ class ModulePathIT {
     private static ModuleLayer layer() {
         List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET, MCP), dependencies()).toList();
         ModuleFinder finder = ModuleFinder.of(path.toArray(Path[]::new));
+        // A system module that the boot layer of this class-path test JVM did not resolve comes from the
+        // runtime image, as it would for an application started on the module path: jdk.crypto.ec, which
+        // nimbus-jose-jwt requires, is no longer among the default modules from JDK 24 on.
         Configuration config = ModuleLayer.boot().configuration()
-                .resolve(finder, ModuleFinder.of(), Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp"));
+                .resolve(finder, ModuleFinder.ofSystem(),
+                        Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp"));
         return ModuleLayer.boot().defineModulesWithOneLoader(config, ClassLoader.getPlatformClassLoader());
     }
 
