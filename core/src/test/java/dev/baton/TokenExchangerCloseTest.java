@@ -176,19 +176,19 @@ class TokenExchangerCloseTest extends HeldResponsesTestSupport {
                 validator.close();
                 exchanger.close();
             }
+            // Wait for each of Baton's threads to end (an idle pool thread may take a moment), at most 10 s in all.
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            List<String> left = batonThreads();
-            while (!left.isEmpty() && System.nanoTime() < end) {
-                Thread.sleep(10);
-                left = batonThreads();
+            for (Thread t : batonThreads()) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
             }
+            List<String> left = batonThreads().stream().map(Thread::getName).sorted().toList();
             System.out.println("baton threads left: " + left);
             System.exit(left.isEmpty() ? 0 : 1);
         }
 
-        private static List<String> batonThreads() {
-            return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                    .filter(name -> name.startsWith("baton-")).sorted().toList();
+        private static List<Thread> batonThreads() {
+            return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                    .filter(t -> t.getName().startsWith("baton-")).toList();
         }
     }
 }
