@@ -19,4 +19,6 @@ module dev.baton.core {
 
     exports dev.baton;
     exports dev.baton.internal to dev.baton.okhttp, dev.baton.servlet, dev.baton.mcp;
+    // The route matching of the HTTP-client adapters, written once.
+    exports dev.baton.internal.routing to dev.baton.okhttp;
 }

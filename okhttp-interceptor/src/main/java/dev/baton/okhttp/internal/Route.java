@@ -4,6 +4,7 @@ import dev.baton.ExchangeRequest;
 import dev.baton.TokenType;
 import dev.baton.internal.Checks;
 import dev.baton.internal.Endpoints;
+import dev.baton.internal.routing.RoutePrefix;
 import dev.baton.okhttp.TokenInjectionException;
 import java.util.Collection;
 import java.util.List;
@@ -11,13 +12,12 @@ import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 
 /**
- * One configured route: an origin (scheme, host, port) plus a path prefix, how to build the
- * exchange request (RFC 8693 §2.1) for it, and where its token goes. Immutable. Not API.
+ * One configured route: an origin (scheme, host, port) plus a path prefix (core's
+ * {@link RoutePrefix}, which does the matching), how to build the exchange request (RFC 8693 §2.1)
+ * for it, and where its token goes. Immutable. Not API.
  */
 public final class Route {
-    private final HttpUrl prefix;
-    /** The encoded path prefix without a trailing slash; empty for the whole origin. */
-    private final String pathPrefix;
+    private final RoutePrefix prefix;
     private final String display;
     private final TokenHeader header;
     private final List<String> audiences;
@@ -42,12 +42,8 @@ public final class Route {
     public Route(HttpUrl prefix, TokenHeader header, Collection<String> audiences, Collection<String> resources,
             Collection<String> scopes, TokenType requestedTokenType, Supplier<String> actorToken,
             TokenType actorTokenType) {
-        this.prefix = prefix;
-        String path = prefix.encodedPath();
-        this.pathPrefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        String host = prefix.host();
-        this.display = prefix.scheme() + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":"
-                + prefix.port() + (pathPrefix.isEmpty() ? "/" : pathPrefix);
+        this.prefix = new RoutePrefix(prefix.scheme(), prefix.host(), prefix.port(), prefix.encodedPath());
+        this.display = this.prefix.toString();
         this.header = header;
         this.audiences = List.copyOf(audiences);
         this.resources = List.copyOf(resources);
@@ -83,41 +79,37 @@ public final class Route {
      * encoded slash ({@code %2F}) never creates a segment boundary.
      */
     public boolean matches(HttpUrl url) {
-        if (!sameOrigin(url)) {
-            return false;
-        }
-        if (pathPrefix.isEmpty()) {
-            return true;
-        }
-        String path = url.encodedPath();
-        return path.startsWith(pathPrefix)
-                && (path.length() == pathPrefix.length() || path.charAt(pathPrefix.length()) == '/');
+        return prefix.matches(url.scheme(), url.host(), url.port(), url.encodedPath());
     }
 
     /** Whether {@code url} has this route's scheme, host and port (RFC 6454 origin). */
     public boolean sameOrigin(HttpUrl url) {
-        return url.port() == prefix.port() && prefix.scheme().equals(url.scheme())
-                && prefix.host().equalsIgnoreCase(url.host());
+        return prefix.sameOrigin(url.scheme(), url.host(), url.port());
     }
 
     /** Whether both routes cover exactly the same requests. */
     public boolean sameTarget(Route other) {
-        return sameOrigin(other.prefix) && pathPrefix.equals(other.pathPrefix);
+        return prefix.sameTarget(other.prefix);
     }
 
     /** The length of the path prefix: the longer, the more specific the route. */
     public int prefixLength() {
-        return pathPrefix.length();
+        return prefix.length();
     }
 
     /** Whether the route is {@code https}, or {@code http} to a loopback host ({@link Endpoints#isSecure}). */
     public boolean isSecure() {
-        return Endpoints.isSecure(prefix.uri());
+        return prefix.isSecure();
     }
 
     /** Whether the route uses plain {@code http}. */
     public boolean isPlainHttp() {
-        return prefix.scheme().equals("http");
+        return prefix.isPlainHttp();
+    }
+
+    /** The scheme, host, port and path prefix this route covers. */
+    public RoutePrefix prefix() {
+        return prefix;
     }
 
     /** Where the exchanged token goes. */

@@ -1,20 +1,16 @@
 package dev.baton.okhttp.internal;
 
-import dev.baton.internal.Checks;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import okhttp3.HttpUrl;
 
 /**
- * The configured routes, checked together, and the lookup of the route a request is on. Immutable.
- * Not API.
+ * The configured routes, checked together, and the lookup of the route a request is on: core's
+ * {@link dev.baton.internal.routing.RouteTable} for OkHttp's {@link HttpUrl}. Immutable. Not API.
  */
 public final class RouteTable {
-    /** Longest path prefix first, so the most specific route wins. */
-    private final List<Route> routes;
+    private final dev.baton.internal.routing.RouteTable<Route> routes;
 
-    private RouteTable(List<Route> routes) {
+    private RouteTable(dev.baton.internal.routing.RouteTable<Route> routes) {
         this.routes = routes;
     }
 
@@ -27,18 +23,8 @@ public final class RouteTable {
      * @throws IllegalStateException if a check fails; the message names the route and the fix
      */
     public static RouteTable of(List<Route> routes, boolean allowHttpOnLoopback) {
-        Checks.requireState(!routes.isEmpty(),
-                "add at least one route; requests outside every route never get a token");
-        for (Route route : routes) {
-            Checks.requireState(route.isSecure(), "route " + route.target() + " uses plain http to a host that is "
-                    + "not loopback; tokens are only sent over https (RFC 6750 section 5.3)");
-            Checks.requireState(!route.isPlainHttp() || allowHttpOnLoopback, "route " + route.target() + " uses plain "
-                    + "http; only https routes are allowed unless allowHttpOnLoopback() is set (loopback hosts only, "
-                    + "for development)");
-        }
-        List<Route> sorted = new ArrayList<>(routes);
-        sorted.sort(Comparator.comparingInt(Route::prefixLength).reversed());
-        return new RouteTable(List.copyOf(sorted));
+        return new RouteTable(dev.baton.internal.routing.RouteTable.of(routes, Route::prefix, allowHttpOnLoopback,
+                "allowHttpOnLoopback()"));
     }
 
     /**
@@ -47,19 +33,13 @@ public final class RouteTable {
      * @throws IllegalArgumentException if a route has the same origin and path prefix
      */
     public static void requireNewTarget(List<Route> routes, Route added) {
-        for (Route existing : routes) {
-            Checks.requireArgument(!existing.sameTarget(added), "two routes for the same URL prefix: " + added);
-        }
+        dev.baton.internal.routing.RouteTable.requireNewTarget(routes.stream().map(Route::prefix).toList(),
+                added.prefix(), added.toString());
     }
 
     /** The most specific route {@code url} is on, or {@code null} when it is on none. */
     public Route routeFor(HttpUrl url) {
-        for (Route route : routes) {
-            if (route.matches(url)) {
-                return route;
-            }
-        }
-        return null;
+        return routes.routeFor(url.scheme(), url.host(), url.port(), url.encodedPath());
     }
 
     /** The routes, most specific first; never a token. */
