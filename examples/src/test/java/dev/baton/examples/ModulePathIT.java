@@ -40,8 +40,9 @@ class ModulePathIT {
                 .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
         assertThat(exports).containsOnly(
                 Map.entry("dev.baton", Set.of()),
-                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp")),
-                Map.entry("dev.baton.internal.routing", Set.of("dev.baton.okhttp")));
+                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp",
+                        "dev.baton.spring.boot")),
+                Map.entry("dev.baton.internal.routing", Set.of("dev.baton.okhttp", "dev.baton.spring.boot")));
         assertThat(core.packages()).contains("dev.baton.internal.exchange", "dev.baton.internal.validation");
     }
 
