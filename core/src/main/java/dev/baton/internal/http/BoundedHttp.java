@@ -140,9 +140,8 @@ public final class BoundedHttp {
             report.failed(interrupted);
             throw interrupted;
         } catch (ExecutionException e) {
-            IOException failure = unwrap(e.getCause());
-            report.failed(failure);
-            throw failure;
+            report.failed(e.getCause());
+            throw unwrap(e.getCause());
         }
     }
 
@@ -191,9 +190,8 @@ public final class BoundedHttp {
             }
             Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
                     ? t.getCause() : t;
-            IOException failure = unwrap(cause);
-            report.failed(failure);
-            result.completeExceptionally(failure);
+            report.failed(cause);
+            result.completeExceptionally(unwrap(cause));
         });
         return result;
     }
