@@ -1,6 +1,7 @@
 package dev.baton.spring.boot;
 
 import dev.baton.AuditListener;
+import dev.baton.EndpointObserver;
 import dev.baton.TokenExchanger;
 import dev.baton.TokenValidator;
 import dev.baton.spring.boot.internal.BatonBeans;
@@ -22,7 +23,8 @@ import org.springframework.core.io.ResourceLoader;
  * {@code baton.token-exchange.*} property is set. Each is replaced by the application's own bean of
  * that type, and closed by the container when the context closes (its HTTP client and Baton's
  * timer threads with it). Every {@link AuditListener} bean receives their audit events, besides
- * the structured log lines on {@code dev.baton.audit}.
+ * the structured log lines on {@code dev.baton.audit}, and every {@link EndpointObserver} bean
+ * (Baton's meters and health indicator among them) their calls to the authorization servers.
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "baton", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -38,13 +40,15 @@ public class BatonAutoConfiguration {
      *
      * @param properties the bound properties
      * @param listeners the application's audit listeners
+     * @param observers the observers of the calls to the authorization server
      * @return the validator, closed with the context
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @Conditional(Configured.ResourceServer.class)
-    public TokenValidator batonTokenValidator(BatonProperties properties, ObjectProvider<AuditListener> listeners) {
-        return BatonBeans.validator(properties.getResourceServer(), audit(listeners));
+    public TokenValidator batonTokenValidator(BatonProperties properties, ObjectProvider<AuditListener> listeners,
+            ObjectProvider<EndpointObserver> observers) {
+        return BatonBeans.validator(properties.getResourceServer(), audit(listeners), observer(observers));
     }
 
     /**
@@ -52,6 +56,7 @@ public class BatonAutoConfiguration {
      *
      * @param properties the bound properties
      * @param listeners the application's audit listeners
+     * @param observers the observers of the calls to the authorization server
      * @param resources where a {@code private-key} location is read from
      * @return the exchanger, closed with the context
      */
@@ -59,8 +64,14 @@ public class BatonAutoConfiguration {
     @ConditionalOnMissingBean
     @Conditional(Configured.TokenExchange.class)
     public TokenExchanger batonTokenExchanger(BatonProperties properties, ObjectProvider<AuditListener> listeners,
-            ResourceLoader resources) {
-        return BatonBeans.exchanger(properties.getTokenExchange(), audit(listeners), resources);
+            ObjectProvider<EndpointObserver> observers, ResourceLoader resources) {
+        return BatonBeans.exchanger(properties.getTokenExchange(), audit(listeners), observer(observers), resources);
+    }
+
+    /** Every endpoint observer bean (meters, observations, the health indicator), in order. */
+    static EndpointObserver observer(ObjectProvider<EndpointObserver> observers) {
+        EndpointObserver[] all = observers.orderedStream().toArray(EndpointObserver[]::new);
+        return all.length == 0 ? EndpointObserver.none() : EndpointObserver.of(all);
     }
 
     /** The structured log lines plus every audit listener bean, in order. */

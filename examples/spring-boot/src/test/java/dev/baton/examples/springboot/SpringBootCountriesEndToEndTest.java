@@ -153,6 +153,26 @@ class SpringBootCountriesEndToEndTest {
     }
 
     @Test
+    void prometheusShowsBatonsMetersAndHealthItsEndpoints() throws Exception {
+        try (McpSyncClient client = connect(as.signIn("dave", endpoint))) {
+            assertThat(McpClients.call(client, "get_country", Map.of("code", "FR")).isError()).isFalse();
+        }
+        HttpResponse<String> prometheus = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.body())
+                .contains("baton_validation_seconds_count{cached=\"false\",error=\"none\",outcome=\"accepted\"}")
+                .containsPattern("baton_exchange_seconds_count\\{[^}]*audience=\"backend\"")
+                .contains("baton_exchange_cache_size_tokens{name=\"batonTokenExchanger\"}")
+                .doesNotContain("dave");
+
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.body()).containsPattern("\"jwks\":\\{\"status\":\"UP\"")
+                .containsPattern("\"token\":\\{\"status\":\"UP\"");
+    }
+
+    @Test
     void theBackendNeverReceivesTheUsersOwnToken() throws Exception {
         try (McpSyncClient client = connect(as.signIn("carol", endpoint))) {
             assertThat(McpClients.call(client, "get_country", Map.of("code", "IT")).isError()).isFalse();

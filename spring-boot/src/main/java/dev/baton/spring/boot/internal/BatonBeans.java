@@ -2,6 +2,7 @@ package dev.baton.spring.boot.internal;
 
 import dev.baton.AuditListener;
 import dev.baton.ClientAuthentication;
+import dev.baton.EndpointObserver;
 import dev.baton.TokenExchanger;
 import dev.baton.TokenValidator;
 import dev.baton.spring.boot.BatonProperties;
@@ -34,7 +35,8 @@ public final class BatonBeans {
      *
      * @throws BatonConfigurationException naming the property at fault
      */
-    public static TokenValidator validator(BatonProperties.ResourceServer rs, AuditListener audit) {
+    public static TokenValidator validator(BatonProperties.ResourceServer rs, AuditListener audit,
+            EndpointObserver observer) {
         String issuer = Settings.require(RS + "issuer", rs.getIssuer(), " (exactly the tokens' \"iss\")");
         String audience = Settings.require(RS + "audience", rs.getAudience(),
                 " (the audience this server's tokens carry in \"aud\", RFC 9068 section 4)");
@@ -54,7 +56,7 @@ public final class BatonBeans {
         if (rs.getClockSkew() != null) {
             Settings.apply(RS + "clock-skew", () -> b.clockSkew(rs.getClockSkew()));
         }
-        b.auditListener(audit);
+        b.auditListener(audit).endpointObserver(observer);
         TokenValidator[] built = new TokenValidator[1];
         Settings.build("baton.resource-server", java.util.Map.of("issuer", RS + "issuer", "jwksUri", RS + "jwks-uri"),
                 () -> built[0] = b.build());
@@ -67,7 +69,7 @@ public final class BatonBeans {
      * @throws BatonConfigurationException naming the property at fault
      */
     public static TokenExchanger exchanger(BatonProperties.TokenExchange te, AuditListener audit,
-            ResourceLoader resources) {
+            EndpointObserver observer, ResourceLoader resources) {
         boolean endpoint = Settings.isSet(te.getTokenEndpoint());
         boolean issuer = Settings.isSet(te.getIssuer());
         if (endpoint == issuer) {
@@ -98,7 +100,7 @@ public final class BatonBeans {
         if (te.getCacheSkew() != null) {
             Settings.apply(TE + "cache-skew", () -> b.cacheSkew(te.getCacheSkew()));
         }
-        b.auditListener(audit);
+        b.auditListener(audit).endpointObserver(observer);
         TokenExchanger[] built = new TokenExchanger[1];
         Settings.build("baton.token-exchange", java.util.Map.of("the cache skew", TE + "cache-skew"),
                 () -> built[0] = b.build());
