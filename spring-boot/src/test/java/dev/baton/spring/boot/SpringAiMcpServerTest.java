@@ -173,6 +173,23 @@ class SpringAiMcpServerTest {
         assertThat(text(result)).startsWith("Access to the countries backend was refused").doesNotContain("127.0.0.1");
     }
 
+    @Test
+    void aToolCallbackToolCallsTheBackendAsTheUser() throws Exception {
+        backend.enqueue(new MockResponse.Builder().body("countries").build());
+        assertThat(text(call("carol", "legacy_backend"))).contains("countries");
+        assertThat(backend.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"))
+                .isEqualTo("Bearer exchanged-for-backend");
+    }
+
+    @Test
+    void aRefusedExchangeInAToolCallbackToolIsASafeToolError() {
+        refuseExchange.set(true);
+        CallToolResult result = call("mallory", "legacy_backend");
+        assertThat(result.isError()).isTrue();
+        assertThat(text(result)).isEqualTo("Access to the countries backend was refused: the token exchange failed"
+                + " (invalid_grant). Nothing was sent to it.");
+    }
+
     /** The application: nothing of Baton's but the properties. */
     @SpringBootConfiguration
     @EnableAutoConfiguration
@@ -180,6 +197,29 @@ class SpringAiMcpServerTest {
         @Bean
         Tools tools(RestClient.Builder rest, OkHttpClient okhttp, org.springframework.core.env.Environment env) {
             return new Tools(rest.build(), okhttp, env.getProperty("test.backend"));
+        }
+
+        @Bean
+        org.springframework.ai.tool.ToolCallbackProvider legacyTools(RestClient.Builder rest,
+                org.springframework.core.env.Environment env) {
+            return org.springframework.ai.tool.method.MethodToolCallbackProvider.builder()
+                    .toolObjects(new LegacyTools(rest.build(), env.getProperty("test.backend"))).build();
+        }
+    }
+
+    /** A Spring AI {@code @Tool}, which reaches MCP as a ToolCallback. */
+    static class LegacyTools {
+        private final RestClient rest;
+        private final String backendUrl;
+
+        LegacyTools(RestClient rest, String backendUrl) {
+            this.rest = rest;
+            this.backendUrl = backendUrl;
+        }
+
+        @org.springframework.ai.tool.annotation.Tool(name = "legacy_backend", description = "Calls the backend")
+        public String legacyBackend() {
+            return rest.get().uri(backendUrl).retrieve().body(String.class);
         }
     }
 
