@@ -112,7 +112,11 @@ public final class McpToolSpecifications implements BeanPostProcessor {
         return ToolErrors.backendFailure(backend, baton);
     }
 
-    /** A failure of Baton's in the cause chain: an exchange that failed, or a call refused for want of a user. */
+    /**
+     * A failure of Baton's in the cause chain: an exchange that failed, or a call refused for want of a
+     * user. baton-okhttp's exceptions are recognised by their package, since baton-okhttp is optional
+     * and may be missing from the class path.
+     */
     private static Throwable batonFailure(Throwable failure) {
         Throwable t = failure;
         for (int i = 0; t != null && i < MAX_CAUSES; i++, t = t.getCause()) {
