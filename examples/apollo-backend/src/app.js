@@ -44,12 +44,30 @@ export function configFromEnv(env) {
   if (invalid !== undefined || requiredScopes.length === 0) {
     throw new Error(`BACKEND_REQUIRED_SCOPES must list scope tokens (RFC 6749 §3.3): ${scopes}`);
   }
+  const dpopSetting = setting(env, 'BACKEND_DPOP') ?? 'required';
+  if (dpopSetting !== 'required' && dpopSetting !== 'off') {
+    throw new Error(`BACKEND_DPOP must be required or off: ${dpopSetting}`);
+  }
+  const publicUrl = setting(env, 'BACKEND_PUBLIC_URL');
+  if (publicUrl !== undefined) {
+    let parsed;
+    try {
+      parsed = new URL(publicUrl);
+    } catch {
+      throw new Error(`BACKEND_PUBLIC_URL is not a URL: ${publicUrl}`);
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
+      throw new Error(`BACKEND_PUBLIC_URL must be an http(s) URL without query or fragment: ${publicUrl}`);
+    }
+  }
   return {
     port,
     host: setting(env, 'HOST') ?? '127.0.0.1',
     issuer: setting(env, 'BACKEND_ISSUER'),
     audience: setting(env, 'BACKEND_AUDIENCE') ?? 'backend',
     requiredScopes,
+    dpop: dpopSetting === 'required',
+    ...(publicUrl === undefined ? {} : { publicUrl }),
   };
 }
 
@@ -139,7 +157,10 @@ function sendJsonError(res, status, message, code) {
 /**
  * Creates the backend. Nothing listens until `start()`.
  *
- * @param {{port: number, host: string, issuer: string, audience: string, requiredScopes: string[]}} config
+ * @param {{port: number, host: string, issuer: string, audience: string, requiredScopes: string[],
+ *          dpop?: boolean, publicUrl?: string}} config `dpop` (default true): only DPoP-bound tokens
+ *   with a valid proof; `publicUrl`: the GraphQL URL clients address (a proof's `htu`), when a
+ *   proxy stands in front; default the listening URL
  * @param {{log?: (line: string) => void, retryCooldownMs?: number}} [options]
  *   `log` receives every status and audit line (default: stdout).
  */
@@ -151,6 +172,7 @@ export function createBackend(config, options = {}) {
     requiredScopes: config.requiredScopes,
     retryCooldownMs: options.retryCooldownMs,
     log,
+    dpop: config.dpop ?? true,
   });
 
   const httpServer = http.createServer();
@@ -174,7 +196,12 @@ export function createBackend(config, options = {}) {
    */
   async function context(req, body) {
     try {
-      const principal = await authenticator.authenticate(req.headers.authorization);
+      const principal = await authenticator.authenticate(req.headers.authorization, {
+        proofs: req.headersDistinct.dpop ?? [],
+        method: req.method,
+        // RFC 9449 §4.3: htu is compared with the URL the client addressed, without query.
+        url: config.publicUrl ?? url,
+      });
       log(acceptedLine(principal, operationOf(body)));
       return { principal };
     } catch (error) {

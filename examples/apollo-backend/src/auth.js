@@ -1,6 +1,7 @@
 // Bearer token authentication (RFC 6750) against the backend issuer: JWKS located through
 // discovery, signature, issuer, audience, lifetime and scope checked with `jose`.
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { DPOP_ALGORITHMS, DPoPProofError, createReplayCache, verifyProof } from './dpop.js';
 
 /** Asymmetric algorithms only (RFC 7518 §3.1): never `none`, never an HMAC secret. */
 export const ALLOWED_ALGORITHMS = Object.freeze([
@@ -37,8 +38,8 @@ export class AuthenticationError extends Error {
       status === 403
         ? 'Insufficient scope for this API'
         : reason === 'missing token'
-          ? 'Authentication required: send Authorization: Bearer <token>'
-          : `Bearer token rejected: ${reason}`,
+          ? `Authentication required: send Authorization: ${wwwAuthenticate.startsWith('DPoP') ? 'DPoP <token> and a DPoP proof' : 'Bearer <token>'}`
+          : `${wwwAuthenticate.startsWith('DPoP') ? 'DPoP' : 'Bearer'} token rejected: ${reason}`,
     );
     this.name = 'AuthenticationError';
     this.status = status;
@@ -60,7 +61,7 @@ const MAX_UNVERIFIED_AUDIENCES = 10;
  * @returns {string[]|null}
  */
 export function unverifiedAudience(authorization) {
-  const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
+  const match = /^(?:Bearer|DPoP) +(\S+) *$/i.exec(authorization ?? '');
   if (!match || match[1].length > MAX_TOKEN_LENGTH) {
     return null;
   }
@@ -237,6 +238,11 @@ function reasonFor(error) {
 /**
  * Creates the authenticator for one issuer.
  *
+ * With `dpop` (the default) only DPoP-bound tokens are accepted (RFC 9449 §7.1): `Authorization:
+ * DPoP <token>`, exactly one `DPoP` proof header that `verifyProof` accepts for this request, and a
+ * token whose `cnf.jkt` names the proof's key. A Bearer token, even a valid one, is refused: a
+ * stolen token is useless without the key. Without `dpop`, RFC 6750 Bearer tokens only.
+ *
  * Discovery runs once at creation; when it fails the server keeps running, every request is
  * rejected with 401, and discovery is retried by a later request (at most once per
  * `retryCooldownMs`, one attempt at a time).
@@ -244,7 +250,7 @@ function reasonFor(error) {
  * @param {{issuer: string, audience: string, requiredScopes: string[],
  *          retryCooldownMs?: number, log: (line: string) => void}} options
  */
-export function createAuthenticator({ issuer, audience, requiredScopes, retryCooldownMs, log }) {
+export function createAuthenticator({ issuer, audience, requiredScopes, retryCooldownMs, log, dpop = true }) {
   requireValidIssuer(issuer);
   if (!Array.isArray(requiredScopes) || requiredScopes.length === 0) {
     throw new Error('requiredScopes must list at least one scope');
@@ -296,24 +302,41 @@ export function createAuthenticator({ issuer, audience, requiredScopes, retryCoo
     return pending;
   }
 
+  const scheme = dpop ? 'DPoP' : 'Bearer';
+  // RFC 9449 §7.1: a DPoP challenge names the accepted proof algorithms.
+  const algs = dpop ? ` algs="${DPOP_ALGORITHMS.join(' ')}"` : '';
   const invalidToken = (reason) =>
-    new AuthenticationError(401, reason, 'Bearer error="invalid_token"');
+    new AuthenticationError(401, reason, `${scheme} error="invalid_token"${dpop ? `,${algs}` : ''}`);
+  const invalidProof = (reason) =>
+    new AuthenticationError(401, reason, `DPoP error="invalid_dpop_proof",${algs}`);
+  const replay = createReplayCache();
 
   /**
-   * Authenticates one request from its `Authorization` header value.
+   * Authenticates one request from its `Authorization` header value and, with DPoP, its proofs.
    * @param {string|undefined} authorization
+   * @param {{proofs?: string[], method?: string, url?: string}} [request] with DPoP: the request's
+   *   `DPoP` header values, its method and its URL as the client addressed it (no query, fragment)
    * @returns {Promise<{sub: string, aud: string[], scopes: string[], clientId: string|null}>}
    * @throws {AuthenticationError}
    */
-  async function authenticate(authorization) {
-    // RFC 6750 §3.1: a request without authentication information gets no error code.
-    const match = /^Bearer +(\S*) *$/i.exec(authorization ?? '');
+  async function authenticate(authorization, request = {}) {
+    // RFC 6750 §3.1 / RFC 9449 §7.1: a request without authentication information gets no error code.
+    const match = new RegExp(`^${scheme} +(\\S*) *$`, 'i').exec(authorization ?? '');
     if (!match) {
-      throw new AuthenticationError(401, 'missing token', 'Bearer');
+      if (dpop && /^Bearer +\S/i.test(authorization ?? '')) {
+        // RFC 9449 §7.2: never accept a token as Bearer where DPoP is required.
+        throw new AuthenticationError(401, 'Bearer token refused, DPoP required', `DPoP${algs}`);
+      }
+      throw new AuthenticationError(401, 'missing token', `${scheme}${algs}`);
     }
     const token = match[1];
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
       throw invalidToken('malformed token');
+    }
+    const proofs = request.proofs ?? [];
+    if (dpop && proofs.length !== 1) {
+      // RFC 9449 §4.3 check 1: exactly one DPoP header.
+      throw invalidProof(proofs.length === 0 ? 'DPoP proof missing' : 'several DPoP proofs');
     }
     let jwks;
     try {
@@ -333,6 +356,23 @@ export function createAuthenticator({ issuer, audience, requiredScopes, retryCoo
     } catch (error) {
       throw invalidToken(reasonFor(error));
     }
+    if (dpop) {
+      try {
+        await verifyProof({
+          proof: proofs[0],
+          method: request.method,
+          url: request.url,
+          token,
+          jkt: claims.cnf?.jkt,
+          replay,
+        });
+      } catch (error) {
+        if (error instanceof DPoPProofError) {
+          throw error.message === 'token not DPoP-bound' ? invalidToken(error.message) : invalidProof(error.message);
+        }
+        throw invalidProof('invalid proof');
+      }
+    }
     const principal = {
       sub: String(claims.sub),
       aud: audiences(claims),
@@ -344,7 +384,7 @@ export function createAuthenticator({ issuer, audience, requiredScopes, retryCoo
       throw new AuthenticationError(
         403,
         'insufficient scope',
-        `Bearer error="insufficient_scope", scope="${requiredScopes.join(' ')}"`,
+        `${scheme} error="insufficient_scope", scope="${requiredScopes.join(' ')}"${algs}`,
         principal.sub,
       );
     }
