@@ -7,6 +7,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.baton.ExchangeCacheStats;
 import dev.baton.ValidatedToken;
+import dev.baton.examples.apollo.ApolloBackendProcess;
 import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
 import dev.baton.examples.client.McpClients;
 import dev.baton.examples.client.McpClients.Refusal;
@@ -162,7 +163,8 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
 
     @Test
     void everyTokenTheBackendReceivesIsAnExchangedBackendTokenNeverTheUsersOwn() throws Exception {
-        try (RecordingProxy proxy = RecordingProxy.start(backend.graphqlUrl());
+        try (RecordingProxy proxy = RecordingProxy.listen();
+                ApolloBackendProcess behindProxy = backendBehind(proxy);
                 CountriesMcpServer server = stack.startAnotherServer(stack.config().withGraphqlUrl(proxy.url()),
                         CountriesMcpServer.BACKEND_CALL_TIMEOUT)) {
             String userToken = as.signIn("olga", server.endpoint());
@@ -254,7 +256,8 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<String> failures = new CopyOnWriteArrayList<>();
-        try (RecordingProxy proxy = RecordingProxy.start(backend.graphqlUrl());
+        try (RecordingProxy proxy = RecordingProxy.listen();
+                ApolloBackendProcess behindProxy = backendBehind(proxy);
                 CountriesMcpServer server = stack.startAnotherServer(stack.config().withGraphqlUrl(proxy.url()),
                         CountriesMcpServer.BACKEND_CALL_TIMEOUT)) {
             String grace = as.signIn("grace", server.endpoint());
