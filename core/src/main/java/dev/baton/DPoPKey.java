@@ -81,6 +81,7 @@ public final class DPoPKey {
      * @throws IllegalArgumentException if the method is not an HTTP method token, the URL not an
      *     absolute http(s) URL, or the nonce not an RFC 9449 §8.1 nonce
      * @throws NullPointerException if {@code method} or {@code url} is null
+     * @throws IllegalStateException if the key could not sign (a hardware key that became unavailable)
      */
     public String proof(String method, URI url, String accessToken, String nonce) {
         return signer.proof(method, url, accessToken, nonce);

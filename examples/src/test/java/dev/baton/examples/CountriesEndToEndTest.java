@@ -162,7 +162,7 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
     }
 
     @Test
-    void everyTokenTheBackendReceivesIsAnExchangedBackendTokenNeverTheUsersOwn() throws Exception {
+    void everyTokenTheBackendReceivesIsAnExchangedDPoPBoundBackendTokenNeverTheUsersOwn() throws Exception {
         try (RecordingProxy proxy = RecordingProxy.listen();
                 ApolloBackendProcess behindProxy = backendBehind(proxy);
                 CountriesMcpServer server = stack.startAnotherServer(stack.config().withGraphqlUrl(proxy.url()),
@@ -179,6 +179,9 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
                 assertThat(token.subject()).isEqualTo("olga");
                 assertThat(token.audience()).containsExactly("backend");
                 assertThat(token.tokenFingerprint()).isNotNull().isNotEqualTo(ValidatedToken.fingerprintOf(userToken));
+                // RFC 9449 §7.1: a DPoP-bound token with exactly one proof, never a Bearer token.
+                assertThat(token.scheme()).isEqualTo("DPoP");
+                assertThat(token.proofs()).isEqualTo(1);
             });
         }
     }
@@ -284,12 +287,13 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
             assertThat(after.loads() - before.loads()).as("one exchange per user").isEqualTo(2);
             assertThat(proxy.forwarded()).hasSize(2 * callsPerUser)
                     .allSatisfy(token -> assertThat(token.audience()).containsExactly("backend"));
+            List<String> graceLines = behindProxy.awaitLines(line -> line.contains(" sub=grace "), callsPerUser, WAIT);
+            List<String> heidiLines = behindProxy.awaitLines(line -> line.contains(" sub=heidi "), callsPerUser, WAIT);
+            assertThat(graceLines).hasSize(callsPerUser)
+                    .allSatisfy(line -> assertThat(line).endsWith("operation=GetCountry"));
+            assertThat(heidiLines).hasSize(callsPerUser)
+                    .allSatisfy(line -> assertThat(line).endsWith("operation=ListEuropeanCountries"));
         }
-        List<String> graceLines = backend.awaitLines(line -> line.contains(" sub=grace "), callsPerUser, WAIT);
-        List<String> heidiLines = backend.awaitLines(line -> line.contains(" sub=heidi "), callsPerUser, WAIT);
-        assertThat(graceLines).hasSize(callsPerUser).allSatisfy(line -> assertThat(line).endsWith("operation=GetCountry"));
-        assertThat(heidiLines).hasSize(callsPerUser)
-                .allSatisfy(line -> assertThat(line).endsWith("operation=ListEuropeanCountries"));
     }
 
     @Test

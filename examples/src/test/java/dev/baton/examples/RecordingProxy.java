@@ -36,8 +36,11 @@ final class RecordingProxy implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final int MAX_BODY = 1 << 20;
 
-    /** One forwarded request: the token's subject and audiences, and the token's fingerprint. */
-    record Forwarded(String subject, List<String> audience, String tokenFingerprint) {
+    /**
+     * One forwarded request: the token's subject and audiences, the token's fingerprint, the
+     * {@code Authorization} scheme and how many {@code DPoP} proofs came with it.
+     */
+    record Forwarded(String subject, List<String> audience, String tokenFingerprint, String scheme, int proofs) {
     }
 
     private final HttpServer server;
@@ -107,7 +110,7 @@ final class RecordingProxy implements AutoCloseable {
                 body = in.readNBytes(MAX_BODY);
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            String subject = record(authorization);
+            String subject = record(authorization, exchange.getRequestHeaders().getOrDefault("DPoP", List.of()).size());
             if (subject != null && together.contains(subject) && arrived.add(subject)) {
                 allArrived.countDown();
                 try {
@@ -151,21 +154,22 @@ final class RecordingProxy implements AutoCloseable {
     }
 
     /** Records the request's token; returns its subject, or null when there is no readable JWT. */
-    private String record(String authorization) {
+    private String record(String authorization, int proofs) {
         int space = authorization == null ? -1 : authorization.indexOf(' ');
         String scheme = space < 0 ? "" : authorization.substring(0, space);
         if (!scheme.equalsIgnoreCase("Bearer") && !scheme.equalsIgnoreCase("DPoP")) {
-            forwarded.add(new Forwarded(null, List.of(), null));
+            forwarded.add(new Forwarded(null, List.of(), null, scheme, proofs));
             return null;
         }
         String token = authorization.substring(space + 1).trim();
         try {
             JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
             List<String> audience = claims.getAudience() == null ? List.of() : List.copyOf(claims.getAudience());
-            forwarded.add(new Forwarded(claims.getSubject(), audience, ValidatedToken.fingerprintOf(token)));
+            forwarded.add(new Forwarded(claims.getSubject(), audience, ValidatedToken.fingerprintOf(token), scheme,
+                    proofs));
             return claims.getSubject();
         } catch (ParseException e) {
-            forwarded.add(new Forwarded(null, List.of(), ValidatedToken.fingerprintOf(token)));
+            forwarded.add(new Forwarded(null, List.of(), ValidatedToken.fingerprintOf(token), scheme, proofs));
             return null;
         }
     }
