@@ -10,6 +10,12 @@ import dev.baton.okhttp.TokenExchangeInterceptor;
 import dev.baton.testkit.TestAuthorizationServer;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +42,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@link #es256Proof}: one ES256 proof as the interceptor makes it for every call ({@code htm},
  *       {@code htu}, {@code ath} of the token, a fresh {@code jti}, signed by an EC P-256 key). Goal
- *       ≤ 60 µs.</li>
+ *       ≤ 60 µs. Beside it {@link #jcaEs256Signature}, a bare JCA {@code SHA256withECDSA} signature of
+ *       as many bytes with a P-256 key: the floor no proof can go under.</li>
  *   <li>{@link #interceptorWithDPoP}: the interceptor's whole overhead on a cache hit for a
  *       DPoP-bound token: both halves that {@code installOn} adds, on a canned chain without I/O
  *       ({@link CannedChain}): route, cache hit, {@code Authorization: DPoP}, and the network half
@@ -55,6 +62,8 @@ public class DPoPBenchmark {
     private DPoPKey key;
     private URI target;
     private String token;
+    private KeyPair jcaKey;
+    private byte[] signingInput;
     private Interceptor dpopInterceptor;
     private CannedChain dpopChain;
     private Interceptor bearerInterceptor;
@@ -68,6 +77,9 @@ public class DPoPBenchmark {
         as = new TestAuthorizationServer(server);
         token = Fixtures.accessToken(as, "backend-alice").audience(Fixtures.BACKEND).sign();
         target = URI.create(BACKEND_URL + "/query");
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        jcaKey = generator.generateKeyPair();
         AtomicInteger calls = new AtomicInteger();
         // The first exchange is answered DPoP, the second Bearer; any later one fails the run.
         as.route("/v1/token", r -> switch (calls.getAndIncrement()) {
@@ -87,6 +99,9 @@ public class DPoPBenchmark {
                 .dpop()
                 .build();
         key = dpopExchanger.dpopKey().orElseThrow();
+        // The bytes an ES256 proof signs: its header and claims, base64url, as long as a real one.
+        String proof = key.proof("GET", target, token, null);
+        signingInput = proof.substring(0, proof.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
         dpopExchanger.exchange(ExchangeRequest.builder().subjectToken(subject).audience(Fixtures.BACKEND).build());
         OkHttpClient.Builder installed = TokenExchangeInterceptor.builder(dpopExchanger)
                 .route(BACKEND_URL, r -> r.audience(Fixtures.BACKEND))
@@ -128,6 +143,15 @@ public class DPoPBenchmark {
     @Benchmark
     public String es256Proof() {
         return key.proof("GET", target, token, null);
+    }
+
+    /** A bare JCA ES256 signature over as many bytes as a proof signs: the floor. */
+    @Benchmark
+    public byte[] jcaEs256Signature() throws GeneralSecurityException {
+        Signature signature = Signature.getInstance("SHA256withECDSA");
+        signature.initSign(jcaKey.getPrivate());
+        signature.update(signingInput);
+        return signature.sign();
     }
 
     /** Both halves of the interceptor for a DPoP-bound token served from the cache. */
