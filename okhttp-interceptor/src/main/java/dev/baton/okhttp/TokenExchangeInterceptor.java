@@ -299,11 +299,12 @@ public final class TokenExchangeInterceptor implements Interceptor {
 
         /**
          * The interceptor, to add with {@code OkHttpClient.Builder.addInterceptor}. For routes with
-         * {@link RouteBuilder#customHeader(String)}, which also need a network interceptor, use
-         * {@link #installOn(OkHttpClient.Builder)} instead.
+         * {@link RouteBuilder#customHeader(String)}, and for an exchanger that uses DPoP, which also
+         * need a network interceptor, use {@link #installOn(OkHttpClient.Builder)} instead.
          *
          * @return the interceptor
-         * @throws IllegalStateException if no route was added, a route uses a custom header, or an
+         * @throws IllegalStateException if no route was added, a route uses a custom header, the
+         *     exchanger uses DPoP (its proofs need the network half: use {@link #installOn}), or an
          *     {@code http} route was added without {@link #allowHttpOnLoopback()} or to a host that
          *     is not loopback
          */
@@ -324,8 +325,9 @@ public final class TokenExchangeInterceptor implements Interceptor {
          * Builds the interceptor and installs it on {@code client}: as an application interceptor
          * ({@code addInterceptor}) together with its network half ({@code addNetworkInterceptor}),
          * which writes a custom header only on the network requests its route covers, so a redirect
-         * off the route never carries it. Works for every route; required for routes with
-         * {@link RouteBuilder#customHeader(String)}. Clients derived with {@code newBuilder()} keep
+         * off the route never carries it, and signs a DPoP proof for each of them (see "DPoP" in the
+         * class description). Works for every route; required for routes with
+         * {@link RouteBuilder#customHeader(String)} and for an exchanger that uses DPoP. Clients derived with {@code newBuilder()} keep
          * both halves. If the application half is later taken out and added to a client without the
          * network half, a custom-header request goes out without the exchanged token and the call
          * fails with {@link TokenInjectionException}.
