@@ -29,8 +29,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The demo's scripted session, step by step: discovery from the 401, alice's and bob's sign-in and
  * tool calls, what the backend and Baton saw, the exchange cache, refused tokens, bob's step-up to
- * {@value CountriesTools#DETAILS_SCOPE}, and MCP sessions bound to their user. Each step checks
- * what it prints and fails the demo otherwise.
+ * {@value CountriesTools#DETAILS_SCOPE}, MCP sessions bound to their user, and the exchanged
+ * token's DPoP binding (a stolen copy refused by the backend). Each step checks what it prints and
+ * fails the demo otherwise.
  */
 final class DemoStory {
     /** How many steps {@link #play()} plays. */
