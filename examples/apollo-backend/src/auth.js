@@ -1,7 +1,14 @@
 // Bearer token authentication (RFC 6750) against the backend issuer: JWKS located through
 // discovery, signature, issuer, audience, lifetime and scope checked with `jose`.
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
-import { DPOP_ALGORITHMS, DPoPProofError, createReplayCache, verifyProof } from './dpop.js';
+import {
+  DPOP_ALGORITHMS,
+  DPoPNonceError,
+  DPoPProofError,
+  createNonceSource,
+  createReplayCache,
+  verifyProof,
+} from './dpop.js';
 
 /** Asymmetric algorithms only (RFC 7518 §3.1): never `none`, never an HMAC secret. */
 export const ALLOWED_ALGORITHMS = Object.freeze([
@@ -33,7 +40,7 @@ export class AuthenticationError extends Error {
    * @param {string} wwwAuthenticate
    * @param {string|null} sub
    */
-  constructor(status, reason, wwwAuthenticate, sub = null) {
+  constructor(status, reason, wwwAuthenticate, sub = null, headers = {}) {
     super(
       status === 403
         ? 'Insufficient scope for this API'
@@ -46,6 +53,8 @@ export class AuthenticationError extends Error {
     this.reason = reason;
     this.wwwAuthenticate = wwwAuthenticate;
     this.sub = sub;
+    /** More response headers (a `DPoP-Nonce`). */
+    this.headers = headers;
   }
 }
 
@@ -241,7 +250,9 @@ function reasonFor(error) {
  * With `dpop` (the default) only DPoP-bound tokens are accepted (RFC 9449 §7.1): `Authorization:
  * DPoP <token>`, exactly one `DPoP` proof header that `verifyProof` accepts for this request, and a
  * token whose `cnf.jkt` names the proof's key. A Bearer token, even a valid one, is refused: a
- * stolen token is useless without the key. Without `dpop`, RFC 6750 Bearer tokens only.
+ * stolen token is useless without the key. With `dpopNonce` as well, a proof must carry the
+ * server's current nonce (RFC 9449 §9): one without it gets 401 `use_dpop_nonce` and the nonce in
+ * `DPoP-Nonce`. Without `dpop`, RFC 6750 Bearer tokens only.
  *
  * Discovery runs once at creation; when it fails the server keeps running, every request is
  * rejected with 401, and discovery is retried by a later request (at most once per
@@ -250,7 +261,15 @@ function reasonFor(error) {
  * @param {{issuer: string, audience: string, requiredScopes: string[],
  *          retryCooldownMs?: number, log: (line: string) => void}} options
  */
-export function createAuthenticator({ issuer, audience, requiredScopes, retryCooldownMs, log, dpop = true }) {
+export function createAuthenticator({
+  issuer,
+  audience,
+  requiredScopes,
+  retryCooldownMs,
+  log,
+  dpop = true,
+  dpopNonce = false,
+}) {
   requireValidIssuer(issuer);
   if (!Array.isArray(requiredScopes) || requiredScopes.length === 0) {
     throw new Error('requiredScopes must list at least one scope');
@@ -310,6 +329,7 @@ export function createAuthenticator({ issuer, audience, requiredScopes, retryCoo
   const invalidProof = (reason) =>
     new AuthenticationError(401, reason, `DPoP error="invalid_dpop_proof",${algs}`);
   const replay = createReplayCache();
+  const nonces = dpop && dpopNonce ? createNonceSource() : null;
 
   /**
    * Authenticates one request from its `Authorization` header value and, with DPoP, its proofs.
@@ -365,8 +385,18 @@ export function createAuthenticator({ issuer, audience, requiredScopes, retryCoo
           token,
           jkt: claims.cnf?.jkt,
           replay,
+          nonces,
         });
       } catch (error) {
+        if (error instanceof DPoPNonceError) {
+          throw new AuthenticationError(
+            401,
+            error.message,
+            `DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof",${algs}`,
+            null,
+            { 'dpop-nonce': nonces.current() },
+          );
+        }
         if (error instanceof DPoPProofError) {
           throw error.message === 'token not DPoP-bound' ? invalidToken(error.message) : invalidProof(error.message);
         }
@@ -391,5 +421,10 @@ export function createAuthenticator({ issuer, audience, requiredScopes, retryCoo
     return principal;
   }
 
-  return { authenticate, ready: () => keys().then(() => true, () => false) };
+  return {
+    authenticate,
+    ready: () => keys().then(() => true, () => false),
+    /** The nonce to send in `DPoP-Nonce` on every answer, or null when nonces are off. */
+    nonce: () => (nonces ? nonces.current() : null),
+  };
 }

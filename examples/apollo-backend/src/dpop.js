@@ -1,7 +1,7 @@
 // DPoP proof verification for a resource server (RFC 9449 §4.3, §7.1) with `jose`: the proof is a
 // JWT signed by the public key it embeds, bound to this request (htm, htu), to this moment (iat),
 // used once (jti), to this token (ath), and made with the key the token is bound to (cnf.jkt).
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { EmbeddedJWK, calculateJwkThumbprint, decodeProtectedHeader, jwtVerify } from 'jose';
 
 /** Asymmetric algorithms only (RFC 9449 §4.3 check 5): never `none`, never an HMAC secret. */
@@ -18,6 +18,45 @@ export class DPoPProofError extends Error {
     super(reason);
     this.name = 'DPoPProofError';
   }
+}
+
+/** A proof without the server's current nonce (RFC 9449 §9): answered with the nonce, not an audit refusal. */
+export class DPoPNonceError extends DPoPProofError {
+  constructor() {
+    super('DPoP nonce required');
+    this.name = 'DPoPNonceError';
+  }
+}
+
+/**
+ * The server's nonces (RFC 9449 §9): a random value, replaced every `lifetimeMs`; a proof may carry
+ * the current one or the one before, so a client that just got a nonce is not refused at the turn.
+ * @param {{lifetimeMs?: number, now?: () => number}} [options]
+ */
+export function createNonceSource({ lifetimeMs = 5 * 60_000, now = Date.now } = {}) {
+  const fresh = () => randomBytes(16).toString('base64url');
+  let current = fresh();
+  let previous = null;
+  let since = now();
+  const rotate = () => {
+    if (now() - since >= lifetimeMs) {
+      previous = current;
+      current = fresh();
+      since = now();
+    }
+  };
+  return {
+    /** The nonce to hand out now. */
+    current() {
+      rotate();
+      return current;
+    },
+    /** Whether `value` is the current nonce or the one before. */
+    accepts(value) {
+      rotate();
+      return typeof value === 'string' && (value === current || value === previous);
+    },
+  };
 }
 
 /**
@@ -63,10 +102,10 @@ export function accessTokenHash(token) {
  * @param {{proof: string, method: string, url: string, token: string, jkt: unknown,
  *          replay: ReturnType<typeof createReplayCache>, now?: number}} input
  *   `url` is the request's URL as the client addressed it, without query or fragment; `jkt` the
- *   token's verified `cnf.jkt`.
- * @throws {DPoPProofError}
+ *   token's verified `cnf.jkt`; `nonces`, when the server requires its nonces, a `createNonceSource`.
+ * @throws {DPoPProofError} a `DPoPNonceError` for a proof that passed every check but the nonce
  */
-export async function verifyProof({ proof, method, url, token, jkt, replay, now = Date.now() }) {
+export async function verifyProof({ proof, method, url, token, jkt, replay, nonces = null, now = Date.now() }) {
   if (typeof proof !== 'string' || proof.length === 0 || proof.length > MAX_PROOF_LENGTH) {
     throw new DPoPProofError('malformed proof');
   }
@@ -115,6 +154,10 @@ export async function verifyProof({ proof, method, url, token, jkt, replay, now 
   }
   if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > MAX_JTI_LENGTH) {
     throw new DPoPProofError('proof jti missing');
+  }
+  // Before the jti is used up: the client sends the same request again with a new proof and the nonce.
+  if (nonces && !nonces.accepts(payload.nonce)) {
+    throw new DPoPNonceError();
   }
   // Last: only a proof that passed every other check uses up its jti.
   if (!replay.firstUse(payload.jti, payload.iat)) {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { createBackend } from '../src/app.js';
-import { accessTokenHash, createReplayCache } from '../src/dpop.js';
+import { accessTokenHash, createNonceSource, createReplayCache } from '../src/dpop.js';
 import { startFakeIssuer } from '../testkit/fake-issuer.js';
 
 const QUERY = '{ country(code: "FR") { name } }';
@@ -211,6 +211,86 @@ describe('countries backend requiring DPoP (RFC 9449)', () => {
     await send(token, [proof]);
     await send(token, [proof]);
     assert.ok(lines.every((line) => !line.includes(token) && !line.includes(proof.split('.')[2])));
+  });
+});
+
+describe('countries backend requiring DPoP nonces (RFC 9449 §9)', () => {
+  let issuer;
+  let backend;
+  let url;
+  let key;
+  const lines = [];
+
+  before(async () => {
+    issuer = await startFakeIssuer();
+    backend = createBackend(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        issuer: issuer.issuer,
+        audience: 'backend',
+        requiredScopes: ['backend-api:read'],
+        dpopNonce: true,
+      },
+      { log: (line) => lines.push(line), retryCooldownMs: 0 },
+    );
+    url = await backend.start();
+    key = await dpopKey();
+  });
+
+  after(async () => {
+    await backend.stop();
+    await issuer.close();
+  });
+
+  const send = async (token, proof) => post(url, ['authorization', `DPoP ${token}`, 'dpop', proof]);
+
+  it('answers a proof without the nonce with use_dpop_nonce and the nonce, then accepts it with the nonce', async () => {
+    const token = await issuer.token({ cnf: { jkt: key.jkt } });
+    const first = await send(token, await key.proof({ htu: url, token }));
+    assert.equal(first.status, 401);
+    assert.match(first.headers['www-authenticate'], /^DPoP error="use_dpop_nonce"/);
+    const nonce = first.headers['dpop-nonce'];
+    assert.match(nonce, /^[A-Za-z0-9_-]{22}$/);
+    assert.equal(lines.at(-1), 'APOLLO_DPOP_NONCE status=401 error=use_dpop_nonce');
+
+    const second = await send(token, await key.proof({ htu: url, token, claims: { nonce } }));
+    assert.equal(second.status, 200);
+    assert.equal(second.headers['dpop-nonce'], nonce);
+    assert.match(lines.at(-1), /outcome=accepted/);
+  });
+
+  it('answers a proof with a made-up nonce with the real one', async () => {
+    const token = await issuer.token({ cnf: { jkt: key.jkt } });
+    const response = await send(token, await key.proof({ htu: url, token, claims: { nonce: 'made-up' } }));
+    assert.equal(response.status, 401);
+    assert.match(response.headers['www-authenticate'], /use_dpop_nonce/);
+    assert.ok(response.headers['dpop-nonce']);
+  });
+
+  it('still refuses a bad proof as invalid_dpop_proof, nonce or not', async () => {
+    const token = await issuer.token({ cnf: { jkt: key.jkt } });
+    const thief = await dpopKey();
+    const response = await send(token, await thief.proof({ htu: url, token }));
+    assert.equal(response.status, 401);
+    assert.match(response.headers['www-authenticate'], /invalid_dpop_proof/);
+  });
+});
+
+describe('the nonce source', () => {
+  it('replaces its nonce after its lifetime and still accepts the one before', () => {
+    let now = 0;
+    const nonces = createNonceSource({ lifetimeMs: 1000, now: () => now });
+    const first = nonces.current();
+    now = 1500;
+    const second = nonces.current();
+    assert.notEqual(second, first);
+    assert.equal(nonces.accepts(first), true);
+    assert.equal(nonces.accepts(second), true);
+    now = 3000;
+    nonces.current();
+    assert.equal(nonces.accepts(first), false);
+    assert.equal(nonces.accepts(undefined), false);
   });
 });
 

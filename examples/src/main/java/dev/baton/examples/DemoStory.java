@@ -321,6 +321,11 @@ final class DemoStory {
         expect(refused.stream().allMatch(l -> l.contains("outcome=rejected")), "the backend did not reject the replays");
         c.println("  -> only the MCP server, which holds the key, can use the token: each of its calls carries a fresh");
         c.println("     proof (method, URL, time, the token's hash) signed by that key, and a proof is used once.");
+        long nonceChallenges = backend.lines().stream().filter(l -> l.startsWith("APOLLO_DPOP_NONCE ")).count();
+        expect(nonceChallenges >= 1, "the backend never asked for its DPoP nonce");
+        c.println("  The backend also requires its own nonce in proofs: its first answer to the MCP server was 401");
+        c.println("  use_dpop_nonce with a DPoP-Nonce header, and Baton sent that call once more with the nonce ("
+                + nonceChallenges + " such challenge" + (nonceChallenges == 1 ? "" : "s") + " in this run).");
     }
 
     private static String getCountry(String code) {

@@ -53,7 +53,8 @@ class DemoTest {
                 .contains("replayed as 'Authorization: Bearer <token>'          -> HTTP 401")
                 .contains("replayed as 'DPoP <token>' without a proof            -> HTTP 401")
                 .contains("replayed with a valid proof of the thief's own key    -> HTTP 401")
-                .contains("reason=\"Bearer token refused, DPoP required\"");
+                .contains("reason=\"Bearer token refused, DPoP required\"")
+                .contains("its first answer to the MCP server was 401");
     }
 
     @Test

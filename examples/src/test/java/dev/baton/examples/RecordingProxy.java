@@ -142,7 +142,7 @@ final class RecordingProxy implements AutoCloseable {
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
-            for (String name : List.of("Content-Type", "WWW-Authenticate")) {
+            for (String name : List.of("Content-Type", "WWW-Authenticate", "DPoP-Nonce")) {
                 response.headers().firstValue(name).ifPresent(v -> exchange.getResponseHeaders().set(name, v));
             }
             byte[] answer = response.body();

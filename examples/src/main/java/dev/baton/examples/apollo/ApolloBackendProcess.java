@@ -108,8 +108,11 @@ public final class ApolloBackendProcess implements AutoCloseable {
         env.put("HOST", "127.0.0.1");
         env.put("BACKEND_ISSUER", issuer);
         env.put("BACKEND_AUDIENCE", audience);
-        // Only DPoP-bound tokens with a valid proof (RFC 9449), whatever the parent's environment says.
+        // Only DPoP-bound tokens with a valid proof carrying the backend's nonce (RFC 9449 §7, §9),
+        // whatever the parent's environment says: the MCP server's interceptor answers the nonce
+        // challenge of its first call.
         env.put("BACKEND_DPOP", "required");
+        env.put("BACKEND_DPOP_NONCE", "required");
         if (publicUrl == null) {
             env.remove("BACKEND_PUBLIC_URL");
         } else {
