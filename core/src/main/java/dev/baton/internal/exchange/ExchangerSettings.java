@@ -1,6 +1,7 @@
 package dev.baton.internal.exchange;
 
 import dev.baton.AuditListener;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.ClientCredentials;
 import dev.baton.internal.dpop.DPoPPolicy;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.time.Duration;
  * @param issuer the issuer whose metadata names the token endpoint, or {@code null}
  * @param credentials how to authenticate to the token endpoint
  * @param httpClient the user's HTTP client, or {@code null} for one of the exchanger's own
+ * @param endpointObserver told of every call to the token endpoint and discovery
  * @param deadline the total time of one exchange, every attempt included
  * @param retry the retry policy
  * @param maxResponseBytes the cap on a token endpoint response
@@ -35,6 +37,7 @@ public record ExchangerSettings(
         String issuer,
         ClientCredentials credentials,
         HttpClient httpClient,
+        EndpointObserver endpointObserver,
         Duration deadline,
         RetryPolicy retry,
         int maxResponseBytes,
