@@ -324,8 +324,8 @@ final class DemoStory {
         long nonceChallenges = backend.lines().stream().filter(l -> l.startsWith("APOLLO_DPOP_NONCE ")).count();
         expect(nonceChallenges >= 1, "the backend never asked for its DPoP nonce");
         c.println("  The backend also requires its own nonce in proofs: its first answer to the MCP server was 401");
-        c.println("  use_dpop_nonce with a DPoP-Nonce header, and Baton sent that call once more with the nonce ("
-                + nonceChallenges + " such challenge" + (nonceChallenges == 1 ? "" : "s") + " in this run).");
+        c.println("  use_dpop_nonce with a DPoP-Nonce header, and Baton sent that call once more with the nonce");
+        c.println("  (" + nonceChallenges + " such challenge" + (nonceChallenges == 1 ? "" : "s") + " in this run).");
     }
 
     private static String getCountry(String code) {
