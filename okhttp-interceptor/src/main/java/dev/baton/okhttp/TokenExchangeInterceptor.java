@@ -327,10 +327,11 @@ public final class TokenExchangeInterceptor implements Interceptor {
          * which writes a custom header only on the network requests its route covers, so a redirect
          * off the route never carries it, and signs a DPoP proof for each of them (see "DPoP" in the
          * class description). Works for every route; required for routes with
-         * {@link RouteBuilder#customHeader(String)} and for an exchanger that uses DPoP. Clients derived with {@code newBuilder()} keep
-         * both halves. If the application half is later taken out and added to a client without the
-         * network half, a custom-header request goes out without the exchanged token and the call
-         * fails with {@link TokenInjectionException}.
+         * {@link RouteBuilder#customHeader(String)} and for an exchanger that uses DPoP. Clients
+         * derived with {@code newBuilder()} keep both halves. If the application half is later taken
+         * out and added to a client without the network half, a custom-header or DPoP request goes
+         * out without the exchanged token or without its proof, and the call fails with
+         * {@link TokenInjectionException}.
          *
          * <pre>{@code
          * OkHttpClient client = TokenExchangeInterceptor.builder(exchanger)

@@ -21,7 +21,10 @@ class DPoPExchangeRouteTest {
     @StartedAuthorizationServer
     private static EmbeddedAuthorizationServer as;
 
-    /** Exchanges {@code userToken} with proofs of {@code key}: first without a nonce, then with the one the answer names. */
+    /**
+     * Exchanges {@code userToken} with proofs of {@code key}: first without a nonce, then with the
+     * one the answer names.
+     */
     static HttpResponse<String> exchangeWithNonce(EmbeddedAuthorizationServer server, String userToken, DPoPKey key)
             throws Exception {
         URI endpoint = URI.create(server.tokenEndpoint("backend"));
