@@ -44,7 +44,7 @@ class ModulePathIT {
                 Map.entry("dev.baton", Set.of()),
                 Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp",
                         "dev.baton.spring.boot")),
-                Map.entry("dev.baton.internal.dpop", Set.of("dev.baton.okhttp")),
+                Map.entry("dev.baton.internal.dpop", Set.of("dev.baton.okhttp", "dev.baton.spring.boot")),
                 Map.entry("dev.baton.internal.routing", Set.of("dev.baton.okhttp", "dev.baton.spring.boot")));
         assertThat(core.packages()).contains("dev.baton.internal.exchange", "dev.baton.internal.validation");
     }

@@ -30,9 +30,9 @@ import org.springframework.http.client.ClientHttpRequestInterceptor;
  *     {@code RestTemplateBuilder} of Spring Boot by a {@code RestClientCustomizer} and a
  *     {@code RestTemplateCustomizer} (spring-boot-restclient present);</li>
  * <li>with OkHttp (baton-okhttp present): a {@link TokenExchangeInterceptor} bean for the same
- *     routes, and an {@code OkHttpClient} bean carrying it when the application defines none (add the
- *     interceptor bean to your own client otherwise); the client's threads are stopped when the
- *     context closes.</li>
+ *     routes (not with {@code baton.token-exchange.dpop}, whose proofs need baton-okhttp's
+ *     {@code installOn}), and an {@code OkHttpClient} bean with Baton's interceptor installed when the
+ *     application defines none; the client's threads are stopped when the context closes.</li>
  * </ul>
  * Each bean is replaced by the application's own of the same type.
  */
@@ -123,7 +123,35 @@ public class BatonHttpClientAutoConfiguration {
          */
         @Bean
         @ConditionalOnMissingBean
+        // DPoP proofs need baton-okhttp's network half too, which only installOn adds: batonOkHttpClient.
+        @ConditionalOnProperty(prefix = "baton.token-exchange", name = "dpop", havingValue = "false", matchIfMissing = true)
         public TokenExchangeInterceptor batonOkHttpInterceptor(TokenExchanger exchanger, BatonProperties properties) {
+            TokenExchangeInterceptor.Builder b = builder(exchanger, properties);
+            TokenExchangeInterceptor[] built = new TokenExchangeInterceptor[1];
+            Settings.apply("baton.routes", () -> built[0] = b.build());
+            return built[0];
+        }
+
+        /**
+         * An {@code OkHttpClient} with Baton's interceptor installed as baton-okhttp's {@code installOn}
+         * does (with the network half that writes DPoP proofs), when the application has none.
+         *
+         * @param exchanger the exchanger
+         * @param properties the bound properties
+         * @return the client; its dispatcher threads and pooled connections end with the context
+         */
+        @Bean(destroyMethod = "")
+        @ConditionalOnMissingBean
+        public OkHttpClient batonOkHttpClient(TokenExchanger exchanger, BatonProperties properties) {
+            OkHttpClient.Builder client = new OkHttpClient.Builder()
+                    .addInterceptor(new OkHttpFailures(ConfiguredRoute.table(properties)));
+            OkHttpClient.Builder[] installed = new OkHttpClient.Builder[1];
+            Settings.apply("baton.routes", () -> installed[0] = builder(exchanger, properties).installOn(client));
+            return installed[0].build();
+        }
+
+        /** baton-okhttp's builder for {@code baton.routes}, checked first with the starter's rules. */
+        private static TokenExchangeInterceptor.Builder builder(TokenExchanger exchanger, BatonProperties properties) {
             // Checked first with the starter's rules, so a bad route is reported by its property name.
             ConfiguredRoute.table(properties);
             TokenExchangeInterceptor.Builder b = TokenExchangeInterceptor.builder(exchanger)
@@ -143,25 +171,7 @@ public class BatonHttpClientAutoConfiguration {
             if (properties.isAllowHttpOnLoopback()) {
                 b.allowHttpOnLoopback();
             }
-            TokenExchangeInterceptor[] built = new TokenExchangeInterceptor[1];
-            Settings.apply("baton.routes", () -> built[0] = b.build());
-            return built[0];
-        }
-
-        /**
-         * An {@code OkHttpClient} with the interceptor, when the application has none.
-         *
-         * @param interceptor the interceptor
-         * @param properties the bound properties
-         * @return the client; its dispatcher threads and pooled connections end with the context
-         */
-        @Bean(destroyMethod = "")
-        @ConditionalOnMissingBean
-        public OkHttpClient batonOkHttpClient(TokenExchangeInterceptor interceptor, BatonProperties properties) {
-            return new OkHttpClient.Builder()
-                    .addInterceptor(new OkHttpFailures(ConfiguredRoute.table(properties)))
-                    .addInterceptor(interceptor)
-                    .build();
+            return b;
         }
 
         /**

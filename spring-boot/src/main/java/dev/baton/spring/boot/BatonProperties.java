@@ -337,6 +337,9 @@ public class BatonProperties {
         /** The total time one exchange may take, retries included. */
         private Duration deadline;
 
+        /** Bind exchanged tokens to a DPoP key (RFC 9449) generated at start-up, as authorization servers that require DPoP ask. */
+        private boolean dpop;
+
         /** The most attempts one exchange makes (connection errors, 5xx and 429 only). */
         private Integer maxAttempts;
 
@@ -427,6 +430,16 @@ public class BatonProperties {
         /** @param privateKeyAlgorithm the private key algorithm */
         public void setPrivateKeyAlgorithm(String privateKeyAlgorithm) {
             this.privateKeyAlgorithm = privateKeyAlgorithm;
+        }
+
+        /** @return whether exchanged tokens are DPoP-bound */
+        public boolean isDpop() {
+            return dpop;
+        }
+
+        /** @param dpop whether exchanged tokens are DPoP-bound */
+        public void setDpop(boolean dpop) {
+            this.dpop = dpop;
         }
 
         /** @return the deadline */

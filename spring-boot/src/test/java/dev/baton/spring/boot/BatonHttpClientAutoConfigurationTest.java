@@ -36,10 +36,21 @@ class BatonHttpClientAutoConfigurationTest {
     }
 
     @Test
-    void createsTheOkHttpInterceptorAndAClientCarryingIt() {
+    void createsTheOkHttpInterceptorAndAClientWithBatonsInterceptorInstalled() {
         runner.withPropertyValues(ROUTES).run(context -> {
-            TokenExchangeInterceptor interceptor = context.getBean(TokenExchangeInterceptor.class);
-            assertThat(context.getBean(OkHttpClient.class).interceptors()).contains(interceptor);
+            assertThat(context).hasSingleBean(TokenExchangeInterceptor.class);
+            assertThat(context.getBean(OkHttpClient.class).interceptors())
+                    .anyMatch(TokenExchangeInterceptor.class::isInstance);
+        });
+    }
+
+    @Test
+    void withDPoPOnlyTheClientWithBatonsNetworkHalfIsOffered() {
+        runner.withPropertyValues(ROUTES).withPropertyValues("baton.token-exchange.dpop=true").run(context -> {
+            assertThat(context).doesNotHaveBean("batonOkHttpInterceptor");
+            assertThat(context.getBean(OkHttpClient.class).networkInterceptors()).isNotEmpty();
+            assertThat(context.getBean(OkHttpClient.class).interceptors())
+                    .anyMatch(TokenExchangeInterceptor.class::isInstance);
         });
     }
 

@@ -171,6 +171,32 @@ class BatonRestClientInterceptorTest {
     }
 
     @Test
+    void aDPoPBoundTokenGoesOutWithAProofAndTheBackendsNonceAfterOneTry() throws Exception {
+        idp.route("/v1/token", r -> TestAuthorizationServer.json("{\"access_token\":\"dpop-bound\","
+                + "\"issued_token_type\":\"urn:ietf:params:oauth:token-type:access_token\","
+                + "\"token_type\":\"DPoP\",\"expires_in\":300}"));
+        backend.enqueue(new MockResponse.Builder().code(401)
+                .addHeader("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"").addHeader("DPoP-Nonce", "n-1").build());
+        backend.enqueue(new MockResponse.Builder().body("ok").build());
+        ValidatedToken alice = user("alice");
+        runner().withPropertyValues("baton.token-exchange.dpop=true").run(context -> {
+            try (ThreadBoundToken.Binding b = ThreadBoundToken.bind(alice)) {
+                client(context).get().uri(backend.url("/graphql?q=1").uri()).retrieve().toBodilessEntity();
+            }
+            RecordedRequest first = backend.takeRequest(5, TimeUnit.SECONDS);
+            RecordedRequest second = backend.takeRequest(5, TimeUnit.SECONDS);
+            assertThat(first.getHeaders().get("Authorization")).isEqualTo("DPoP dpop-bound");
+            assertThat(second.getHeaders().get("Authorization")).isEqualTo("DPoP dpop-bound");
+            com.nimbusds.jwt.JWTClaimsSet proof = com.nimbusds.jwt.SignedJWT.parse(second.getHeaders().get("DPoP"))
+                    .getJWTClaimsSet();
+            assertThat(proof.getStringClaim("htm")).isEqualTo("GET");
+            assertThat(proof.getStringClaim("htu")).isEqualTo(backend.url("/graphql").toString());
+            assertThat(proof.getStringClaim("nonce")).isEqualTo("n-1");
+            assertThat(proof.getStringClaim("ath")).isNotBlank();
+        });
+    }
+
+    @Test
     void findsTheUserInSpringSecuritysContext() throws Exception {
         backend.enqueue(new MockResponse.Builder().body("ok").build());
         ValidatedToken bob = user("bob");

@@ -88,6 +88,9 @@ public final class BatonBeans {
         if (te.getDeadline() != null) {
             Settings.apply(TE + "deadline", () -> b.deadline(te.getDeadline()));
         }
+        if (te.isDpop()) {
+            b.dpop();
+        }
         if (te.getMaxAttempts() != null) {
             Settings.apply(TE + "max-attempts", () -> b.maxAttempts(te.getMaxAttempts()));
         }
