@@ -18,5 +18,5 @@ module dev.baton.core {
     requires org.slf4j;
 
     exports dev.baton;
-    exports dev.baton.internal to dev.baton.okhttp, dev.baton.servlet, dev.baton.mcp;
+    exports dev.baton.internal to dev.baton.okhttp, dev.baton.servlet, dev.baton.mcp, dev.baton.redis;
 }

@@ -124,23 +124,26 @@ public final class TokenExchangeInterceptor implements Interceptor {
         Chain isolated = chain.withCache(null).withCookieJar(CookieJar.NO_COOKIES)
                 .withAuthenticator(Authenticator.NONE);
 
-        Response response = send(isolated, request, route, subject, exchangeRequest);
+        String token = CallBoundExchange.accessToken(exchanger, exchangeRequest, isolated, route);
+        Response response = send(isolated, request, route, subject, token);
         if (!worthOneReplay(response, request, route)) {
             return response;
         }
         response.close();
         try {
-            exchanger.invalidate(exchangeRequest);
+            // Only the entry holding the rejected token, here and across a fleet's shared cache: a
+            // concurrent call that already replaced it keeps its fresh token.
+            exchanger.invalidate(exchangeRequest, token);
         } catch (IllegalStateException closed) {
             // The exchanger was closed while the call was on the wire: fail as every failure here does.
             throw new IOException("cannot replay the call for a fresh token: " + closed.getMessage(), closed);
         }
-        return send(isolated, request, route, subject, exchangeRequest);
+        return send(isolated, request, route, subject,
+                CallBoundExchange.accessToken(exchanger, exchangeRequest, isolated, route));
     }
 
-    private Response send(Chain chain, Request original, Route route, SubjectToken subject,
-            ExchangeRequest exchangeRequest) throws IOException {
-        String token = CallBoundExchange.accessToken(exchanger, exchangeRequest, chain, route);
+    private static Response send(Chain chain, Request original, Route route, SubjectToken subject, String token)
+            throws IOException {
         Request out = route.header().attach(original, route, "Bearer " + token);
         PassthroughGuard.check(out, subject.value(), token, route);
         Response response = chain.proceed(out);

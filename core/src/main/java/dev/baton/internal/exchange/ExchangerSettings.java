@@ -1,6 +1,7 @@
 package dev.baton.internal.exchange;
 
 import dev.baton.AuditListener;
+import dev.baton.SharedTokenCache;
 import dev.baton.internal.ClientCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +28,7 @@ import java.time.Duration;
  * @param maxTokenLifetime the cap on {@code expires_in}
  * @param audit the audit listener
  * @param clock the clock
+ * @param sharedCache the fleet's shared second-level cache, or {@code null}
  */
 public record ExchangerSettings(
         URI tokenEndpoint,
@@ -44,7 +46,8 @@ public record ExchangerSettings(
         Duration defaultTokenLifetime,
         Duration maxTokenLifetime,
         AuditListener audit,
-        Clock clock) {
+        Clock clock,
+        SharedTokenCache sharedCache) {
     /** The longest {@code deadline} accepted. */
     public static final Duration MAX_DEADLINE = Duration.ofMinutes(5);
     /** The longest {@code cacheSkew} accepted. */
@@ -53,4 +56,12 @@ public record ExchangerSettings(
     public static final Duration MAX_MAX_TOKEN_LIFETIME = Duration.ofDays(1);
     /** The longest {@code negativeCacheTtl} accepted. */
     public static final Duration MAX_NEGATIVE_CACHE = Duration.ofMinutes(5);
+
+    /**
+     * The exchanger's identity in a shared cache's keys: its token endpoint (or issuer) and client
+     * id, so exchangers for different authorization servers or clients never share an entry.
+     */
+    public String namespace() {
+        return (tokenEndpoint != null ? tokenEndpoint.toString() : "issuer:" + issuer) + " " + credentials.clientId();
+    }
 }
