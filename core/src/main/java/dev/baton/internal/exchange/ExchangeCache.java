@@ -121,6 +121,8 @@ final class ExchangeCache {
         if (cache == null) {
             return;
         }
+        // The shared entry first: a local miss right after this must not read it back.
+        loads.invalidate(request, rejectedAccessToken);
         ExchangeKey key = ExchangeKey.of(request, subject);
         if (rejectedAccessToken == null) {
             cache.synchronous().invalidate(key);
@@ -134,7 +136,6 @@ final class ExchangeCache {
         if (denials != null) {
             denials.invalidate(key);
         }
-        loads.invalidate(request, rejectedAccessToken);
     }
 
     /** The counters so far. */

@@ -10,7 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -74,15 +77,21 @@ final class SharedLoads {
         return guarded(exchange, () -> shared.refresh(lookup, staleAt, exchange), lookup, staleAt);
     }
 
-    /** Deletes the shared entry, or only the one holding {@code rejectedAccessToken} when given. */
+    /**
+     * Deletes the shared entry, or only the one holding {@code rejectedAccessToken} when given, and
+     * waits for it (at most the deadline), so that the exchange that follows an upstream 401 cannot
+     * read the rejected token back from the shared cache.
+     */
     void invalidate(ExchangeRequest request, String rejectedAccessToken) {
         if (shared == null) {
             return;
         }
         try {
-            shared.invalidate(lookup(request), rejectedAccessToken);
-        } catch (RuntimeException e) {
-            // Best effort by contract; the local entry is gone whatever the shared cache did.
+            shared.invalidate(lookup(request), rejectedAccessToken).get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // Best effort by contract: a shared cache that cannot delete is one that is not answering.
         }
     }
 

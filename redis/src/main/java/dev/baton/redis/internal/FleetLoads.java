@@ -195,6 +195,11 @@ public final class FleetLoads {
                 exchangeHere();
                 return;
             }
+            // Listening before the read: a message sent between the read and the wait is not missed.
+            store.subscribed().handle((ignored, e) -> null).thenRun(() -> awaitOther(left));
+        }
+
+        void awaitOther(long left) {
             CompletableFuture<Void> signal = signals.next(lookup.key());
             read().whenComplete((hit, error) -> {
                 if (error != null) {
@@ -243,15 +248,18 @@ public final class FleetLoads {
                 Instant now = clock.instant();
                 Instant staleAt = lookup.staleAt(token);
                 long ttl = Duration.between(now, staleAt).toMillis();
-                // Answer first: the other replicas are told once the value is stored.
-                result.complete(new Loaded(token, now, true));
-                if (ttl > 0) {
-                    byte[] value = sealer.seal(StoredTokenCodec.encode(new StoredToken(token, now, staleAt)),
-                            lookup.subjectToken(), valueKey);
-                    store.store(valueKey, value, ttl, leaseKey, owner, lookup.key());
-                } else {
+                Loaded loaded = new Loaded(token, now, true);
+                if (ttl <= 0) {
                     store.release(leaseKey, owner, lookup.key());
+                    result.complete(loaded);
+                    return;
                 }
+                byte[] value = sealer.seal(StoredTokenCodec.encode(new StoredToken(token, now, staleAt)),
+                        lookup.subjectToken(), valueKey);
+                // Answered once stored (or the store failed, within the command timeout): when the
+                // caller holds the token, so does Redis, and a 401 for it can delete it there.
+                store.store(valueKey, value, ttl, leaseKey, owner, lookup.key())
+                        .whenComplete((ignored, e) -> result.complete(loaded));
             });
         }
 

@@ -196,6 +196,18 @@ public final class RedisStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes once this replica listens to the other replicas' messages (or failed to, within the
+     * timeout): a replica about to wait for another's message starts listening first.
+     */
+    public CompletableFuture<?> subscribed() {
+        CompletableFuture<?> p;
+        synchronized (lock) {
+            p = pubsub;
+        }
+        return p == null ? CompletableFuture.completedFuture(null) : within(p);
+    }
+
     /** The pub/sub connection, subscribed to the channel; Lettuce subscribes again after a reconnect. */
     private void subscription() {
         synchronized (lock) {

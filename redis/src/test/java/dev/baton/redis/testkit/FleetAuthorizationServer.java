@@ -34,7 +34,7 @@ public final class FleetAuthorizationServer implements AutoCloseable {
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile Predicate<String> held = s -> false;
     private volatile int expiresIn = 300;
-    private final CountDownLatch firstHeld = new CountDownLatch(1);
+    private volatile CountDownLatch firstHeld = new CountDownLatch(1);
 
     /** Starts it on loopback. */
     public FleetAuthorizationServer() {
@@ -84,6 +84,7 @@ public final class FleetAuthorizationServer implements AutoCloseable {
      * {@link #close()} (later calls are answered).
      */
     public void holdFirstCallFor(Predicate<String> which) {
+        this.firstHeld = new CountDownLatch(1);
         this.held = which;
     }
 
