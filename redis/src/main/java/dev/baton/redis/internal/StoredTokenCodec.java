@@ -82,6 +82,8 @@ public final class StoredTokenCodec {
             }
             return new StoredToken(new ExchangedToken(accessToken, tokenType, issuedTokenType, expiresAt, scopes),
                     exchangedAt, staleAt);
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("unreadable shared value: " + e.getClass().getSimpleName());
         }
