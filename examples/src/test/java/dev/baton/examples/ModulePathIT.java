@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baton.TokenValidator;
 import dev.baton.mcp.McpAuthorizationFilter;
 import dev.baton.okhttp.TokenExchangeInterceptor;
+import dev.baton.redis.RedisTokenCache;
 import dev.baton.servlet.BearerTokenFilter;
 import java.io.File;
 import java.lang.module.Configuration;
@@ -31,6 +32,7 @@ class ModulePathIT {
     private static final Path OKHTTP = jarOf(TokenExchangeInterceptor.class);
     private static final Path SERVLET = jarOf(BearerTokenFilter.class);
     private static final Path MCP = jarOf(McpAuthorizationFilter.class);
+    private static final Path REDIS = jarOf(RedisTokenCache.class);
 
     @Test
     void coreExportsOnlyItsApiAndOpensItsInternalsToTheAdaptersAlone() {
@@ -40,7 +42,8 @@ class ModulePathIT {
                 .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
         assertThat(exports).containsOnly(
                 Map.entry("dev.baton", Set.of()),
-                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp")));
+                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp",
+                        "dev.baton.redis")));
         assertThat(core.packages()).contains("dev.baton.internal.exchange", "dev.baton.internal.validation");
     }
 
@@ -64,6 +67,12 @@ class ModulePathIT {
     }
 
     @Test
+    void redisModuleExportsOnlyItsApiPackage() {
+        assertThat(ModuleFinder.of(REDIS).find("dev.baton.redis").orElseThrow().descriptor().exports())
+                .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.baton.redis");
+    }
+
+    @Test
     void theModulesResolveWithTheirDependenciesAndServeTheApi() throws Exception {
         ModuleLayer layer = layer();
 
@@ -71,6 +80,9 @@ class ModulePathIT {
         assertThat(layer.findModule("dev.baton.servlet")).isPresent();
         Class<?> filter = layer.findLoader("dev.baton.mcp").loadClass("dev.baton.mcp.McpAuthorizationFilter");
         assertThat(filter.getModule().getName()).isEqualTo("dev.baton.mcp");
+        Class<?> shared = layer.findLoader("dev.baton.redis").loadClass("dev.baton.redis.RedisTokenCache");
+        assertThat(shared.getModule().getName()).isEqualTo("dev.baton.redis");
+        assertThat(shared.getMethod("builder").invoke(null)).isNotNull();
         Class<?> validator = layer.findLoader("dev.baton.core").loadClass("dev.baton.TokenValidator");
         assertThat(validator.getModule().getName()).isEqualTo("dev.baton.core");
         assertThat(validator.getMethod("builder").invoke(null)).isNotNull();
@@ -90,14 +102,14 @@ class ModulePathIT {
 
     /** The published jars plus the class path's jars they need, resolved as a layer. */
     private static ModuleLayer layer() {
-        List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET, MCP), dependencies()).toList();
+        List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET, MCP, REDIS), dependencies()).toList();
         ModuleFinder finder = ModuleFinder.of(path.toArray(Path[]::new));
         // A system module that the boot layer of this class-path test JVM did not resolve comes from the
         // runtime image, as it would for an application started on the module path: jdk.crypto.ec, which
         // nimbus-jose-jwt requires, is no longer among the default modules from JDK 24 on.
         Configuration config = ModuleLayer.boot().configuration()
                 .resolve(finder, ModuleFinder.ofSystem(),
-                        Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp"));
+                        Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp", "dev.baton.redis"));
         return ModuleLayer.boot().defineModulesWithOneLoader(config, ClassLoader.getPlatformClassLoader());
     }
 
@@ -106,7 +118,7 @@ class ModulePathIT {
         List<String> needed = List.of("nimbus-jose-jwt", "oauth2-oidc-sdk", "json-smart", "accessors-smart", "asm-",
                 "content-type", "lang-tag", "jcip-annotations", "caffeine", "slf4j-api", "okhttp-jvm", "okio-jvm",
                 "kotlin-stdlib", "jakarta.servlet-api", "mcp-core-", "reactor-core", "reactive-streams",
-                "jackson-annotations");
+                "jackson-annotations", "lettuce-core", "netty-", "redis-authx-core");
         return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".jar"))
