@@ -58,8 +58,8 @@ import java.util.function.Supplier;
  * once it answers. An unreadable value is a miss and is deleted.
  *
  * <p>Thread-safe. One instance may serve several exchangers (their keys differ by token endpoint
- * and client id). Building makes no network call; {@link #close()} it after the exchangers that use
- * it. {@link #toString()} shows the hosts and settings, never a password or the secret.
+ * and client id). Building connects to Redis in the background (a Redis that is down costs nothing
+ * but a probe per second); {@link #close()} it after the exchangers that use it. {@link #toString()} shows the hosts and settings, never a password or the secret.
  */
 public final class RedisTokenCache implements SharedTokenCache {
     /** Default key prefix. */
@@ -88,6 +88,8 @@ public final class RedisTokenCache implements SharedTokenCache {
         this.executor = store.executor();
         this.loads = new FleetLoads(store, new ValueSealer(b.secret), signals, health, b.keyPrefix, b.leaseTime,
                 b.clock);
+        // Lettuce's first connection takes seconds in a cold JVM: done now, on the cache's own thread.
+        store.connectInBackground();
         this.description = "RedisTokenCache[" + (b.cluster ? "cluster " : "") + hosts(b.uri) + ", prefix="
                 + b.keyPrefix + ", lease=" + b.leaseTime + ", timeout=" + b.commandTimeout + "]";
     }
@@ -290,7 +292,7 @@ public final class RedisTokenCache implements SharedTokenCache {
         }
 
         /**
-         * The cache; makes no network call (the first exchange connects).
+         * The cache; starts connecting in the background and never waits for it.
          *
          * @throws IllegalStateException if no uri or no secret was set
          */

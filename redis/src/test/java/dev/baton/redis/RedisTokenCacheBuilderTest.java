@@ -59,7 +59,7 @@ class RedisTokenCacheBuilderTest {
     }
 
     @Test
-    void buildingMakesNoConnectionAndToStringHidesThePassword() {
+    void toStringShowsTheHostAndSettingsButNeverThePassword() {
         try (RedisTokenCache cache = RedisTokenCache.builder().uri("rediss://baton:hunter2-password@127.0.0.1:1")
                 .secret(SECRET).build()) {
             assertThat(cache.toString()).isEqualTo(

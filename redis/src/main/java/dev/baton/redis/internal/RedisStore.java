@@ -32,8 +32,8 @@ import java.util.function.Function;
 
 /**
  * The Redis commands the shared cache uses, on Lettuce: one multiplexed connection for commands and
- * one for pub/sub, connected on first use (building makes no network call, and a Redis that is down
- * at start-up costs nothing but a probe per interval), reconnected by Lettuce after an outage. Every
+ * one for pub/sub, connected in the background from the start, on the store's own thread (a Redis
+ * that is down at start-up costs nothing but a probe per interval), reconnected by Lettuce after an outage. Every
  * command has a timeout, fails at once while disconnected instead of queueing, and reports to
  * {@link RedisHealth}. Values are bytes, keys and channels UTF-8. Not API.
  */
@@ -180,22 +180,6 @@ public final class RedisStore implements AutoCloseable {
         return ((StatefulRedisClusterConnection<String, byte[]>) c).async();
     }
 
-    /** The command connection, connecting (again, after a failed attempt) when needed. */
-    private CompletableFuture<StatefulConnection<String, byte[]>> connection() {
-        synchronized (lock) {
-            if (closed) {
-                return CompletableFuture.failedFuture(new IllegalStateException("the shared token cache is closed"));
-            }
-            if (connection == null || connection.isCompletedExceptionally()) {
-                connection = client instanceof RedisClusterClient cluster
-                        ? cluster.connectAsync(CODEC).thenApply(c -> (StatefulConnection<String, byte[]>) c)
-                        : ((RedisClient) client).connectAsync(CODEC, uri).toCompletableFuture()
-                                .thenApply(c -> (StatefulConnection<String, byte[]>) c);
-            }
-            return connection;
-        }
-    }
-
     /**
      * Completes once this replica listens to the other replicas' messages (or failed to, within the
      * timeout): a replica about to wait for another's message starts listening first.
@@ -208,17 +192,57 @@ public final class RedisStore implements AutoCloseable {
         return p == null ? CompletableFuture.completedFuture(null) : within(p);
     }
 
+    /**
+     * Starts connecting in the background, so that the first exchanges find Redis ready: Lettuce's
+     * first connection loads and initialises its classes and Netty's, which takes seconds in a cold
+     * JVM, and never on a caller's thread.
+     */
+    public void connectInBackground() {
+        // A first command too, with a key never stored: it loads the command path's classes.
+        connection().thenCompose(c -> commands(c).get(channel + ":warm-up").toCompletableFuture())
+                .whenComplete((ignored, e) -> { });
+        subscription();
+    }
+
+    /**
+     * The command connection, connecting (again, after a failed attempt) when needed. Connecting
+     * runs on this store's own thread: a caller gets a future at once, which {@link #within} bounds.
+     */
+    private CompletableFuture<StatefulConnection<String, byte[]>> connection() {
+        CompletableFuture<StatefulConnection<String, byte[]>> target;
+        synchronized (lock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the shared token cache is closed"));
+            }
+            if (connection != null && !connection.isCompletedExceptionally()) {
+                return connection;
+            }
+            target = new CompletableFuture<>();
+            connection = target;
+        }
+        startOnOwnThread(target, () -> client instanceof RedisClusterClient cluster
+                ? cluster.connectAsync(CODEC).thenApply(c -> (StatefulConnection<String, byte[]>) c)
+                : ((RedisClient) client).connectAsync(CODEC, uri).toCompletableFuture()
+                        .thenApply(c -> (StatefulConnection<String, byte[]>) c));
+        return target;
+    }
+
     /** The pub/sub connection, subscribed to the channel; Lettuce subscribes again after a reconnect. */
     private void subscription() {
+        CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> target;
         synchronized (lock) {
             if (closed || (pubsub != null && !pubsub.isCompletedExceptionally())) {
                 return;
             }
+            target = new CompletableFuture<>();
+            pubsub = target;
+        }
+        startOnOwnThread(target, () -> {
             CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> connecting =
                     client instanceof RedisClusterClient cluster
                             ? cluster.connectPubSubAsync(CODEC).thenApply(c -> (StatefulRedisPubSubConnection<String, byte[]>) c)
                             : ((RedisClient) client).connectPubSubAsync(CODEC, uri).toCompletableFuture();
-            pubsub = connecting.thenCompose(c -> {
+            return connecting.thenCompose(c -> {
                 c.addListener(new RedisPubSubAdapter<>() {
                     @Override
                     public void message(String from, byte[] message) {
@@ -229,6 +253,26 @@ public final class RedisStore implements AutoCloseable {
                 });
                 return c.async().subscribe(channel).toCompletableFuture().thenApply(ignored -> c);
             });
+        });
+    }
+
+    private <T> void startOnOwnThread(CompletableFuture<T> target, java.util.function.Supplier<CompletableFuture<T>> connect) {
+        try {
+            resources.eventExecutorGroup().execute(() -> {
+                try {
+                    connect.get().whenComplete((c, e) -> {
+                        if (e == null) {
+                            target.complete(c);
+                        } else {
+                            target.completeExceptionally(e);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    target.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException closing) {
+            target.completeExceptionally(closing);
         }
     }
 
