@@ -130,7 +130,8 @@ public final class RedisProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server exited with " + process.exitValue());
             }
-            try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            try {
+                new java.net.Socket(InetAddress.getLoopbackAddress(), port).close();
                 return;
             } catch (IOException notYet) {
                 try {
