@@ -50,10 +50,16 @@ public final class RedisStore implements AutoCloseable {
     private static final String DELETE_IF_EQUAL = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
             + "return redis.call('DEL', KEYS[1]) end return 0";
 
+    /**
+     * How long connecting may take, and how long a call waits for a connection being made: longer
+     * than a command, since Lettuce's first connection in a JVM also loads its classes. A refused
+     * connection fails at once; only a Redis that does not answer at all costs this wait, once.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
     private final ClientResources resources;
     private final AbstractRedisClient client;
     private final RedisURI uri;
-    private final Duration timeout;
     private final RedisHealth health;
     private final String channel;
     private final Consumer<String> onFilled;
@@ -73,7 +79,6 @@ public final class RedisStore implements AutoCloseable {
     public RedisStore(RedisURI uri, boolean cluster, Duration timeout, RedisHealth health, String channel,
             Consumer<String> onFilled) {
         this.uri = uri;
-        this.timeout = timeout;
         this.health = health;
         this.channel = channel;
         this.onFilled = onFilled;
@@ -82,7 +87,7 @@ public final class RedisStore implements AutoCloseable {
         this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         if (cluster) {
             RedisClusterClient c = RedisClusterClient.create(resources, uri);
@@ -159,7 +164,7 @@ public final class RedisStore implements AutoCloseable {
     private <T> CompletableFuture<T> run(Function<RedisClusterAsyncCommands<String, byte[]>, CompletableFuture<T>> command) {
         CompletableFuture<T> result;
         try {
-            result = within(connection()).thenCompose(c -> command.apply(commands(c)));
+            result = within(connection(), CONNECT_TIMEOUT).thenCompose(c -> command.apply(commands(c)));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -189,7 +194,7 @@ public final class RedisStore implements AutoCloseable {
         synchronized (lock) {
             p = pubsub;
         }
-        return p == null ? CompletableFuture.completedFuture(null) : within(p);
+        return p == null ? CompletableFuture.completedFuture(null) : within(p, CONNECT_TIMEOUT);
     }
 
     /**
@@ -206,7 +211,8 @@ public final class RedisStore implements AutoCloseable {
 
     /**
      * The command connection, connecting (again, after a failed attempt) when needed. Connecting
-     * runs on this store's own thread: a caller gets a future at once, which {@link #within} bounds.
+     * runs on this store's own thread: a caller gets a future at once, which {@link #within} bounds by
+     * {@link #CONNECT_TIMEOUT}.
      */
     private CompletableFuture<StatefulConnection<String, byte[]>> connection() {
         CompletableFuture<StatefulConnection<String, byte[]>> target;
@@ -276,13 +282,13 @@ public final class RedisStore implements AutoCloseable {
         }
     }
 
-    /** {@code future}, failed with a {@link TimeoutException} when it has not completed within the timeout. */
-    private <T> CompletableFuture<T> within(CompletableFuture<T> future) {
+    /** {@code future}, failed with a {@link TimeoutException} when it has not completed within {@code limit}. */
+    private <T> CompletableFuture<T> within(CompletableFuture<T> future, Duration limit) {
         if (future.isDone()) {
             return future;
         }
         CompletableFuture<T> bounded = new CompletableFuture<>();
-        schedule(timeout.toNanos(), () -> bounded.completeExceptionally(new TimeoutException("Redis connection")));
+        schedule(limit.toNanos(), () -> bounded.completeExceptionally(new TimeoutException("Redis connection")));
         future.whenComplete((v, e) -> {
             if (e == null) {
                 bounded.complete(v);
