@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.TokenValidator;
 import dev.baton.mcp.McpAuthorizationFilter;
+import dev.baton.micrometer.BatonMetrics;
 import dev.baton.okhttp.TokenExchangeInterceptor;
 import dev.baton.redis.RedisTokenCache;
 import dev.baton.servlet.BearerTokenFilter;
@@ -32,6 +33,7 @@ class ModulePathIT {
     private static final Path OKHTTP = jarOf(TokenExchangeInterceptor.class);
     private static final Path SERVLET = jarOf(BearerTokenFilter.class);
     private static final Path MCP = jarOf(McpAuthorizationFilter.class);
+    private static final Path MICROMETER = jarOf(BatonMetrics.class);
     private static final Path REDIS = jarOf(RedisTokenCache.class);
 
     @Test
@@ -43,7 +45,8 @@ class ModulePathIT {
         assertThat(exports).containsOnly(
                 Map.entry("dev.baton", Set.of()),
                 Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp",
-                        "dev.baton.redis")));
+                        "dev.baton.redis")),
+                Map.entry("dev.baton.internal.dpop", Set.of("dev.baton.okhttp")));
         assertThat(core.packages()).contains("dev.baton.internal.exchange", "dev.baton.internal.validation");
     }
 
@@ -67,6 +70,18 @@ class ModulePathIT {
     }
 
     @Test
+    void micrometerModuleExportsOnlyItsApiPackageAndNeedsNoInternals() {
+        ModuleDescriptor micrometer = ModuleFinder.of(MICROMETER).find("dev.baton.micrometer").orElseThrow()
+                .descriptor();
+        ModuleLayer layer = layer();
+
+        assertThat(micrometer.exports()).extracting(ModuleDescriptor.Exports::source)
+                .containsExactly("dev.baton.micrometer");
+        assertThat(layer.findModule("dev.baton.core").orElseThrow().isExported("dev.baton.internal",
+                layer.findModule("dev.baton.micrometer").orElseThrow())).isFalse();
+    }
+
+    @Test
     void redisModuleExportsOnlyItsApiPackage() {
         assertThat(ModuleFinder.of(REDIS).find("dev.baton.redis").orElseThrow().descriptor().exports())
                 .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.baton.redis");
@@ -83,6 +98,8 @@ class ModulePathIT {
         Class<?> shared = layer.findLoader("dev.baton.redis").loadClass("dev.baton.redis.RedisTokenCache");
         assertThat(shared.getModule().getName()).isEqualTo("dev.baton.redis");
         assertThat(shared.getMethod("builder").invoke(null)).isNotNull();
+        Class<?> metrics = layer.findLoader("dev.baton.micrometer").loadClass("dev.baton.micrometer.BatonMetrics");
+        assertThat(metrics.getModule().getName()).isEqualTo("dev.baton.micrometer");
         Class<?> validator = layer.findLoader("dev.baton.core").loadClass("dev.baton.TokenValidator");
         assertThat(validator.getModule().getName()).isEqualTo("dev.baton.core");
         assertThat(validator.getMethod("builder").invoke(null)).isNotNull();
@@ -102,14 +119,16 @@ class ModulePathIT {
 
     /** The published jars plus the class path's jars they need, resolved as a layer. */
     private static ModuleLayer layer() {
-        List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET, MCP, REDIS), dependencies()).toList();
+        List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET, MCP, MICROMETER, REDIS), dependencies())
+                .toList();
         ModuleFinder finder = ModuleFinder.of(path.toArray(Path[]::new));
         // A system module that the boot layer of this class-path test JVM did not resolve comes from the
         // runtime image, as it would for an application started on the module path: jdk.crypto.ec, which
         // nimbus-jose-jwt requires, is no longer among the default modules from JDK 24 on.
         Configuration config = ModuleLayer.boot().configuration()
                 .resolve(finder, ModuleFinder.ofSystem(),
-                        Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp", "dev.baton.redis"));
+                        Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp", "dev.baton.micrometer",
+                                "dev.baton.redis"));
         return ModuleLayer.boot().defineModulesWithOneLoader(config, ClassLoader.getPlatformClassLoader());
     }
 
@@ -118,7 +137,8 @@ class ModulePathIT {
         List<String> needed = List.of("nimbus-jose-jwt", "oauth2-oidc-sdk", "json-smart", "accessors-smart", "asm-",
                 "content-type", "lang-tag", "jcip-annotations", "caffeine", "slf4j-api", "okhttp-jvm", "okio-jvm",
                 "kotlin-stdlib", "jakarta.servlet-api", "mcp-core-", "reactor-core", "reactive-streams",
-                "jackson-annotations", "lettuce-core", "netty-", "redis-authx-core");
+                "jackson-annotations", "micrometer-core-", "micrometer-observation-", "micrometer-commons-",
+                "lettuce-core", "netty-", "redis-authx-core");
         return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".jar"))

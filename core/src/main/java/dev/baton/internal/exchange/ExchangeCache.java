@@ -138,13 +138,14 @@ final class ExchangeCache {
         }
     }
 
-    /** The counters so far. */
+    /** The counters so far, and the number of cached tokens. */
     ExchangeCacheStats stats() {
-        if (cache != null) {
-            // Let Caffeine run pending expirations so evictions are counted.
-            cache.synchronous().cleanUp();
+        if (cache == null) {
+            return stats.toExchangeCacheStats(0);
         }
-        return stats.toExchangeCacheStats();
+        // Let Caffeine run pending expirations so evictions are counted and the size is current.
+        cache.synchronous().cleanUp();
+        return stats.toExchangeCacheStats(cache.synchronous().estimatedSize());
     }
 
     /**
@@ -185,6 +186,7 @@ final class ExchangeCache {
         // With a shared cache, once per fleet: a fresher shared entry is adopted without a call,
         // and a replica that finds another refreshing leaves its entry for a later read to retry.
         long start = System.nanoTime();
+        stats.refreshStarted();
         loads.refresh(request, entry.staleAt).whenComplete((loaded, error) -> {
             if (closed) {
                 return;

@@ -1,8 +1,10 @@
 package dev.baton.internal.exchange;
 
 import dev.baton.AuditListener;
+import dev.baton.EndpointObserver;
 import dev.baton.SharedTokenCache;
 import dev.baton.internal.ClientCredentials;
+import dev.baton.internal.dpop.DPoPPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -16,6 +18,7 @@ import java.time.Duration;
  * @param issuer the issuer whose metadata names the token endpoint, or {@code null}
  * @param credentials how to authenticate to the token endpoint
  * @param httpClient the user's HTTP client, or {@code null} for one of the exchanger's own
+ * @param endpointObserver told of every call to the token endpoint and discovery
  * @param deadline the total time of one exchange, every attempt included
  * @param retry the retry policy
  * @param maxResponseBytes the cap on a token endpoint response
@@ -28,6 +31,7 @@ import java.time.Duration;
  * @param maxTokenLifetime the cap on {@code expires_in}
  * @param audit the audit listener
  * @param clock the clock
+ * @param dpop whether token requests carry a DPoP proof and which answers are accepted then
  * @param sharedCache the fleet's shared second-level cache, or {@code null}
  */
 public record ExchangerSettings(
@@ -35,6 +39,7 @@ public record ExchangerSettings(
         String issuer,
         ClientCredentials credentials,
         HttpClient httpClient,
+        EndpointObserver endpointObserver,
         Duration deadline,
         RetryPolicy retry,
         int maxResponseBytes,
@@ -47,6 +52,7 @@ public record ExchangerSettings(
         Duration maxTokenLifetime,
         AuditListener audit,
         Clock clock,
+        DPoPPolicy dpop,
         SharedTokenCache sharedCache) {
     /** The longest {@code deadline} accepted. */
     public static final Duration MAX_DEADLINE = Duration.ofMinutes(5);
@@ -58,10 +64,13 @@ public record ExchangerSettings(
     public static final Duration MAX_NEGATIVE_CACHE = Duration.ofMinutes(5);
 
     /**
-     * The exchanger's identity in a shared cache's keys: its token endpoint (or issuer) and client
-     * id, so exchangers for different authorization servers or clients never share an entry.
+     * The exchanger's identity in a shared cache's keys: its token endpoint (or issuer), client id
+     * and DPoP key, so exchangers for different authorization servers or clients never share an
+     * entry, and a DPoP-bound token (RFC 9449 §5) is shared only by exchangers holding the key it is
+     * bound to; a token bound to another replica's key would be useless here.
      */
     public String namespace() {
-        return (tokenEndpoint != null ? tokenEndpoint.toString() : "issuer:" + issuer) + " " + credentials.clientId();
+        return (tokenEndpoint != null ? tokenEndpoint.toString() : "issuer:" + issuer) + " " + credentials.clientId()
+                + (dpop.enabled() ? " dpop:" + dpop.signer().thumbprint() : "");
     }
 }

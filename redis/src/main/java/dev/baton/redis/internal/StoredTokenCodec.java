@@ -44,6 +44,8 @@ public final class StoredTokenCodec {
                 writeString(out, scope);
             }
             writeString(out, token.accessToken());
+            // RFC 9449 §5: the thumbprint of the DPoP key the token is bound to, empty for none.
+            writeString(out, token.dpopKeyThumbprint().orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,11 +79,12 @@ public final class StoredTokenCodec {
                 scopes.add(readString(in));
             }
             String accessToken = readString(in);
+            String dpopKeyThumbprint = readString(in);
             if (in.available() != 0) {
                 throw new IllegalArgumentException("trailing bytes in shared value");
             }
-            return new StoredToken(new ExchangedToken(accessToken, tokenType, issuedTokenType, expiresAt, scopes),
-                    exchangedAt, staleAt);
+            return new StoredToken(new ExchangedToken(accessToken, tokenType, issuedTokenType, expiresAt, scopes,
+                    dpopKeyThumbprint.isEmpty() ? null : dpopKeyThumbprint), exchangedAt, staleAt);
         } catch (IllegalArgumentException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -31,6 +31,20 @@ class StoredTokenCodecTest {
     }
 
     @Test
+    void roundTripsADPoPBinding() {
+        StoredToken bound = new StoredToken(new ExchangedToken("bound-access-token-0123456789", "DPoP",
+                TokenType.ACCESS_TOKEN, STORED.token().expiresAt(), List.of(), "thumbprint-of-the-key"),
+                STORED.exchangedAt(), STORED.staleAt());
+
+        StoredToken back = StoredTokenCodec.decode(StoredTokenCodec.encode(bound));
+
+        assertThat(back.token().isDPoPBound()).isTrue();
+        assertThat(back.token().dpopKeyThumbprint()).contains("thumbprint-of-the-key");
+        assertThat(back.token().tokenType()).isEqualTo("DPoP");
+        assertThat(StoredTokenCodec.decode(StoredTokenCodec.encode(STORED)).token().isDPoPBound()).isFalse();
+    }
+
+    @Test
     void refusesATruncatedValue() {
         byte[] bytes = StoredTokenCodec.encode(STORED);
 

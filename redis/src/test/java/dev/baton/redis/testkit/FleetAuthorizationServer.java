@@ -120,7 +120,10 @@ public final class FleetAuthorizationServer implements AutoCloseable {
         }
         String accessToken = IssuedSecrets.remember(tokenPrefixOf(subject) + serial.incrementAndGet()
                 + "-padding-so-it-is-long-enough");
-        return TestAuthorizationServer.json("{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\","
+        // RFC 9449 §5: a request with a DPoP proof gets a DPoP-bound token (this server checks no proof).
+        String tokenType = request.getHeaders().get("DPoP") != null ? "DPoP" : "Bearer";
+        return TestAuthorizationServer.json("{\"access_token\":\"" + accessToken + "\",\"token_type\":\"" + tokenType
+                + "\","
                 + "\"issued_token_type\":\"urn:ietf:params:oauth:token-type:access_token\",\"expires_in\":"
                 + expiresIn + ",\"scope\":\"backend-api:read\"}");
     }
