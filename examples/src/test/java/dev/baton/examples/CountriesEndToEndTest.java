@@ -3,6 +3,8 @@ package dev.baton.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.baton.ExchangeCacheStats;
@@ -24,6 +26,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -381,10 +385,14 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
 
     @Test
     void twoServersSharingARedisExchangeOncePerUser() throws Exception {
+        Path dpopKey = Files.createTempFile("fleet-dpop-key", ".json");
         try (RedisProcess redis = RedisProcess.start()) {
-            // REDIS_URL, as an operator sets it for every replica of a fleet (docs/fleet.md).
+            // REDIS_URL, REDIS_SECRET and DPOP_KEY_FILE, as an operator sets them for every replica of
+            // a fleet (docs/fleet.md): the exchanged tokens are bound to the fleet's DPoP key.
+            Files.writeString(dpopKey, new ECKeyGenerator(Curve.P_256).generate().toJSONString());
             Map<String, String> fleet = Map.of("REDIS_URL", redis.uri(),
-                    "REDIS_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+                    "REDIS_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                    "DPOP_KEY_FILE", dpopKey.toString());
             try (CountriesMcpServer one = stack.startAnotherServer(stack.config().withEnvironment(fleet),
                     CountriesMcpServer.BACKEND_CALL_TIMEOUT);
                     CountriesMcpServer two = stack.startAnotherServer(stack.config().withEnvironment(fleet),
@@ -410,6 +418,8 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
 
                 assertThat(shared).as("a user exchanged once for both servers within 30 s").isTrue();
             }
+        } finally {
+            Files.deleteIfExists(dpopKey);
         }
     }
 

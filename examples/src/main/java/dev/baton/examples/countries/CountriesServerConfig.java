@@ -43,6 +43,9 @@ import java.util.Set;
  *       (baton-redis, docs/fleet.md): exchanged tokens cached there too, encrypted; unset: no shared cache</td></tr>
  *   <tr><td>{@code REDIS_SECRET}</td><td>(none)</td><td>the fleet's deployment secret for it, base64 of 32 or
  *       more random bytes, the same on every replica; required with {@code REDIS_URL}</td></tr>
+ *   <tr><td>{@code DPOP_KEY_FILE}</td><td>(none)</td><td>a file holding the fleet's DPoP key, a private EC P-256
+ *       JWK, the same on every replica (tokens are bound to it, so replicas share only tokens bound to the
+ *       key they hold); required with {@code REDIS_URL}; unset: a key of this server's own</td></tr>
  * </table>
  *
  * @param issuer issuer of incoming tokens
@@ -62,6 +65,8 @@ import java.util.Set;
  * @param port listening port, 0 for any free one
  * @param redisUrl the fleet's shared Redis, or {@code null} for none
  * @param redisSecret the deployment secret of the shared cache (base64), or {@code null} without Redis
+ * @param dpopKeyFile the file of the fleet's DPoP key (a private EC P-256 JWK), or {@code null} for a
+ *     key generated at start
  */
 public record CountriesServerConfig(
         String issuer,
@@ -79,7 +84,8 @@ public record CountriesServerConfig(
         String host,
         int port,
         String redisUrl,
-        String redisSecret) {
+        String redisSecret,
+        String dpopKeyFile) {
 
     /**
      * The OpenID Connect scopes (Core §5.4 and §11): they say what a client asked the authorization
@@ -124,6 +130,9 @@ public record CountriesServerConfig(
         }
         if (redisUrl != null) {
             requireSet(redisSecret, "REDIS_SECRET (required with REDIS_URL)");
+            // Tokens are DPoP-bound: only servers holding the same key can use each other's.
+            requireSet(dpopKeyFile, "DPOP_KEY_FILE (required with REDIS_URL: replicas share only tokens bound to "
+                    + "the DPoP key they hold)");
         }
     }
 
@@ -136,7 +145,7 @@ public record CountriesServerConfig(
             String clientSecret, String graphqlUrl) {
         return new CountriesServerConfig(issuer, "mcpserver", null, List.of("mcp:tools:call"), List.of(), null,
                 tokenExchangeUrl, clientId, clientSecret, "backend", List.of("backend-api:read"), graphqlUrl,
-                "127.0.0.1", 0, null, null);
+                "127.0.0.1", 0, null, null, null);
     }
 
     /**
@@ -194,21 +203,22 @@ public record CountriesServerConfig(
                 value(env, "HOST", host),
                 parsedPort,
                 value(env, "REDIS_URL", redisUrl),
-                value(env, "REDIS_SECRET", redisSecret));
+                value(env, "REDIS_SECRET", redisSecret),
+                value(env, "DPOP_KEY_FILE", dpopKeyFile));
     }
 
     /** The same settings with another GraphQL endpoint. */
     public CountriesServerConfig withGraphqlUrl(String url) {
         return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, advertisedScopes, resourceUrl,
                 tokenExchangeUrl, clientId, clientSecret, exchangeAudience, exchangeScopes, url, host, port, redisUrl,
-                redisSecret);
+                redisSecret, dpopKeyFile);
     }
 
     /** The same settings with another exchanging client secret. */
     public CountriesServerConfig withClientSecret(String secret) {
         return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, advertisedScopes, resourceUrl,
                 tokenExchangeUrl, clientId, secret, exchangeAudience, exchangeScopes, graphqlUrl, host, port, redisUrl,
-                redisSecret);
+                redisSecret, dpopKeyFile);
     }
 
     /** The settings for printing: the secret is never shown. */
@@ -233,6 +243,7 @@ public record CountriesServerConfig(
         if (redisUrl != null) {
             out.put("REDIS_SECRET", "(set, not shown)");
         }
+        out.put("DPOP_KEY_FILE", dpopKeyFile == null ? "(a key of this server's own)" : dpopKeyFile);
         return out;
     }
 

@@ -187,10 +187,19 @@ class CountriesServerConfigTest {
     }
 
     @Test
+    void redisUrlNeedsTheFleetsDPoPKey() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of("REDIS_URL", "redis://127.0.0.1:6379",
+                "REDIS_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("DPOP_KEY_FILE (required with REDIS_URL");
+    }
+
+    @Test
     void redisUrlAndSecretAreNeverShown() {
         CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of(
                 "REDIS_URL", "redis://baton:redis-password-value@127.0.0.1:6379",
-                "REDIS_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
+                "REDIS_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                "DPOP_KEY_FILE", "/run/secrets/dpop-key.json"));
 
         assertThat(config.redisUrl()).isEqualTo("redis://baton:redis-password-value@127.0.0.1:6379");
         assertThat(config.toString()).doesNotContain("redis-password-value").doesNotContain("MDEyMzQ1")
