@@ -54,7 +54,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * An entry is served until the earlier of the exchanged and the subject token's expiry minus the
  * {@linkplain Builder#cacheSkew(Duration) skew}, never later. Concurrent calls for one key share one token
  * endpoint call and its result or failure. Failures are not cached, but for a negative cache of
- * {@code invalid_grant}.
+ * {@code invalid_grant}. Behind it, a fleet's replicas may share a second-level cache
+ * ({@link Builder#sharedCache(SharedTokenCache)}, for example {@code baton-redis}), so that the fleet
+ * makes one token endpoint call per key.
  *
  * <p><b>Audit.</b> Every {@link #exchange} or {@link #exchangeAsync} call produces one {@link ExchangeEvent},
  * never carrying a token, whose {@link ExchangeEvent#source() source} says whether the call reached the token

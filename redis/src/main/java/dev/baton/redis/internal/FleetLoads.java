@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * One token endpoint call per cache key across a fleet. On a local miss: read the shared entry; on
- * a shared miss take a short lease ({@code SET NX PX}, RFC-free but Redis-documented as the
- * single-instance lock) and exchange, or, when another replica holds it, wait for its "done" message
+ * a shared miss take a short lease ({@code SET NX PX}, the single-instance lock pattern Redis
+ * documents for {@code SET}) and exchange, or, when another replica holds it, wait for its "done" message
  * (bounded by the lease) and read again; when the lease expires without a value, take it over. A
  * replica exchanges without the lease only when its waiting budget is spent, and without Redis
  * whenever Redis fails: the shared cache never fails a call that could succeed. Not API.
