@@ -26,6 +26,12 @@ import java.util.Optional;
  * the proof: a proof is a credential for as long as it is fresh.
  */
 public final class PresentedToken {
+    /**
+     * The longest DPoP proof accepted, in characters: {@value}. A longer one is refused before it is
+     * decoded. An ES256 proof is about 600 characters, one with an RSA 4096 key about 2,000.
+     */
+    public static final int MAX_DPOP_PROOF_LENGTH = 8192;
+
     private final String token;
     private final String proof;
     private final String method;

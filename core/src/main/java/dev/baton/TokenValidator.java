@@ -181,6 +181,8 @@ public interface TokenValidator extends AutoCloseable {
         public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(5);
         /** Default {@link #introspectionCacheLifetime(Duration)}. */
         public static final Duration DEFAULT_INTROSPECTION_CACHE_LIFETIME = Duration.ofSeconds(30);
+        /** Default {@link #dpopAlgorithms(String...)}: every asymmetric algorithm a validator may accept. */
+        public static final List<String> DEFAULT_DPOP_ALGORITHMS = Algorithms.ALLOWED;
         /** Default {@link #dpopProofMaxAge(Duration)}. */
         public static final Duration DEFAULT_DPOP_PROOF_MAX_AGE = Duration.ofSeconds(60);
         /** Default {@link #dpopReplayCacheSize(int)}. */
@@ -203,7 +205,7 @@ public interface TokenValidator extends AutoCloseable {
         private AuditListener auditListener = AuditListener.slf4j();
         private Clock clock = Clock.systemUTC();
         private int cacheSize = DEFAULT_CACHE_SIZE;
-        private List<String> dpopAlgorithms = Algorithms.ALLOWED;
+        private List<String> dpopAlgorithms = DEFAULT_DPOP_ALGORITHMS;
         private Duration dpopProofMaxAge = DEFAULT_DPOP_PROOF_MAX_AGE;
         private int dpopReplayCacheSize = DEFAULT_DPOP_REPLAY_CACHE_SIZE;
         private boolean dpopNonce;

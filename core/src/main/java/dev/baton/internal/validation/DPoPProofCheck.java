@@ -27,7 +27,7 @@ import java.util.Date;
 
 /**
  * Checks the DPoP proof that came with a DPoP-bound token (RFC 9449 §4.3 and §7.1): one proof of
- * at most {@link #MAX_PROOF_LENGTH} characters, a signed JWT of {@code typ} {@code dpop+jwt}, an
+ * at most {@link PresentedToken#MAX_DPOP_PROOF_LENGTH} characters, a signed JWT of {@code typ} {@code dpop+jwt}, an
  * allowed asymmetric algorithm, a public {@code jwk} whose signature verifies, {@code htm} and
  * {@code htu} of this request, a fresh {@code iat}, the server's nonce when nonces are required,
  * {@code ath} of this token, the key the token's {@code cnf.jkt} names, and a {@code jti} not seen
@@ -36,12 +36,6 @@ import java.util.Date;
  * only to tell the client which rule failed, in fixed words that never quote the proof. Not API.
  */
 final class DPoPProofCheck {
-    /**
-     * The longest proof read, in characters, checked before any decoding. An ES256 proof is about
-     * 600 characters and one with an RSA 4096 key about 2,000.
-     */
-    static final int MAX_PROOF_LENGTH = 8192;
-
     private static final JOSEObjectType TYPE = new JOSEObjectType("dpop+jwt");
 
     private final DPoPSettings settings;
@@ -93,7 +87,7 @@ final class DPoPProofCheck {
         if (text == null || text.isEmpty()) {
             throw reject.invalidProof("DPoP proof is missing");
         }
-        if (text.length() > MAX_PROOF_LENGTH) {
+        if (text.length() > PresentedToken.MAX_DPOP_PROOF_LENGTH) {
             // docs/security.md case 6, for proofs: the cap comes before any decoding.
             throw reject.invalidProof("DPoP proof is too long");
         }
@@ -114,6 +108,9 @@ final class DPoPProofCheck {
                     new JWKThumbprintConfirmation(new Base64URL(jkt)), nonces == null ? null : nonces.accepted(),
                     null);
         } catch (InvalidDPoPNonceException e) {
+            if (nonces == null) {
+                throw reject.invalidProof("DPoP proof carries a nonce this server did not issue");
+            }
             throw reject.useNonce("DPoP proof nonce is not current", nonces.current());
         } catch (InvalidDPoPProofException | AccessTokenValidationException | JOSEException e) {
             // Every other rule was checked above, so what is left is the signature.
@@ -176,6 +173,10 @@ final class DPoPProofCheck {
         }
         if (issued.isBefore(now.minus(settings.maxAge()))) {
             throw reject.invalidProof("DPoP proof is too old");
+        }
+        if (nonces == null && nonce != null) {
+            // Nimbus' verifier, like RFC 9449 §9, knows no nonce the server did not hand out.
+            throw reject.invalidProof("DPoP proof carries a nonce this server did not issue");
         }
         if (nonces != null && (nonce == null || nonces.accepted().stream().noneMatch(n -> n.getValue().equals(nonce)))) {
             throw reject.useNonce(nonce == null ? "DPoP proof needs the resource server's nonce"
