@@ -201,6 +201,7 @@ public final class TokenExchanger implements AutoCloseable {
         private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
         private Duration maxTokenLifetime = DEFAULT_MAX_TOKEN_LIFETIME;
         private AuditListener auditListener = AuditListener.slf4j();
+        private EndpointObserver endpointObserver = EndpointObserver.none();
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -336,6 +337,17 @@ public final class TokenExchanger implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Told of every HTTP call to the authorization server: each token endpoint attempt (every
+         * retry its own call) and discovery (for metrics, traces, health). Default
+         * {@link EndpointObserver#none()}. Replaces an earlier value; combine several with
+         * {@link EndpointObserver#of}.
+         */
+        public Builder endpointObserver(EndpointObserver observer) {
+            this.endpointObserver = Objects.requireNonNull(observer, "endpointObserver");
+            return this;
+        }
+
         /** The clock for expiry and client assertions. Default: the system UTC clock. Replaces an earlier value. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -357,7 +369,7 @@ public final class TokenExchanger implements AutoCloseable {
             requireState(cacheSkew.compareTo(maxTokenLifetime) < 0,
                     "the cache skew must be shorter than the maximum token lifetime");
             return new TokenExchanger(new ExchangerSettings(tokenEndpoint, issuer, clientAuthentication.credentials(),
-                    httpClient, deadline, RetryPolicy.of(maxAttempts, initialBackoff), MAX_RESPONSE_BYTES,
+                    httpClient, endpointObserver, deadline, RetryPolicy.of(maxAttempts, initialBackoff), MAX_RESPONSE_BYTES,
                     cacheEnabled, maximumCacheSize, cacheSkew, refreshAhead, negativeCacheTtl, defaultTokenLifetime,
                     maxTokenLifetime, auditListener, clock));
         }

@@ -1,6 +1,7 @@
 package dev.baton.internal.exchange;
 
 import dev.baton.AuditListener;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.ClientCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.time.Duration;
  * @param issuer the issuer whose metadata names the token endpoint, or {@code null}
  * @param credentials how to authenticate to the token endpoint
  * @param httpClient the user's HTTP client, or {@code null} for one of the exchanger's own
+ * @param endpointObserver told of every call to the token endpoint and discovery
  * @param deadline the total time of one exchange, every attempt included
  * @param retry the retry policy
  * @param maxResponseBytes the cap on a token endpoint response
@@ -33,6 +35,7 @@ public record ExchangerSettings(
         String issuer,
         ClientCredentials credentials,
         HttpClient httpClient,
+        EndpointObserver endpointObserver,
         Duration deadline,
         RetryPolicy retry,
         int maxResponseBytes,

@@ -9,6 +9,7 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.token.TypelessToken;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.ClientCredentials;
 import dev.baton.ExchangeRequest;
 import dev.baton.ExchangedToken;
@@ -40,6 +41,7 @@ public final class TokenEndpointClient {
     private final TokenEndpoint endpoint;
     private final ClientCredentials clientAuthentication;
     private final HttpClient http;
+    private final EndpointObserver observer;
     private final Duration deadline;
     private final RetryPolicy retry;
     private final int maxBodyBytes;
@@ -50,6 +52,7 @@ public final class TokenEndpointClient {
      * @param endpoint where to send the exchange (fixed, or discovered)
      * @param clientAuthentication how to authenticate
      * @param http a client that does not follow redirects
+     * @param observer told of each attempt
      * @param deadline the total time for one exchange, all attempts included
      * @param retry the retry policy
      * @param maxBodyBytes the response size cap
@@ -58,11 +61,12 @@ public final class TokenEndpointClient {
      * @param clock the clock for expiry times and assertions
      */
     public TokenEndpointClient(TokenEndpoint endpoint, ClientCredentials clientAuthentication, HttpClient http,
-            Duration deadline, RetryPolicy retry, int maxBodyBytes, Duration defaultLifetime, Duration maxLifetime,
-            Clock clock) {
+            EndpointObserver observer, Duration deadline, RetryPolicy retry, int maxBodyBytes, Duration defaultLifetime,
+            Duration maxLifetime, Clock clock) {
         this.endpoint = endpoint;
         this.clientAuthentication = clientAuthentication;
         this.http = BoundedHttp.requireNoRedirects(http);
+        this.observer = observer;
         this.deadline = deadline;
         this.retry = retry;
         this.maxBodyBytes = maxBodyBytes;
@@ -116,7 +120,8 @@ public final class TokenEndpointClient {
         }
         CompletableFuture<BoundedHttp.Response> sent;
         try {
-            sent = BoundedHttp.sendAsyncBounded(http, httpRequest, Duration.ofNanos(remaining), maxBodyBytes);
+            sent = BoundedHttp.sendAsyncBounded(http, observer, EndpointObserver.Endpoint.TOKEN, httpRequest,
+                    Duration.ofNanos(remaining), maxBodyBytes);
         } catch (RuntimeException e) {
             // The result must always complete: a caller of exchangeAsync would otherwise wait forever.
             result.completeExceptionally(new TokenExchangeException("cannot send the token exchange request: "
