@@ -113,8 +113,9 @@ final class DPoPProofCheck {
             }
             throw reject.useNonce("DPoP proof nonce is not current", nonces.current());
         } catch (InvalidDPoPProofException | AccessTokenValidationException | JOSEException e) {
-            // Every other rule was checked above, so what is left is the signature.
-            throw reject.invalidProof("DPoP proof signature is invalid");
+            // The rules above were checked already: what is left is the signature, or a claim Nimbus
+            // checks beyond them (an exp or nbf in the proof).
+            throw reject.invalidProof("DPoP proof signature or claims are invalid");
         }
         if (!replays.firstUse(jkt, claims.getJWTID())) {
             throw reject.invalidProof("DPoP proof was already used");
