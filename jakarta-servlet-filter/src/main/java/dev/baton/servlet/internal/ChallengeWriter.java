@@ -30,7 +30,11 @@ public final class ChallengeWriter {
     private final DPoPPolicy policy;
     private final String algs;
 
-    /** A writer of {@code Bearer} challenges only. @param resourceMetadataUrl as below */
+    /**
+     * A writer of {@code Bearer} challenges only ({@link DPoPPolicy#BEARER_ONLY}).
+     *
+     * @param resourceMetadataUrl the path-inserted metadata URL advertised in every challenge
+     */
     public ChallengeWriter(String resourceMetadataUrl) {
         this(resourceMetadataUrl, DPoPPolicy.BEARER_ONLY, List.of());
     }
