@@ -42,7 +42,8 @@ class ModulePathIT {
                 .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
         assertThat(exports).containsOnly(
                 Map.entry("dev.baton", Set.of()),
-                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp")));
+                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp")),
+                Map.entry("dev.baton.internal.dpop", Set.of("dev.baton.okhttp")));
         assertThat(core.packages()).contains("dev.baton.internal.exchange", "dev.baton.internal.validation");
     }
 

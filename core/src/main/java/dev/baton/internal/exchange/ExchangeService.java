@@ -42,7 +42,7 @@ public final class ExchangeService {
                         settings.clock(), settings.deadline().dividedBy(3), Duration.ZERO, TokenEndpoint.ACCEPTANCE));
         TokenEndpointClient client = new TokenEndpointClient(endpoint, settings.credentials(), http,
                 settings.endpointObserver(), settings.deadline(), settings.retry(), settings.maxResponseBytes(),
-                settings.defaultTokenLifetime(), settings.maxTokenLifetime(), settings.clock());
+                settings.defaultTokenLifetime(), settings.maxTokenLifetime(), settings.clock(), settings.dpop());
         this.audit = new ExchangeAudit(settings.audit(), settings.credentials().clientId(), settings.clock());
         this.cache = new ExchangeCache(settings, client, audit);
     }

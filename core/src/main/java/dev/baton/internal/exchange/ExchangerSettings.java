@@ -3,6 +3,7 @@ package dev.baton.internal.exchange;
 import dev.baton.AuditListener;
 import dev.baton.EndpointObserver;
 import dev.baton.internal.ClientCredentials;
+import dev.baton.internal.dpop.DPoPPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -29,6 +30,7 @@ import java.time.Duration;
  * @param maxTokenLifetime the cap on {@code expires_in}
  * @param audit the audit listener
  * @param clock the clock
+ * @param dpop whether token requests carry a DPoP proof and which answers are accepted then
  */
 public record ExchangerSettings(
         URI tokenEndpoint,
@@ -47,7 +49,8 @@ public record ExchangerSettings(
         Duration defaultTokenLifetime,
         Duration maxTokenLifetime,
         AuditListener audit,
-        Clock clock) {
+        Clock clock,
+        DPoPPolicy dpop) {
     /** The longest {@code deadline} accepted. */
     public static final Duration MAX_DEADLINE = Duration.ofMinutes(5);
     /** The longest {@code cacheSkew} accepted. */
