@@ -18,7 +18,8 @@ module dev.baton.core {
     requires org.slf4j;
 
     exports dev.baton;
-    exports dev.baton.internal to dev.baton.okhttp, dev.baton.servlet, dev.baton.mcp, dev.baton.spring.boot;
+    exports dev.baton.internal to dev.baton.okhttp, dev.baton.servlet, dev.baton.mcp, dev.baton.redis,
+            dev.baton.spring.boot;
     exports dev.baton.internal.dpop to dev.baton.okhttp, dev.baton.spring.boot;
     // The route matching of the HTTP-client adapters, written once.
     exports dev.baton.internal.routing to dev.baton.okhttp, dev.baton.spring.boot;

@@ -29,6 +29,7 @@ import java.util.function.BiFunction;
  */
 final class ExchangeCache {
     private final TokenEndpointCalls calls;
+    private final SharedLoads loads;
     private final ExchangeStats stats = new ExchangeStats();
     private final ExchangeAudit audit;
     private final Clock clock;
@@ -45,6 +46,8 @@ final class ExchangeCache {
      */
     ExchangeCache(ExchangerSettings settings, TokenEndpointClient client, ExchangeAudit audit) {
         this.calls = new TokenEndpointCalls(client, stats);
+        this.loads = new SharedLoads(calls, settings.sharedCache(), settings.namespace(), settings.clock(),
+                settings.cacheSkew(), settings.deadline());
         this.audit = audit;
         this.clock = settings.clock();
         this.skew = settings.cacheSkew();
@@ -97,7 +100,8 @@ final class ExchangeCache {
         // Caffeine counts a miss when load ran for this call, a hit otherwise.
         Flight flight = (Flight) cache.get(key, load);
         if (load.started) {
-            return flight.answer(Source.TOKEN_ENDPOINT);
+            // TOKEN_ENDPOINT, or SHARED_CACHE when the fleet's shared cache had the token.
+            return flight.answer(null);
         }
         Entry entry = flight.settledEntry();
         if (entry == null || !entry.servableAt(clock.instant())) {
@@ -109,13 +113,26 @@ final class ExchangeCache {
         return CompletableFuture.completedFuture(new Served(entry.token, null, Source.CACHE));
     }
 
-    /** Drops the cached token (and remembered refusal) for this request, if any. */
-    void invalidate(ExchangeRequest request, TokenHash subject) {
+    /**
+     * Drops the cached token (and remembered refusal) for this request, if any, here and in the
+     * fleet's shared cache; with {@code rejectedAccessToken}, only an entry holding that token.
+     */
+    void invalidate(ExchangeRequest request, TokenHash subject, String rejectedAccessToken) {
         if (cache == null) {
             return;
         }
+        // The shared entry first: a local miss right after this must not read it back.
+        loads.invalidate(request, rejectedAccessToken);
         ExchangeKey key = ExchangeKey.of(request, subject);
-        cache.synchronous().invalidate(key);
+        if (rejectedAccessToken == null) {
+            cache.synchronous().invalidate(key);
+        } else {
+            CompletableFuture<Entry> flight = cache.getIfPresent(key);
+            Entry entry = flight instanceof Flight f ? f.settledEntry() : null;
+            if (entry != null && entry.token.accessToken().equals(rejectedAccessToken)) {
+                cache.asMap().remove(key, flight);
+            }
+        }
         if (denials != null) {
             denials.invalidate(key);
         }
@@ -145,13 +162,14 @@ final class ExchangeCache {
 
     private Flight start(ExchangeRequest request, ExchangeKey key) {
         Flight flight = new Flight();
-        calls.start(request).whenComplete((token, error) -> {
+        loads.load(request).whenComplete((loaded, error) -> {
             if (error == null) {
-                flight.finish(newEntry(token, request), null);
+                flight.finish(newEntry(loaded.token(), loaded.exchangedAt(), request), null,
+                        SharedLoads.sourceOf(loaded));
             } else {
                 TokenExchangeException failure = Served.failureOf(error);
                 remember(key, failure);
-                flight.finish(null, failure);
+                flight.finish(null, failure, Source.TOKEN_ENDPOINT);
             }
         });
         return flight;
@@ -165,16 +183,25 @@ final class ExchangeCache {
         // One background exchange; callers keep getting the current token until it replaces it.
         // It is audited like any exchange (its own event and latency), so every call to the token
         // endpoint leaves an event.
+        // With a shared cache, once per fleet: a fresher shared entry is adopted without a call,
+        // and a replica that finds another refreshing leaves its entry for a later read to retry.
         long start = System.nanoTime();
         stats.refreshStarted();
-        calls.start(request).whenComplete((token, error) -> {
+        loads.refresh(request, entry.staleAt).whenComplete((loaded, error) -> {
             if (closed) {
                 return;
             }
-            Served served = Served.of(token, error, Source.TOKEN_ENDPOINT);
-            audit.record(request, subject, served, start);
-            if (token != null) {
-                cache.asMap().replace(key, current, Flight.of(newEntry(token, request)));
+            if (error == null && loaded == null) {
+                entry.refreshFailed();
+                return;
+            }
+            Served served = Served.of(loaded == null ? null : loaded.token(), error,
+                    loaded == null ? Source.TOKEN_ENDPOINT : SharedLoads.sourceOf(loaded));
+            if (served.source() == Source.TOKEN_ENDPOINT) {
+                audit.record(request, subject, served, start);
+            }
+            if (loaded != null) {
+                cache.asMap().replace(key, current, Flight.of(newEntry(loaded.token(), loaded.exchangedAt(), request)));
             } else {
                 remember(key, served.failure());
                 entry.refreshFailed();
@@ -189,16 +216,11 @@ final class ExchangeCache {
         }
     }
 
-    private Entry newEntry(ExchangedToken token, ExchangeRequest request) {
-        Instant created = clock.instant();
-        Instant end = token.expiresAt();
+    /** The entry of {@code token}, obtained from the token endpoint at {@code created}. */
+    private Entry newEntry(ExchangedToken token, Instant created, ExchangeRequest request) {
         Instant subjectExpiry = SubjectExpiry.of(request);
-        boolean boundBySubject = false;
-        if (subjectExpiry != null && subjectExpiry.isBefore(end)) {
-            end = subjectExpiry;
-            boundBySubject = true;
-        }
-        Instant staleAt = end.minus(skew);
+        boolean boundBySubject = EntryLifetime.boundBySubject(token, subjectExpiry);
+        Instant staleAt = EntryLifetime.staleAt(token, subjectExpiry, skew);
         Instant refreshAt = null;
         // When the subject token's expiry is the bound, a new exchange for the same subject token
         // cannot extend the entry: refreshing would only call the token endpoint again and again.
@@ -240,6 +262,7 @@ final class ExchangeCache {
         private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
         private volatile CompletableFuture<Void> settled;
         private volatile TokenExchangeException failure;
+        private volatile Source origin = Source.TOKEN_ENDPOINT;
 
         Flight() {
             this.settled = new CompletableFuture<>();
@@ -255,9 +278,10 @@ final class ExchangeCache {
             return new Flight(entry);
         }
 
-        /** Completes with {@code entry}, or with the {@code failure}; then settles. */
-        void finish(Entry entry, TokenExchangeException failure) {
+        /** Completes with {@code entry}, or with the {@code failure}, which came from {@code origin}; then settles. */
+        void finish(Entry entry, TokenExchangeException failure, Source origin) {
             this.failure = failure;
+            this.origin = origin;
             complete(entry);
             CompletableFuture<Void> waiting = settled;
             // The shared constant from now on: a cached entry keeps no future of its own.
@@ -270,11 +294,15 @@ final class ExchangeCache {
             return settled.isDone() ? getNow(null) : null;
         }
 
-        /** The answer to a call with {@code source}, once settled. */
+        /**
+         * The answer to a call with {@code source}, once settled; {@code null} for the call that
+         * started the flight, whose source is where the flight got its answer.
+         */
         CompletableFuture<Served> answer(Source source) {
             return settled.thenApply(ignored -> {
+                Source s = source != null ? source : origin;
                 Entry entry = getNow(null);
-                return entry != null ? new Served(entry.token, null, source) : new Served(null, failure, source);
+                return entry != null ? new Served(entry.token, null, s) : new Served(null, failure, s);
             });
         }
     }
