@@ -12,7 +12,7 @@ import static dev.baton.internal.exchange.ExchangerSettings.MAX_MAX_TOKEN_LIFETI
 import static dev.baton.internal.exchange.ExchangerSettings.MAX_NEGATIVE_CACHE;
 
 import dev.baton.internal.Endpoints;
-import dev.baton.internal.dpop.DPoPPolicy;
+import dev.baton.internal.dpop.DPoPBinding;
 import dev.baton.internal.exchange.ExchangeService;
 import dev.baton.internal.exchange.ExchangerSettings;
 import dev.baton.internal.exchange.RetryPolicy;
@@ -468,7 +468,7 @@ public final class TokenExchanger implements AutoCloseable {
             requireState(sharedCache == null || cacheEnabled, "a shared cache needs the cache on (noCache() was set)");
             requireState(dpop || !acceptBearerDowngrade, "acceptBearerDowngrade() applies only with dpop()");
             DPoPKey key = dpop && dpopKey == null ? DPoPKey.generate() : dpopKey;
-            DPoPPolicy policy = key == null ? DPoPPolicy.OFF : new DPoPPolicy(key.signer(), acceptBearerDowngrade);
+            DPoPBinding policy = key == null ? DPoPBinding.OFF : new DPoPBinding(key.signer(), acceptBearerDowngrade);
             return new TokenExchanger(new ExchangerSettings(tokenEndpoint, issuer, clientAuthentication.credentials(),
                     httpClient, endpointObserver, deadline, RetryPolicy.of(maxAttempts, initialBackoff), MAX_RESPONSE_BYTES,
                     cacheEnabled, maximumCacheSize, cacheSkew, refreshAhead, negativeCacheTtl, defaultTokenLifetime,

@@ -4,7 +4,7 @@ import dev.baton.AuditListener;
 import dev.baton.EndpointObserver;
 import dev.baton.SharedTokenCache;
 import dev.baton.internal.ClientCredentials;
-import dev.baton.internal.dpop.DPoPPolicy;
+import dev.baton.internal.dpop.DPoPBinding;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -52,7 +52,7 @@ public record ExchangerSettings(
         Duration maxTokenLifetime,
         AuditListener audit,
         Clock clock,
-        DPoPPolicy dpop,
+        DPoPBinding dpop,
         SharedTokenCache sharedCache) {
     /** The longest {@code deadline} accepted. */
     public static final Duration MAX_DEADLINE = Duration.ofMinutes(5);
