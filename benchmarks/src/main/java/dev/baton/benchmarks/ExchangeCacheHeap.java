@@ -103,7 +103,9 @@ public final class ExchangeCacheHeap {
             // A validator's token carries the hash it computed; the cache keys by that hash, so it is
             // the caller's, not the cache's, and is made now, before the first reading.
             token.fingerprint();
-            out.add(ExchangeRequest.builder().subjectToken(token).audience(Fixtures.BACKEND).build());
+            // The scope the endpoint grants (Fixtures.tokenResponse), asked for as the example asks for its own.
+            out.add(ExchangeRequest.builder().subjectToken(token).audience(Fixtures.BACKEND).scopes("orders:read")
+                    .build());
         }
         return out;
     }

@@ -236,8 +236,9 @@ public final class ResultsTable {
             return;
         }
         double r = b[0] / n[0];
-        double low = b[1] / n[2];
-        double high = divide(b[2], n[1]);
+        // The ratio over all samples stays inside the interval, however the iterations spread.
+        double low = Math.min(r, b[1] / n[2]);
+        double high = Math.max(r, divide(b[2], n[1]));
         boolean oneIteration = b[1] == b[2] || n[1] == n[2];
         String suffix = oneIteration ? " (no spread: one iteration)" : "";
         String verdict = high <= goal ? "met" + suffix : low > goal ? "missed" + suffix
@@ -247,7 +248,7 @@ public final class ResultsTable {
     }
 
     private static String showPercentile(double p, double[] v) {
-        return "p" + fmt(p) + " " + fmt(v[0]) + " us (iterations " + fmt(v[1]) + "–" + fmt(v[2]) + ")";
+        return "p" + (int) p + " " + fmt(v[0]) + " us (iterations " + fmt(v[1]) + "–" + fmt(v[2]) + ")";
     }
 
     /**
