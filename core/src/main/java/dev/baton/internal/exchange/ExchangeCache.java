@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiFunction;
 
 /**
@@ -34,7 +34,7 @@ final class ExchangeCache {
     private final Clock clock;
     private final Duration skew;
     private final double refreshAhead;
-    private final AsyncCache<ExchangeKey, Entry> cache;
+    private final AsyncCache<ExchangeKey, Flight> cache;
     private final Cache<ExchangeKey, Denial> denials;
     private volatile boolean closed;
 
@@ -61,8 +61,8 @@ final class ExchangeCache {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.maximumCacheSize())
                 // Saturating and capped at a day: no overflow whatever the expiry says.
-                .expireAfter(Expiry.<ExchangeKey, Entry>writing((key, entry) ->
-                        Duration.ofNanos(Nanos.untilCapped(clock.instant(), entry.staleAt))))
+                .expireAfter(Expiry.<ExchangeKey, Flight>writing((key, flight) ->
+                        Duration.ofNanos(Nanos.untilCapped(clock.instant(), flight.staleAt))))
                 .ticker(ticker)
                 // Maintenance (eviction, statistics) on the caller's thread: no hidden pool, deterministic.
                 .executor(Runnable::run)
@@ -99,14 +99,14 @@ final class ExchangeCache {
         if (load.started) {
             return flight.answer(Source.TOKEN_ENDPOINT);
         }
-        Entry entry = flight.settledEntry();
-        if (entry == null || !entry.servableAt(clock.instant())) {
+        Instant now = clock.instant();
+        if (!flight.servableAt(now)) {
             // In flight, or finishing at this very moment (then even a failure, or a token already
             // inside the skew, is shared with this call as with any call that joined a moment earlier).
             return flight.answer(Source.JOINED);
         }
-        maybeRefresh(key, flight, entry, request, subject);
-        return CompletableFuture.completedFuture(new Served(entry.token, null, Source.CACHE));
+        maybeRefresh(key, flight, now, request, subject);
+        return CompletableFuture.completedFuture(new Served(flight.token, null, Source.CACHE));
     }
 
     /** Drops the cached token (and remembered refusal) for this request, if any. */
@@ -146,19 +146,20 @@ final class ExchangeCache {
         Flight flight = new Flight();
         calls.start(request).whenComplete((token, error) -> {
             if (error == null) {
-                flight.finish(newEntry(token, request), null);
+                hold(flight, token, request);
+                flight.finish(null);
             } else {
                 TokenExchangeException failure = Served.failureOf(error);
                 remember(key, failure);
-                flight.finish(null, failure);
+                flight.finish(failure);
             }
         });
         return flight;
     }
 
-    private void maybeRefresh(ExchangeKey key, Flight current, Entry entry, ExchangeRequest request,
+    private void maybeRefresh(ExchangeKey key, Flight current, Instant now, ExchangeRequest request,
             TokenHash subject) {
-        if (!entry.claimRefresh(clock.instant())) {
+        if (!current.claimRefresh(now)) {
             return;
         }
         // One background exchange; callers keep getting the current token until it replaces it.
@@ -172,10 +173,13 @@ final class ExchangeCache {
             Served served = Served.of(token, error, Source.TOKEN_ENDPOINT);
             audit.record(request, subject, served, start);
             if (token != null) {
-                cache.asMap().replace(key, current, Flight.of(newEntry(token, request)));
+                Flight replacement = new Flight();
+                hold(replacement, token, request);
+                replacement.finish(null);
+                cache.asMap().replace(key, current, replacement);
             } else {
                 remember(key, served.failure());
-                entry.refreshFailed();
+                current.refreshFailed();
             }
         });
     }
@@ -187,7 +191,8 @@ final class ExchangeCache {
         }
     }
 
-    private Entry newEntry(ExchangedToken token, ExchangeRequest request) {
+    /** Puts {@code token} into {@code flight}, with when it stops being served and when to refresh it. */
+    private void hold(Flight flight, ExchangedToken token, ExchangeRequest request) {
         Instant created = clock.instant();
         Instant end = token.expiresAt();
         Instant subjectExpiry = SubjectExpiry.of(request);
@@ -204,11 +209,11 @@ final class ExchangeCache {
             long lifeMillis = Duration.between(created, staleAt).toMillis();
             refreshAt = created.plusMillis((long) (lifeMillis * refreshAhead));
         }
-        return new Entry(token, staleAt, refreshAt);
+        flight.hold(token, staleAt, refreshAt);
     }
 
     /** Caffeine's mapping function for one call: it runs only for the call that starts the exchange. */
-    private final class Load implements BiFunction<ExchangeKey, Executor, CompletableFuture<Entry>> {
+    private final class Load implements BiFunction<ExchangeKey, Executor, CompletableFuture<Flight>> {
         private final ExchangeRequest request;
         private boolean started;
 
@@ -217,91 +222,82 @@ final class ExchangeCache {
         }
 
         @Override
-        public CompletableFuture<Entry> apply(ExchangeKey key, Executor executor) {
+        public CompletableFuture<Flight> apply(ExchangeKey key, Executor executor) {
             started = true;
             return start(request, key);
         }
     }
 
     /**
-     * The cache's value for one key: an exchange, shared by every call that finds it. It completes
-     * with the entry, or with {@code null} when the exchange failed: Caffeine then drops the key
-     * quietly (a future failed with an exception would be logged at WARNING for every refused
-     * exchange), and the failure is kept here for the calls that joined.
+     * The cache's value for one key: an exchange, shared by every call that finds it, and once it
+     * succeeded, the cached token itself. It completes with itself when it holds a token, or with
+     * {@code null} when the exchange failed: Caffeine then drops the key quietly (a future failed
+     * with an exception would be logged at WARNING for every refused exchange), and the failure is
+     * kept here for the calls that joined.
+     *
+     * <p>One object per cached token: the future Caffeine needs, the token, the instant it stops
+     * being served ({@link #staleAt}, which Caffeine's expiry reads), the optional refresh-ahead
+     * instant and the refresh claim, with no separate entry or {@code AtomicBoolean} beside it
+     * (docs/benchmarks.md, heap per cached token).
      *
      * <p>Calls are answered once the flight has settled, after its completion has run Caffeine's own
-     * callback, which sets the entry's expiry from {@link Entry#staleAt} or drops a failure: a
-     * caller that asks again at once finds the cache as it will stay, never a token inside the skew
-     * or a failure still in place.
+     * callback, which sets the expiry from {@link #staleAt} or drops a failure: a caller that asks
+     * again at once finds the cache as it will stay, never a token inside the skew or a failure
+     * still in place.
      */
-    private static final class Flight extends CompletableFuture<Entry> {
+    private static final class Flight extends CompletableFuture<Flight> {
         private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
-        private volatile CompletableFuture<Void> settled;
+        private static final AtomicIntegerFieldUpdater<Flight> REFRESHING =
+                AtomicIntegerFieldUpdater.newUpdater(Flight.class, "refreshing");
+
+        private volatile CompletableFuture<Void> settled = new CompletableFuture<>();
         private volatile TokenExchangeException failure;
+        // Written once by hold(), before complete(this) publishes them: every reader reaches them
+        // through the completed future (or Caffeine's map), which orders the writes before its reads.
+        private ExchangedToken token;
+        private Instant staleAt;
+        private Instant refreshAt;
+        /** 1 while a refresh-ahead exchange runs for this token. */
+        private volatile int refreshing;
 
-        Flight() {
-            this.settled = new CompletableFuture<>();
-        }
-
-        private Flight(Entry entry) {
-            this.settled = SETTLED;
-            complete(entry);
-        }
-
-        /** A settled flight holding {@code entry}, to replace another with. */
-        static Flight of(Entry entry) {
-            return new Flight(entry);
-        }
-
-        /** Completes with {@code entry}, or with the {@code failure}; then settles. */
-        void finish(Entry entry, TokenExchangeException failure) {
-            this.failure = failure;
-            complete(entry);
-            CompletableFuture<Void> waiting = settled;
-            // The shared constant from now on: a cached entry keeps no future of its own.
-            settled = SETTLED;
-            waiting.complete(null);
-        }
-
-        /** The entry once settled with a token, else {@code null}. */
-        Entry settledEntry() {
-            return settled.isDone() ? getNow(null) : null;
-        }
-
-        /** The answer to a call with {@code source}, once settled. */
-        CompletableFuture<Served> answer(Source source) {
-            return settled.thenApply(ignored -> {
-                Entry entry = getNow(null);
-                return entry != null ? new Served(entry.token, null, source) : new Served(null, failure, source);
-            });
-        }
-    }
-
-    /** A cached token, the instant it stops being served and, optionally, when to refresh it ahead. */
-    private static final class Entry {
-        final ExchangedToken token;
-        final Instant staleAt;
-        private final Instant refreshAt;
-        private final AtomicBoolean refreshing = new AtomicBoolean();
-
-        Entry(ExchangedToken token, Instant staleAt, Instant refreshAt) {
+        /** The token and its instants; called once, before {@link #finish}. */
+        void hold(ExchangedToken token, Instant staleAt, Instant refreshAt) {
             this.token = token;
             this.staleAt = staleAt;
             this.refreshAt = refreshAt;
         }
 
+        /** Completes with the token {@linkplain #hold held}, or with {@code failure}; then settles. */
+        void finish(TokenExchangeException failure) {
+            this.failure = failure;
+            complete(failure == null ? this : null);
+            CompletableFuture<Void> waiting = settled;
+            // The shared constant from now on: a cached token keeps no future of its own.
+            settled = SETTLED;
+            waiting.complete(null);
+        }
+
+        /** Whether this flight has settled with a token that {@code now} is still before the end of. */
         boolean servableAt(Instant now) {
-            return now.isBefore(staleAt);
+            return settled.isDone() && getNow(null) != null && now.isBefore(staleAt);
+        }
+
+        /** The answer to a call with {@code source}, once settled. */
+        CompletableFuture<Served> answer(Source source) {
+            return settled.thenApply(ignored -> {
+                Flight held = getNow(null);
+                return held != null ? new Served(held.token, null, source) : new Served(null, failure, source);
+            });
         }
 
         /** Whether a refresh is due at {@code now} and this caller is the one to start it. */
         boolean claimRefresh(Instant now) {
-            return refreshAt != null && !now.isBefore(refreshAt) && refreshing.compareAndSet(false, true);
+            return refreshAt != null && !now.isBefore(refreshAt) && REFRESHING.compareAndSet(this, 0, 1);
         }
 
         /** The refresh failed: a later read may try again. */
         void refreshFailed() {
-            refreshing.set(false);
+            refreshing = 0;
         }
     }
 
