@@ -9,7 +9,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLError, Kind, parse } from 'graphql';
-import { acceptedLine, listeningLine, rejectedLine } from './audit.js';
+import { acceptedLine, listeningLine, nonceLine, rejectedLine } from './audit.js';
 import { AuthenticationError, createAuthenticator, unverifiedAudience } from './auth.js';
 import { resolvers, typeDefs } from './schema.js';
 
@@ -44,12 +44,35 @@ export function configFromEnv(env) {
   if (invalid !== undefined || requiredScopes.length === 0) {
     throw new Error(`BACKEND_REQUIRED_SCOPES must list scope tokens (RFC 6749 §3.3): ${scopes}`);
   }
+  const dpopSetting = setting(env, 'BACKEND_DPOP') ?? 'required';
+  if (dpopSetting !== 'required' && dpopSetting !== 'off') {
+    throw new Error(`BACKEND_DPOP must be required or off: ${dpopSetting}`);
+  }
+  const nonceSetting = setting(env, 'BACKEND_DPOP_NONCE') ?? 'off';
+  if (nonceSetting !== 'required' && nonceSetting !== 'off') {
+    throw new Error(`BACKEND_DPOP_NONCE must be required or off: ${nonceSetting}`);
+  }
+  const publicUrl = setting(env, 'BACKEND_PUBLIC_URL');
+  if (publicUrl !== undefined) {
+    let parsed;
+    try {
+      parsed = new URL(publicUrl);
+    } catch {
+      throw new Error(`BACKEND_PUBLIC_URL is not a URL: ${publicUrl}`);
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
+      throw new Error(`BACKEND_PUBLIC_URL must be an http(s) URL without query or fragment: ${publicUrl}`);
+    }
+  }
   return {
     port,
     host: setting(env, 'HOST') ?? '127.0.0.1',
     issuer: setting(env, 'BACKEND_ISSUER'),
     audience: setting(env, 'BACKEND_AUDIENCE') ?? 'backend',
     requiredScopes,
+    dpop: dpopSetting === 'required',
+    dpopNonce: nonceSetting === 'required',
+    ...(publicUrl === undefined ? {} : { publicUrl }),
   };
 }
 
@@ -139,7 +162,11 @@ function sendJsonError(res, status, message, code) {
 /**
  * Creates the backend. Nothing listens until `start()`.
  *
- * @param {{port: number, host: string, issuer: string, audience: string, requiredScopes: string[]}} config
+ * @param {{port: number, host: string, issuer: string, audience: string, requiredScopes: string[],
+ *          dpop?: boolean, dpopNonce?: boolean, publicUrl?: string}} config `dpop` (default true):
+ *   only DPoP-bound tokens with a valid proof; `dpopNonce` (default false): proofs must carry the
+ *   server's nonce (RFC 9449 §9); `publicUrl`: the GraphQL URL clients address (a proof's `htu`), when a
+ *   proxy stands in front; default the listening URL
  * @param {{log?: (line: string) => void, retryCooldownMs?: number}} [options]
  *   `log` receives every status and audit line (default: stdout).
  */
@@ -151,6 +178,8 @@ export function createBackend(config, options = {}) {
     requiredScopes: config.requiredScopes,
     retryCooldownMs: options.retryCooldownMs,
     log,
+    dpop: config.dpop ?? true,
+    dpopNonce: config.dpopNonce ?? false,
   });
 
   const httpServer = http.createServer();
@@ -174,7 +203,12 @@ export function createBackend(config, options = {}) {
    */
   async function context(req, body) {
     try {
-      const principal = await authenticator.authenticate(req.headers.authorization);
+      const principal = await authenticator.authenticate(req.headers.authorization, {
+        proofs: req.headersDistinct.dpop ?? [],
+        method: req.method,
+        // RFC 9449 §4.3: htu is compared with the URL the client addressed, without query.
+        url: config.publicUrl ?? url,
+      });
       log(acceptedLine(principal, operationOf(body)));
       return { principal };
     } catch (error) {
@@ -183,13 +217,21 @@ export function createBackend(config, options = {}) {
           ? error
           : new AuthenticationError(401, 'token verification failed', 'Bearer error="invalid_token"');
       const aud = unverifiedAudience(req.headers.authorization);
-      log(rejectedLine(rejection.status, rejection.reason, rejection.sub, aud));
+      // A nonce challenge is a step of the protocol, not a verdict on the caller: its own line.
+      log(
+        rejection.headers['dpop-nonce']
+          ? nonceLine()
+          : rejectedLine(rejection.status, rejection.reason, rejection.sub, aud),
+      );
       throw new GraphQLError(rejection.message, {
         extensions: {
           code: rejection.status === 403 ? 'FORBIDDEN' : 'UNAUTHENTICATED',
           http: {
             status: rejection.status,
-            headers: new HeaderMap([['www-authenticate', rejection.wwwAuthenticate]]),
+            headers: new HeaderMap([
+              ['www-authenticate', rejection.wwwAuthenticate],
+              ...Object.entries(rejection.headers),
+            ]),
           },
         },
       });
@@ -241,6 +283,11 @@ export function createBackend(config, options = {}) {
     });
     for (const [key, value] of response.headers) {
       res.setHeader(key, value);
+    }
+    const nonce = authenticator.nonce();
+    if (nonce && !res.hasHeader('dpop-nonce')) {
+      // RFC 9449 §9: the current nonce on every answer, so a client learns of a new one in time.
+      res.setHeader('dpop-nonce', nonce);
     }
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

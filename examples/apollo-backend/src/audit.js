@@ -62,3 +62,8 @@ export function rejectedLine(status, reason, sub, unverifiedAud = null) {
     ` unverified_aud=${aud}`
   );
 }
+
+/** A DPoP nonce handed to a client whose proof lacked it (RFC 9449 §9): not an audit refusal. */
+export function nonceLine() {
+  return 'APOLLO_DPOP_NONCE status=401 error=use_dpop_nonce';
+}

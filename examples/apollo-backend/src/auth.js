@@ -1,6 +1,14 @@
 // Bearer token authentication (RFC 6750) against the backend issuer: JWKS located through
 // discovery, signature, issuer, audience, lifetime and scope checked with `jose`.
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import {
+  DPOP_ALGORITHMS,
+  DPoPNonceError,
+  DPoPProofError,
+  createNonceSource,
+  createReplayCache,
+  verifyProof,
+} from './dpop.js';
 
 /** Asymmetric algorithms only (RFC 7518 §3.1): never `none`, never an HMAC secret. */
 export const ALLOWED_ALGORITHMS = Object.freeze([
@@ -32,19 +40,21 @@ export class AuthenticationError extends Error {
    * @param {string} wwwAuthenticate
    * @param {string|null} sub
    */
-  constructor(status, reason, wwwAuthenticate, sub = null) {
+  constructor(status, reason, wwwAuthenticate, sub = null, headers = {}) {
     super(
       status === 403
         ? 'Insufficient scope for this API'
         : reason === 'missing token'
-          ? 'Authentication required: send Authorization: Bearer <token>'
-          : `Bearer token rejected: ${reason}`,
+          ? `Authentication required: send Authorization: ${wwwAuthenticate.startsWith('DPoP') ? 'DPoP <token> and a DPoP proof' : 'Bearer <token>'}`
+          : `${wwwAuthenticate.startsWith('DPoP') ? 'DPoP' : 'Bearer'} token rejected: ${reason}`,
     );
     this.name = 'AuthenticationError';
     this.status = status;
     this.reason = reason;
     this.wwwAuthenticate = wwwAuthenticate;
     this.sub = sub;
+    /** More response headers (a `DPoP-Nonce`). */
+    this.headers = headers;
   }
 }
 
@@ -60,7 +70,7 @@ const MAX_UNVERIFIED_AUDIENCES = 10;
  * @returns {string[]|null}
  */
 export function unverifiedAudience(authorization) {
-  const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
+  const match = /^(?:Bearer|DPoP) +(\S+) *$/i.exec(authorization ?? '');
   if (!match || match[1].length > MAX_TOKEN_LENGTH) {
     return null;
   }
@@ -237,6 +247,13 @@ function reasonFor(error) {
 /**
  * Creates the authenticator for one issuer.
  *
+ * With `dpop` (the default) only DPoP-bound tokens are accepted (RFC 9449 §7.1): `Authorization:
+ * DPoP <token>`, exactly one `DPoP` proof header that `verifyProof` accepts for this request, and a
+ * token whose `cnf.jkt` names the proof's key. A Bearer token, even a valid one, is refused: a
+ * stolen token is useless without the key. With `dpopNonce` as well, a proof must carry the
+ * server's current nonce (RFC 9449 §9): one without it gets 401 `use_dpop_nonce` and the nonce in
+ * `DPoP-Nonce`. Without `dpop`, RFC 6750 Bearer tokens only.
+ *
  * Discovery runs once at creation; when it fails the server keeps running, every request is
  * rejected with 401, and discovery is retried by a later request (at most once per
  * `retryCooldownMs`, one attempt at a time).
@@ -244,7 +261,15 @@ function reasonFor(error) {
  * @param {{issuer: string, audience: string, requiredScopes: string[],
  *          retryCooldownMs?: number, log: (line: string) => void}} options
  */
-export function createAuthenticator({ issuer, audience, requiredScopes, retryCooldownMs, log }) {
+export function createAuthenticator({
+  issuer,
+  audience,
+  requiredScopes,
+  retryCooldownMs,
+  log,
+  dpop = true,
+  dpopNonce = false,
+}) {
   requireValidIssuer(issuer);
   if (!Array.isArray(requiredScopes) || requiredScopes.length === 0) {
     throw new Error('requiredScopes must list at least one scope');
@@ -296,24 +321,42 @@ export function createAuthenticator({ issuer, audience, requiredScopes, retryCoo
     return pending;
   }
 
+  const scheme = dpop ? 'DPoP' : 'Bearer';
+  // RFC 9449 §7.1: a DPoP challenge names the accepted proof algorithms.
+  const algs = dpop ? ` algs="${DPOP_ALGORITHMS.join(' ')}"` : '';
   const invalidToken = (reason) =>
-    new AuthenticationError(401, reason, 'Bearer error="invalid_token"');
+    new AuthenticationError(401, reason, `${scheme} error="invalid_token"${dpop ? `,${algs}` : ''}`);
+  const invalidProof = (reason) =>
+    new AuthenticationError(401, reason, `DPoP error="invalid_dpop_proof",${algs}`);
+  const replay = createReplayCache();
+  const nonces = dpop && dpopNonce ? createNonceSource() : null;
 
   /**
-   * Authenticates one request from its `Authorization` header value.
+   * Authenticates one request from its `Authorization` header value and, with DPoP, its proofs.
    * @param {string|undefined} authorization
+   * @param {{proofs?: string[], method?: string, url?: string}} [request] with DPoP: the request's
+   *   `DPoP` header values, its method and its URL as the client addressed it (no query, fragment)
    * @returns {Promise<{sub: string, aud: string[], scopes: string[], clientId: string|null}>}
    * @throws {AuthenticationError}
    */
-  async function authenticate(authorization) {
-    // RFC 6750 §3.1: a request without authentication information gets no error code.
-    const match = /^Bearer +(\S*) *$/i.exec(authorization ?? '');
+  async function authenticate(authorization, request = {}) {
+    // RFC 6750 §3.1 / RFC 9449 §7.1: a request without authentication information gets no error code.
+    const match = new RegExp(`^${scheme} +(\\S*) *$`, 'i').exec(authorization ?? '');
     if (!match) {
-      throw new AuthenticationError(401, 'missing token', 'Bearer');
+      if (dpop && /^Bearer +\S/i.test(authorization ?? '')) {
+        // RFC 9449 §7.2: never accept a token as Bearer where DPoP is required.
+        throw new AuthenticationError(401, 'Bearer token refused, DPoP required', `DPoP${algs}`);
+      }
+      throw new AuthenticationError(401, 'missing token', `${scheme}${algs}`);
     }
     const token = match[1];
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
       throw invalidToken('malformed token');
+    }
+    const proofs = request.proofs ?? [];
+    if (dpop && proofs.length !== 1) {
+      // RFC 9449 §4.3 check 1: exactly one DPoP header.
+      throw invalidProof(proofs.length === 0 ? 'DPoP proof missing' : 'several DPoP proofs');
     }
     let jwks;
     try {
@@ -333,6 +376,33 @@ export function createAuthenticator({ issuer, audience, requiredScopes, retryCoo
     } catch (error) {
       throw invalidToken(reasonFor(error));
     }
+    if (dpop) {
+      try {
+        await verifyProof({
+          proof: proofs[0],
+          method: request.method,
+          url: request.url,
+          token,
+          jkt: claims.cnf?.jkt,
+          replay,
+          nonces,
+        });
+      } catch (error) {
+        if (error instanceof DPoPNonceError) {
+          throw new AuthenticationError(
+            401,
+            error.message,
+            `DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof",${algs}`,
+            null,
+            { 'dpop-nonce': nonces.current() },
+          );
+        }
+        if (error instanceof DPoPProofError) {
+          throw error.message === 'token not DPoP-bound' ? invalidToken(error.message) : invalidProof(error.message);
+        }
+        throw invalidProof('invalid proof');
+      }
+    }
     const principal = {
       sub: String(claims.sub),
       aud: audiences(claims),
@@ -344,12 +414,17 @@ export function createAuthenticator({ issuer, audience, requiredScopes, retryCoo
       throw new AuthenticationError(
         403,
         'insufficient scope',
-        `Bearer error="insufficient_scope", scope="${requiredScopes.join(' ')}"`,
+        `${scheme} error="insufficient_scope", scope="${requiredScopes.join(' ')}"${algs}`,
         principal.sub,
       );
     }
     return principal;
   }
 
-  return { authenticate, ready: () => keys().then(() => true, () => false) };
+  return {
+    authenticate,
+    ready: () => keys().then(() => true, () => false),
+    /** The nonce to send in `DPoP-Nonce` on every answer, or null when nonces are off. */
+    nonce: () => (nonces ? nonces.current() : null),
+  };
 }

@@ -17,6 +17,8 @@ async function startBackend(issuer, overrides = {}) {
       issuer,
       audience: 'backend',
       requiredScopes: ['backend-api:read'],
+      // The token rules, in RFC 6750 Bearer mode; DPoP (the default) is specified in dpop.test.js.
+      dpop: false,
       ...overrides,
     },
     { log: (line) => lines.push(line), retryCooldownMs: 0 },

@@ -36,6 +36,34 @@ describe('configFromEnv', () => {
     assert.throws(() => configFromEnv({ BACKEND_ISSUER: ISSUER, BACKEND_REQUIRED_SCOPES: 'a"b' }), /scope tokens/);
   });
 
+  it('requires DPoP by default, without nonces, checking proofs against the listening URL', () => {
+    const config = configFromEnv({ BACKEND_ISSUER: ISSUER });
+    assert.equal(config.dpop, true);
+    assert.equal(config.dpopNonce, false);
+    assert.equal(config.publicUrl, undefined);
+  });
+
+  it('reads BACKEND_DPOP, BACKEND_DPOP_NONCE and BACKEND_PUBLIC_URL', () => {
+    const config = configFromEnv({
+      BACKEND_ISSUER: ISSUER,
+      BACKEND_DPOP: 'off',
+      BACKEND_DPOP_NONCE: 'required',
+      BACKEND_PUBLIC_URL: 'https://api.example.com/graphql',
+    });
+    assert.equal(config.dpop, false);
+    assert.equal(config.dpopNonce, true);
+    assert.equal(config.publicUrl, 'https://api.example.com/graphql');
+  });
+
+  it('refuses other DPoP settings and a public URL with a query', () => {
+    assert.throws(() => configFromEnv({ BACKEND_ISSUER: ISSUER, BACKEND_DPOP: 'maybe' }), /BACKEND_DPOP must be/);
+    assert.throws(() => configFromEnv({ BACKEND_ISSUER: ISSUER, BACKEND_DPOP_NONCE: 'yes' }), /BACKEND_DPOP_NONCE/);
+    assert.throws(
+      () => configFromEnv({ BACKEND_ISSUER: ISSUER, BACKEND_PUBLIC_URL: 'https://a.example/graphql?x=1' }),
+      /BACKEND_PUBLIC_URL/,
+    );
+  });
+
   it('treats blank variables as unset', () => {
     const config = configFromEnv({ BACKEND_ISSUER: '  ', BACKEND_AUDIENCE: ' ', BACKEND_REQUIRED_SCOPES: '', HOST: '' });
     assert.equal(config.issuer, undefined);

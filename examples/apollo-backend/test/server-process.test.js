@@ -12,7 +12,8 @@ const WAIT_MS = 15000;
 
 function startProcess(env, { stdin = 'ignore' } = {}) {
   const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env.PATH, PORT: '0', ...env },
+    // Bearer mode: these specify the process (configuration, lines, signals); DPoP is in dpop.test.js.
+    env: { PATH: process.env.PATH, PORT: '0', BACKEND_DPOP: 'off', ...env },
     stdio: [stdin, 'pipe', 'pipe'],
   });
   const lines = [];

@@ -19,4 +19,5 @@ module dev.baton.core {
 
     exports dev.baton;
     exports dev.baton.internal to dev.baton.okhttp, dev.baton.servlet, dev.baton.mcp;
+    exports dev.baton.internal.dpop to dev.baton.okhttp;
 }

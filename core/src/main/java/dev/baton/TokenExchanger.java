@@ -12,6 +12,7 @@ import static dev.baton.internal.exchange.ExchangerSettings.MAX_MAX_TOKEN_LIFETI
 import static dev.baton.internal.exchange.ExchangerSettings.MAX_NEGATIVE_CACHE;
 
 import dev.baton.internal.Endpoints;
+import dev.baton.internal.dpop.DPoPPolicy;
 import dev.baton.internal.exchange.ExchangeService;
 import dev.baton.internal.exchange.ExchangerSettings;
 import dev.baton.internal.exchange.RetryPolicy;
@@ -21,6 +22,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -58,6 +60,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * never carrying a token, whose {@link ExchangeEvent#source() source} says whether the call reached the token
  * endpoint (only then is there an HTTP status), was served from the cache, or joined another call's exchange.
  * A background refresh has an event of its own: each token endpoint call is audited exactly once.
+ *
+ * <p><b>DPoP</b> ({@link Builder#dpop()}, RFC 9449): every token request then carries a fresh proof signed
+ * by the exchanger's {@link DPoPKey}, and the issued tokens are bound to that key ({@link
+ * ExchangedToken#isDPoPBound()}), useless to anyone who steals them without it. A {@code 400
+ * use_dpop_nonce} with a {@code DPoP-Nonce} header is answered once with the nonce, within the same
+ * deadline; the latest nonce the authorization server sent is used for the next requests (RFC 9449 §8).
  */
 public final class TokenExchanger implements AutoCloseable {
     /** Default total time for one exchange, retries included. */
@@ -77,14 +85,18 @@ public final class TokenExchanger implements AutoCloseable {
 
     private final ExchangeService service;
     private final Duration deadline;
+    private final DPoPKey dpopKey;
     private final String description;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private TokenExchanger(ExchangerSettings s) {
+    private TokenExchanger(ExchangerSettings s, DPoPKey dpopKey) {
         this.service = new ExchangeService(s);
         this.deadline = s.deadline();
+        this.dpopKey = dpopKey;
         this.description = "TokenExchanger[client_id=" + s.credentials().clientId() + ", deadline=" + s.deadline()
-                + ", cache=" + (s.cacheEnabled() ? "on, skew=" + s.cacheSkew() : "off") + "]";
+                + ", cache=" + (s.cacheEnabled() ? "on, skew=" + s.cacheSkew() : "off")
+                + (dpopKey == null ? "" : ", dpop=" + dpopKey.algorithm() + " jkt=" + dpopKey.thumbprint()
+                        + (s.dpop().acceptBearer() ? " (Bearer accepted)" : "")) + "]";
     }
 
     /** A new builder. */
@@ -150,6 +162,15 @@ public final class TokenExchanger implements AutoCloseable {
     }
 
     /**
+     * The key this exchanger's tokens are bound to (RFC 9449), empty when it does not use DPoP. An
+     * HTTP client sends a {@linkplain ExchangedToken#isDPoPBound() DPoP-bound} token with a fresh
+     * {@linkplain DPoPKey#proof proof} of this key per request; {@code TokenExchangeInterceptor} does it.
+     */
+    public Optional<DPoPKey> dpopKey() {
+        return Optional.ofNullable(dpopKey);
+    }
+
+    /**
      * The cache counters so far (all zero but misses, loads and failures when the cache is off).
      * Still readable after {@link #close()}.
      */
@@ -201,7 +222,11 @@ public final class TokenExchanger implements AutoCloseable {
         private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
         private Duration maxTokenLifetime = DEFAULT_MAX_TOKEN_LIFETIME;
         private AuditListener auditListener = AuditListener.slf4j();
+        private EndpointObserver endpointObserver = EndpointObserver.none();
         private Clock clock = Clock.systemUTC();
+        private boolean dpop;
+        private DPoPKey dpopKey;
+        private boolean acceptBearerDowngrade;
 
         private Builder() {
         }
@@ -336,6 +361,17 @@ public final class TokenExchanger implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Told of every HTTP call to the authorization server: each token endpoint attempt (every
+         * retry its own call) and discovery (for metrics, traces, health). Default
+         * {@link EndpointObserver#none()}. Replaces an earlier value; combine several with
+         * {@link EndpointObserver#of}.
+         */
+        public Builder endpointObserver(EndpointObserver observer) {
+            this.endpointObserver = Objects.requireNonNull(observer, "endpointObserver");
+            return this;
+        }
+
         /** The clock for expiry and client assertions. Default: the system UTC clock. Replaces an earlier value. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -343,10 +379,47 @@ public final class TokenExchanger implements AutoCloseable {
         }
 
         /**
+         * Binds the issued tokens to a DPoP key (RFC 9449 §5) generated when the exchanger is built: an
+         * EC P-256 key signing ES256 proofs, which lives as long as the exchanger. Each token request
+         * carries a fresh proof; the authorization server must answer {@code token_type} DPoP (see
+         * {@link #acceptBearerDowngrade()}). Required by an authorization server that demands DPoP
+         * from this client (Okta: "Require Demonstrating Proof of Possession (DPoP) header in token
+         * requests"). Replaces an earlier {@link #dpop(DPoPKey)}.
+         */
+        public Builder dpop() {
+            this.dpop = true;
+            this.dpopKey = null;
+            return this;
+        }
+
+        /**
+         * Binds the issued tokens to the application's DPoP key, as {@link #dpop()} does with a
+         * generated one: for a key in a hardware module, or shared by instances that share tokens.
+         * Replaces an earlier value.
+         */
+        public Builder dpop(DPoPKey key) {
+            this.dpopKey = Objects.requireNonNull(key, "key");
+            this.dpop = true;
+            return this;
+        }
+
+        /**
+         * With DPoP, also accepts a {@code token_type} Bearer answer: an authorization server that
+         * does not require DPoP from this client may ignore the proof and issue a Bearer token (RFC
+         * 9449 §5), usable by anyone who obtains it. The {@link ExchangedToken} says which it got
+         * ({@link ExchangedToken#isDPoPBound()}). Off by default: such an answer is a failure.
+         */
+        public Builder acceptBearerDowngrade() {
+            this.acceptBearerDowngrade = true;
+            return this;
+        }
+
+        /**
          * The exchanger; performs no network call.
          *
          * @throws IllegalStateException if no token endpoint or issuer, or no client authentication, was
-         *     set, or the default token lifetime or the cache skew is not below the maximum token lifetime
+         *     set, the default token lifetime or the cache skew is not below the maximum token lifetime, or
+         *     {@link #acceptBearerDowngrade()} was set without DPoP
          */
         public TokenExchanger build() {
             requireState(tokenEndpoint != null || issuer != null, "a token endpoint or an issuer is required");
@@ -356,10 +429,13 @@ public final class TokenExchanger implements AutoCloseable {
             // Otherwise no token could ever be served from the cache.
             requireState(cacheSkew.compareTo(maxTokenLifetime) < 0,
                     "the cache skew must be shorter than the maximum token lifetime");
+            requireState(dpop || !acceptBearerDowngrade, "acceptBearerDowngrade() applies only with dpop()");
+            DPoPKey key = dpop && dpopKey == null ? DPoPKey.generate() : dpopKey;
+            DPoPPolicy policy = key == null ? DPoPPolicy.OFF : new DPoPPolicy(key.signer(), acceptBearerDowngrade);
             return new TokenExchanger(new ExchangerSettings(tokenEndpoint, issuer, clientAuthentication.credentials(),
-                    httpClient, deadline, RetryPolicy.of(maxAttempts, initialBackoff), MAX_RESPONSE_BYTES,
+                    httpClient, endpointObserver, deadline, RetryPolicy.of(maxAttempts, initialBackoff), MAX_RESPONSE_BYTES,
                     cacheEnabled, maximumCacheSize, cacheSkew, refreshAhead, negativeCacheTtl, defaultTokenLifetime,
-                    maxTokenLifetime, auditListener, clock));
+                    maxTokenLifetime, auditListener, clock, policy), key);
         }
     }
 }

@@ -159,6 +159,7 @@ public interface TokenValidator extends AutoCloseable {
         private String introspectionEndpoint;
         private Duration introspectionCacheLifetime = DEFAULT_INTROSPECTION_CACHE_LIFETIME;
         private AuditListener auditListener = AuditListener.slf4j();
+        private EndpointObserver endpointObserver = EndpointObserver.none();
         private Clock clock = Clock.systemUTC();
         private int cacheSize = DEFAULT_CACHE_SIZE;
 
@@ -318,6 +319,16 @@ public interface TokenValidator extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Told of every HTTP call to the authorization server: discovery, JWKS fetches and
+         * introspection (for metrics, traces, health). Default {@link EndpointObserver#none()}.
+         * Replaces an earlier value; combine several with {@link EndpointObserver#of}.
+         */
+        public Builder endpointObserver(EndpointObserver observer) {
+            this.endpointObserver = Objects.requireNonNull(observer, "endpointObserver");
+            return this;
+        }
+
         /** The clock for expiry checks and cache lifetimes; default UTC system clock. Replaces an earlier value. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -354,7 +365,7 @@ public interface TokenValidator extends AutoCloseable {
             HttpClient owned = httpClient == null ? BoundedHttp.newClient() : null;
             return new IssuerTokenValidator(new ValidatorSettings(issuer, jwks, audience, requiredScopes,
                     Algorithms.parse(algorithms), clockSkew, strictTokenType, maxTokenLength,
-                    owned == null ? httpClient : owned, httpTimeout,
+                    owned == null ? httpClient : owned, endpointObserver, httpTimeout,
                     introspectionAuth != null, introspect,
                     introspectionAuth == null ? null : introspectionAuth.credentials(), introspectionCacheLifetime,
                     auditListener, clock, cacheSize, maxConcurrentIntrospections), owned);

@@ -184,7 +184,7 @@ class TokenExchangerAuditTest {
         }
 
         assertThat(tokenRequests).hasValue(2);
-        assertThat(exchanger.cacheStats()).isEqualTo(new ExchangeCacheStats(8, 2, 2, 0, 0));
+        assertThat(exchanger.cacheStats()).isEqualTo(new ExchangeCacheStats(8, 2, 2, 0, 0, 0, 2));
         assertThat(audit.exchanges()).hasSize(callers);
         assertThat(audit.exchanges()).filteredOn(e -> e.httpStatus() == 200).hasSize(2)
                 .allSatisfy(e -> assertThat(e.source()).isEqualTo(ExchangeEvent.Source.TOKEN_ENDPOINT))

@@ -72,7 +72,7 @@ class TokenExchangerCacheTest {
 
         assertThat(second.accessToken()).isEqualTo(first.accessToken()).isEqualTo("backend-token");
         assertThat(server.getRequestCount()).isEqualTo(1);
-        assertThat(exchanger.cacheStats()).isEqualTo(new ExchangeCacheStats(1, 1, 1, 0, 0));
+        assertThat(exchanger.cacheStats()).isEqualTo(new ExchangeCacheStats(1, 1, 1, 0, 0, 0, 1));
     }
 
     @Test
@@ -409,6 +409,24 @@ class TokenExchangerCacheTest {
     }
 
     @Test
+    void cacheStatsCountTheRefreshesStartedAndTheCachedTokens() throws Exception {
+        server.enqueue(issued("first", 300));
+        server.enqueue(issued("second", 300));
+        server.enqueue(issued("other-user", 300));
+        TokenExchanger exchanger = cached().refreshAhead(0.5).build();
+        exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN));
+        clock.advance(Duration.ofSeconds(140));
+
+        exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN));
+        awaitToken(exchanger, "second");
+        exchanger.exchange(ExchangeFixtures.request(SUBJECT_TOKEN + "-bob"));
+
+        assertThat(exchanger.cacheStats().refreshes()).isEqualTo(1);
+        assertThat(exchanger.cacheStats().loads()).isEqualTo(3);
+        assertThat(exchanger.cacheStats().size()).isEqualTo(2);
+    }
+
+    @Test
     void refreshAheadDoesNotRefreshAnEntryBoundBySubjectTokenExpiry() throws Exception {
         server.enqueue(issued("first", 300));
         server.enqueue(issued("second", 300));
@@ -528,7 +546,7 @@ class TokenExchangerCacheTest {
                 .isInstanceOf(TokenExchangeException.class);
 
         ExchangeCacheStats stats = exchanger.cacheStats();
-        assertThat(stats).isEqualTo(new ExchangeCacheStats(2, 2, 1, 1, 0));
+        assertThat(stats).isEqualTo(new ExchangeCacheStats(2, 2, 1, 1, 0, 0, 1));
         assertThat(stats.hitRate()).isEqualTo(0.5);
     }
 

@@ -1,5 +1,6 @@
 package dev.baton.benchmarks;
 
+import java.io.IOException;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.util.concurrent.TimeUnit;
@@ -30,11 +31,22 @@ import okhttp3.Response;
 final class CannedChain implements Interceptor.Chain {
     private final Request request;
     private final Response response;
+    private final Interceptor networkHalf;
     private Request lastSent;
 
     CannedChain(Request request, Response response) {
+        this(request, response, null);
+    }
+
+    /**
+     * A chain whose {@link #proceed} first runs {@code networkHalf} (a network interceptor, such as
+     * the one that signs DPoP proofs) on a canned chain of its own, as OkHttp would below the
+     * application interceptors.
+     */
+    CannedChain(Request request, Response response, Interceptor networkHalf) {
         this.request = request;
         this.response = response;
+        this.networkHalf = networkHalf;
     }
 
     /** The request last passed to {@link #proceed}, for the set-up's sanity check. */
@@ -48,9 +60,9 @@ final class CannedChain implements Interceptor.Chain {
     }
 
     @Override
-    public Response proceed(Request sent) {
+    public Response proceed(Request sent) throws IOException {
         lastSent = sent;
-        return response;
+        return networkHalf == null ? response : networkHalf.intercept(new CannedChain(sent, response));
     }
 
     @Override

@@ -4,8 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls into application-supplied listeners. A listener is the application's code running on
- * Baton's thread in the middle of a validation or an exchange: whatever it throws must not change
+ * Calls into application-supplied listeners ({@code AuditListener}, {@code EndpointObserver}). A
+ * listener is the application's code running on Baton's thread in the middle of a validation or
+ * an exchange: whatever it throws must not change
  * the outcome, so it is logged (its class only, never its message, which could quote a token) and
  * dropped. Not API.
  */
@@ -20,7 +21,7 @@ public final class Listeners {
         try {
             call.run();
         } catch (RuntimeException e) {
-            LOG.warn("audit listener failed: {}", e.getClass().getName());
+            LOG.warn("listener failed: {}", e.getClass().getName());
         }
     }
 }

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Timers {
     /** Threads of the pool that runs due tasks; beyond it, tasks run on the common pool. */
     static final int MAX_ASYNC_THREADS = 64;
+    /** How long an idle worker of that pool waits for a task before it ends. */
+    static final long ASYNC_KEEP_ALIVE_SECONDS = 3;
 
     private static final Object LOCK = new Object();
     private static Pools pools;
@@ -38,7 +40,10 @@ public final class Timers {
         static Pools start() {
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("baton-timer"));
             timer.setRemoveOnCancelPolicy(true);
-            ThreadPoolExecutor async = new ThreadPoolExecutor(0, MAX_ASYNC_THREADS, 30, TimeUnit.SECONDS,
+            // Idle workers end after a few seconds: due tasks are rare (deadlines that fire, retry
+            // backoffs), so keeping threads around would only leave them idle in the application.
+            ThreadPoolExecutor async = new ThreadPoolExecutor(0, MAX_ASYNC_THREADS, ASYNC_KEEP_ALIVE_SECONDS,
+                    TimeUnit.SECONDS,
                     new SynchronousQueue<>(), daemon("baton-async"),
                     (task, pool) -> ForkJoinPool.commonPool().execute(task));
             return new Pools(timer, async);

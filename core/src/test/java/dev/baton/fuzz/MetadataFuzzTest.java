@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import dev.baton.AuditListener;
+import dev.baton.EndpointObserver;
 import dev.baton.TokenValidationException;
 import dev.baton.TokenValidator;
 import dev.baton.internal.discovery.MetadataDiscovery;
@@ -24,6 +25,7 @@ import mockwebserver3.MockWebServer;
  * {@link TokenValidationException} may escape validation.
  */
 class MetadataFuzzTest {
+    private static final EndpointObserver NONE = EndpointObserver.none();
     private static final class Fixture {
         static final FaultServer SERVER;
         static final HttpClient CLIENT = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
@@ -53,7 +55,7 @@ class MetadataFuzzTest {
         Fixture.SERVER.answerWith(FuzzedResponse.of(input).with("$ISSUER", issuer).fault());
         AuthorizationServerMetadata found;
         try {
-            found = MetadataDiscovery.discover(Fixture.CLIENT, issuer, Duration.ofSeconds(2));
+            found = MetadataDiscovery.discover(Fixture.CLIENT, NONE, issuer, Duration.ofSeconds(2));
         } catch (IOException expected) {
             return;
         }

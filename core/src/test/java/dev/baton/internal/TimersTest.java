@@ -2,6 +2,7 @@ package dev.baton.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.EndpointObserver;
 import dev.baton.internal.http.BoundedHttp;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -23,7 +24,8 @@ class TimersTest {
         server.enqueue(new MockResponse.Builder().code(200).body("{}").build());
         Duration deadline = Duration.ofMinutes(9);
 
-        BoundedHttp.Response r = BoundedHttp.sendAsyncBounded(BoundedHttp.newClient(),
+        BoundedHttp.Response r = BoundedHttp.sendAsyncBounded(BoundedHttp.newClient(), EndpointObserver.none(),
+                EndpointObserver.Endpoint.JWKS,
                 HttpRequest.newBuilder(server.url("/").uri()).GET().build(), deadline, 1024).get(10, TimeUnit.SECONDS);
 
         assertThat(r.status()).isEqualTo(200);

@@ -189,6 +189,23 @@ final class DemoConsole {
         return McpClients.post(http, endpoint, token, body, headers);
     }
 
+    /**
+     * POSTs a JSON body to {@code url} with the given {@code Authorization} value and, when not
+     * null, a {@code DPoP} proof: the demo's stolen-token replays.
+     */
+    HttpResponse<String> postJson(java.net.URI url, String authorization, String dpop, String body)
+            throws IOException, InterruptedException {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("Authorization", authorization)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (dpop != null) {
+            request.header("DPoP", dpop);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static int countAudit(ApolloBackendProcess backend, Predicate<String> match) {
         return (int) backend.lines().stream().filter(l -> l.startsWith("APOLLO_AUDIT ")).filter(match).count();
     }

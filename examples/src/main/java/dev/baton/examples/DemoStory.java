@@ -5,7 +5,11 @@ import static dev.baton.examples.DemoConsole.countAudit;
 import static dev.baton.examples.DemoConsole.expect;
 import static dev.baton.examples.DemoConsole.refusalOf;
 
+import dev.baton.DPoPKey;
 import dev.baton.ExchangeCacheStats;
+import dev.baton.ExchangeRequest;
+import dev.baton.ExchangedToken;
+import dev.baton.TokenExchanger;
 import dev.baton.ExchangeEvent;
 import dev.baton.TokenValidator;
 import dev.baton.ValidatedToken;
@@ -16,6 +20,7 @@ import dev.baton.examples.client.McpClients.Refusal;
 import dev.baton.examples.countries.CountriesTools;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +29,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * The demo's scripted session, step by step: discovery from the 401, alice's and bob's sign-in and
  * tool calls, what the backend and Baton saw, the exchange cache, refused tokens, bob's step-up to
- * {@value CountriesTools#DETAILS_SCOPE}, and MCP sessions bound to their user. Each step checks
- * what it prints and fails the demo otherwise.
+ * {@value CountriesTools#DETAILS_SCOPE}, MCP sessions bound to their user, and the exchanged
+ * token's DPoP binding (a stolen copy refused by the backend). Each step checks what it prints and
+ * fails the demo otherwise.
  */
 final class DemoStory {
     /** How many steps {@link #play()} plays. */
-    static final int STEPS = 9;
+    static final int STEPS = 10;
 
     private static final String TOOLS_SCOPE = EmbeddedAuthorizationServer.TOOLS_SCOPE;
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
@@ -70,6 +76,7 @@ final class DemoStory {
         refusedTokens(alice);
         bobStepsUp();
         sessionsBelongToTheirUser(alice);
+        stolenTokenIsUseless(alice);
     }
 
     private void discovery() throws Exception {
@@ -273,6 +280,52 @@ final class DemoStory {
         expect(foreign.statusCode() == 403 && noSession, "expected 403 and no session for a foreign Origin, got "
                 + foreign.statusCode());
         c.println("  -> a page on another site cannot use the MCP server through the user's browser (DNS rebinding).");
+    }
+
+    /**
+     * Step 10: the token Baton got for alice is DPoP-bound (RFC 9449) to the MCP server's key, so
+     * replayed by someone who stole it (a log line, a heap dump) the backend refuses it.
+     */
+    private void stolenTokenIsUseless(String alice) throws Exception {
+        c.step(10, "DPoP: the exchanged token is bound to the MCP server's key; a stolen copy is refused");
+        TokenExchanger exchanger = stack.mcpServer().exchanger();
+        ExchangedToken token = exchanger.exchange(ExchangeRequest.builder()
+                .subjectToken(verifier.validate(alice))
+                .audience(stack.config().exchangeAudience())
+                .scopes(stack.config().exchangeScopes().toArray(String[]::new))
+                .build());
+        String jkt = exchanger.dpopKey().orElseThrow(() -> new DemoFailure("the MCP server does not use DPoP"))
+                .thumbprint();
+        c.println("  alice's exchanged token: token_type=" + token.tokenType() + ", cnf.jkt=" + jkt + " (the MCP"
+                + " server's key), fingerprint " + ValidatedToken.fingerprintOf(token.accessToken()));
+        expect(token.isDPoPBound() && token.dpopKeyThumbprint().orElse("").equals(jkt),
+                "the exchanged token is not bound to the MCP server's DPoP key");
+        int linesBefore = countAudit(backend, l -> true);
+        URI graphql = URI.create(stack.config().graphqlUrl());
+        String query = "{\"query\":\"{ country(code: \\\"FR\\\") { name } }\"}";
+        HttpResponse<String> asBearer = c.postJson(graphql, "Bearer " + token.accessToken(), null, query);
+        c.println("  replayed as 'Authorization: Bearer <token>'          -> HTTP " + asBearer.statusCode() + "  "
+                + asBearer.headers().firstValue("WWW-Authenticate").orElse(""));
+        HttpResponse<String> noProof = c.postJson(graphql, "DPoP " + token.accessToken(), null, query);
+        c.println("  replayed as 'DPoP <token>' without a proof            -> HTTP " + noProof.statusCode() + "  "
+                + noProof.headers().firstValue("WWW-Authenticate").orElse(""));
+        DPoPKey thief = DPoPKey.generate();
+        HttpResponse<String> otherKey = c.postJson(graphql, "DPoP " + token.accessToken(),
+                thief.proof("POST", graphql, token.accessToken(), null), query);
+        c.println("  replayed with a valid proof of the thief's own key    -> HTTP " + otherKey.statusCode() + "  "
+                + otherKey.headers().firstValue("WWW-Authenticate").orElse(""));
+        expect(asBearer.statusCode() == 401 && noProof.statusCode() == 401 && otherKey.statusCode() == 401,
+                "the backend accepted the exchanged token without the MCP server's key");
+        List<String> refused = awaitAudit(backend, l -> true, linesBefore + 3).subList(linesBefore, linesBefore + 3);
+        refused.forEach(l -> c.println("  backend | " + l));
+        expect(refused.stream().allMatch(l -> l.contains("outcome=rejected")), "the backend did not reject the replays");
+        c.println("  -> only the MCP server, which holds the key, can use the token: each of its calls carries a fresh");
+        c.println("     proof (method, URL, time, the token's hash) signed by that key, and a proof is used once.");
+        long nonceChallenges = backend.lines().stream().filter(l -> l.startsWith("APOLLO_DPOP_NONCE ")).count();
+        expect(nonceChallenges >= 1, "the backend never asked for its DPoP nonce");
+        c.println("  The backend also requires its own nonce in proofs: its first answer to the MCP server was 401");
+        c.println("  use_dpop_nonce with a DPoP-Nonce header, and Baton sent that call once more with the nonce");
+        c.println("  (" + nonceChallenges + " such challenge" + (nonceChallenges == 1 ? "" : "s") + " in this run).");
     }
 
     private static String getCountry(String code) {

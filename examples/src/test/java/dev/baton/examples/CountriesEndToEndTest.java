@@ -7,6 +7,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.baton.ExchangeCacheStats;
 import dev.baton.ValidatedToken;
+import dev.baton.examples.apollo.ApolloBackendProcess;
 import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
 import dev.baton.examples.client.McpClients;
 import dev.baton.examples.client.McpClients.Refusal;
@@ -161,8 +162,9 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
     }
 
     @Test
-    void everyTokenTheBackendReceivesIsAnExchangedBackendTokenNeverTheUsersOwn() throws Exception {
-        try (RecordingProxy proxy = RecordingProxy.start(backend.graphqlUrl());
+    void everyTokenTheBackendReceivesIsAnExchangedDPoPBoundBackendTokenNeverTheUsersOwn() throws Exception {
+        try (RecordingProxy proxy = RecordingProxy.listen();
+                ApolloBackendProcess behindProxy = backendBehind(proxy);
                 CountriesMcpServer server = stack.startAnotherServer(stack.config().withGraphqlUrl(proxy.url()),
                         CountriesMcpServer.BACKEND_CALL_TIMEOUT)) {
             String userToken = as.signIn("olga", server.endpoint());
@@ -173,10 +175,19 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
                 assertThat(McpClients.call(client, "list_european_countries", Map.of()).isError()).isFalse();
             }
 
-            assertThat(proxy.forwarded()).hasSize(3).allSatisfy(token -> {
+            // The first call met the backend's DPoP nonce challenge (RFC 9449 §9) and was sent again
+            // with the nonce: four requests for three calls, the later calls carrying the nonce.
+            // (The backend logs in order: once its third accepted line is read, so is the nonce line.)
+            assertThat(behindProxy.awaitLines(line -> line.contains("outcome=accepted") && line.contains(" sub=olga "),
+                    3, WAIT)).hasSize(3);
+            assertThat(behindProxy.lines()).filteredOn(line -> line.startsWith("APOLLO_DPOP_NONCE ")).hasSize(1);
+            assertThat(proxy.forwarded()).hasSize(4).allSatisfy(token -> {
                 assertThat(token.subject()).isEqualTo("olga");
                 assertThat(token.audience()).containsExactly("backend");
                 assertThat(token.tokenFingerprint()).isNotNull().isNotEqualTo(ValidatedToken.fingerprintOf(userToken));
+                // RFC 9449 §7.1: a DPoP-bound token with exactly one proof, never a Bearer token.
+                assertThat(token.scheme()).isEqualTo("DPoP");
+                assertThat(token.proofs()).isEqualTo(1);
             });
         }
     }
@@ -254,7 +265,8 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<String> failures = new CopyOnWriteArrayList<>();
-        try (RecordingProxy proxy = RecordingProxy.start(backend.graphqlUrl());
+        try (RecordingProxy proxy = RecordingProxy.listen();
+                ApolloBackendProcess behindProxy = backendBehind(proxy);
                 CountriesMcpServer server = stack.startAnotherServer(stack.config().withGraphqlUrl(proxy.url()),
                         CountriesMcpServer.BACKEND_CALL_TIMEOUT)) {
             String grace = as.signIn("grace", server.endpoint());
@@ -279,14 +291,18 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
             assertThat(failures).isEmpty();
             assertThat(proxy.firstRequestsOverlapped()).as("grace's and heidi's calls overlapped").isTrue();
             assertThat(after.loads() - before.loads()).as("one exchange per user").isEqualTo(2);
-            assertThat(proxy.forwarded()).hasSize(2 * callsPerUser)
+            List<String> graceLines = behindProxy.awaitLines(line -> line.contains(" sub=grace "), callsPerUser, WAIT);
+            List<String> heidiLines = behindProxy.awaitLines(line -> line.contains(" sub=heidi "), callsPerUser, WAIT);
+            // Plus the first calls the backend's nonce challenge sent back (both, when they overlapped).
+            long nonceChallenges = behindProxy.lines().stream().filter(l -> l.startsWith("APOLLO_DPOP_NONCE ")).count();
+            assertThat(nonceChallenges).isBetween(1L, 2L);
+            assertThat(proxy.forwarded()).hasSize(2 * callsPerUser + (int) nonceChallenges)
                     .allSatisfy(token -> assertThat(token.audience()).containsExactly("backend"));
+            assertThat(graceLines).hasSize(callsPerUser)
+                    .allSatisfy(line -> assertThat(line).endsWith("operation=GetCountry"));
+            assertThat(heidiLines).hasSize(callsPerUser)
+                    .allSatisfy(line -> assertThat(line).endsWith("operation=ListEuropeanCountries"));
         }
-        List<String> graceLines = backend.awaitLines(line -> line.contains(" sub=grace "), callsPerUser, WAIT);
-        List<String> heidiLines = backend.awaitLines(line -> line.contains(" sub=heidi "), callsPerUser, WAIT);
-        assertThat(graceLines).hasSize(callsPerUser).allSatisfy(line -> assertThat(line).endsWith("operation=GetCountry"));
-        assertThat(heidiLines).hasSize(callsPerUser)
-                .allSatisfy(line -> assertThat(line).endsWith("operation=ListEuropeanCountries"));
     }
 
     @Test

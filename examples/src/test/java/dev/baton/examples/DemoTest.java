@@ -34,7 +34,7 @@ class DemoTest {
     }
 
     @Test
-    void demoPlaysTheNineStepsAsPrinted() {
+    void demoPlaysTheTenStepsAsPrinted() {
         assertThat(status).as(printed).isZero();
         assertThat(printed)
                 .contains("[1] ", "[2] ", "[3] ", "[4] ", "[5] ", "[6] ", "[7] ", "[8] ", "[9] ")
@@ -43,7 +43,18 @@ class DemoTest {
                 .contains("sub=bob aud=backend scope=\"backend-api:read\"")
                 .contains("5 backend calls -> 2 calls to the token endpoint")
                 .contains("error=\"invalid_token\"", "error=\"insufficient_scope\"")
-                .contains("All 9 steps behaved as expected");
+                .contains("All 10 steps behaved as expected");
+    }
+
+    @Test
+    void demoShowsTheExchangedTokenIsDPoPBoundAndUselessWhenStolen() {
+        assertThat(printed)
+                .contains("[10] ", "alice's exchanged token: token_type=DPoP, cnf.jkt=")
+                .contains("replayed as 'Authorization: Bearer <token>'          -> HTTP 401")
+                .contains("replayed as 'DPoP <token>' without a proof            -> HTTP 401")
+                .contains("replayed with a valid proof of the thief's own key    -> HTTP 401")
+                .contains("reason=\"Bearer token refused, DPoP required\"")
+                .contains("its first answer to the MCP server was 401");
     }
 
     @Test

@@ -32,6 +32,18 @@ abstract class ExampleStackTestSupport {
         closeStack();
     }
 
+    /**
+     * Another backend like the stack's, reached through {@code proxy}: it checks DPoP proofs against
+     * the proxy's URL (the one the MCP server addresses), and the proxy forwards to it.
+     */
+    static ApolloBackendProcess backendBehind(RecordingProxy proxy) throws java.io.IOException {
+        ApolloBackendProcess behind = ApolloBackendProcess.start(ApolloBackendProcess.defaultDirectory(),
+                as.issuer(EmbeddedAuthorizationServer.BACKEND_ISSUER_ID), stack.config().exchangeAudience(),
+                stack.config().exchangeScopes(), line -> { }, ExampleStack.BACKEND_START_TIMEOUT, proxy.url());
+        proxy.forwardTo(behind.graphqlUrl());
+        return behind;
+    }
+
     /** Closes the stack; false when it never started. */
     static boolean closeStack() {
         if (stack == null) {

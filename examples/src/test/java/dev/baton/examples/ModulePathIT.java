@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.TokenValidator;
 import dev.baton.mcp.McpAuthorizationFilter;
+import dev.baton.micrometer.BatonMetrics;
 import dev.baton.okhttp.TokenExchangeInterceptor;
 import dev.baton.servlet.BearerTokenFilter;
 import java.io.File;
@@ -31,6 +32,7 @@ class ModulePathIT {
     private static final Path OKHTTP = jarOf(TokenExchangeInterceptor.class);
     private static final Path SERVLET = jarOf(BearerTokenFilter.class);
     private static final Path MCP = jarOf(McpAuthorizationFilter.class);
+    private static final Path MICROMETER = jarOf(BatonMetrics.class);
 
     @Test
     void coreExportsOnlyItsApiAndOpensItsInternalsToTheAdaptersAlone() {
@@ -40,7 +42,8 @@ class ModulePathIT {
                 .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
         assertThat(exports).containsOnly(
                 Map.entry("dev.baton", Set.of()),
-                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp")));
+                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp")),
+                Map.entry("dev.baton.internal.dpop", Set.of("dev.baton.okhttp")));
         assertThat(core.packages()).contains("dev.baton.internal.exchange", "dev.baton.internal.validation");
     }
 
@@ -64,6 +67,18 @@ class ModulePathIT {
     }
 
     @Test
+    void micrometerModuleExportsOnlyItsApiPackageAndNeedsNoInternals() {
+        ModuleDescriptor micrometer = ModuleFinder.of(MICROMETER).find("dev.baton.micrometer").orElseThrow()
+                .descriptor();
+        ModuleLayer layer = layer();
+
+        assertThat(micrometer.exports()).extracting(ModuleDescriptor.Exports::source)
+                .containsExactly("dev.baton.micrometer");
+        assertThat(layer.findModule("dev.baton.core").orElseThrow().isExported("dev.baton.internal",
+                layer.findModule("dev.baton.micrometer").orElseThrow())).isFalse();
+    }
+
+    @Test
     void theModulesResolveWithTheirDependenciesAndServeTheApi() throws Exception {
         ModuleLayer layer = layer();
 
@@ -71,6 +86,8 @@ class ModulePathIT {
         assertThat(layer.findModule("dev.baton.servlet")).isPresent();
         Class<?> filter = layer.findLoader("dev.baton.mcp").loadClass("dev.baton.mcp.McpAuthorizationFilter");
         assertThat(filter.getModule().getName()).isEqualTo("dev.baton.mcp");
+        Class<?> metrics = layer.findLoader("dev.baton.micrometer").loadClass("dev.baton.micrometer.BatonMetrics");
+        assertThat(metrics.getModule().getName()).isEqualTo("dev.baton.micrometer");
         Class<?> validator = layer.findLoader("dev.baton.core").loadClass("dev.baton.TokenValidator");
         assertThat(validator.getModule().getName()).isEqualTo("dev.baton.core");
         assertThat(validator.getMethod("builder").invoke(null)).isNotNull();
@@ -90,14 +107,14 @@ class ModulePathIT {
 
     /** The published jars plus the class path's jars they need, resolved as a layer. */
     private static ModuleLayer layer() {
-        List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET, MCP), dependencies()).toList();
+        List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET, MCP, MICROMETER), dependencies()).toList();
         ModuleFinder finder = ModuleFinder.of(path.toArray(Path[]::new));
         // A system module that the boot layer of this class-path test JVM did not resolve comes from the
         // runtime image, as it would for an application started on the module path: jdk.crypto.ec, which
         // nimbus-jose-jwt requires, is no longer among the default modules from JDK 24 on.
         Configuration config = ModuleLayer.boot().configuration()
                 .resolve(finder, ModuleFinder.ofSystem(),
-                        Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp"));
+                        Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp", "dev.baton.micrometer"));
         return ModuleLayer.boot().defineModulesWithOneLoader(config, ClassLoader.getPlatformClassLoader());
     }
 
@@ -106,7 +123,7 @@ class ModulePathIT {
         List<String> needed = List.of("nimbus-jose-jwt", "oauth2-oidc-sdk", "json-smart", "accessors-smart", "asm-",
                 "content-type", "lang-tag", "jcip-annotations", "caffeine", "slf4j-api", "okhttp-jvm", "okio-jvm",
                 "kotlin-stdlib", "jakarta.servlet-api", "mcp-core-", "reactor-core", "reactive-streams",
-                "jackson-annotations");
+                "jackson-annotations", "micrometer-core-", "micrometer-observation-", "micrometer-commons-");
         return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".jar"))

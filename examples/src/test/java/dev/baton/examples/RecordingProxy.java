@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A loopback HTTP proxy in front of the GraphQL backend that records the Bearer token of every
+ * A loopback HTTP proxy in front of the GraphQL backend that records the (DPoP or Bearer) token of every
  * request it forwards: its {@code sub}, its {@code aud} (decoded, not verified: the backend verifies)
  * and its {@link ValidatedToken#fingerprintOf fingerprint}, so a test can tell whether it was a
  * user's own token without keeping the token. Optionally it holds the first request of each of a set of users until all of them have
@@ -36,22 +36,24 @@ final class RecordingProxy implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final int MAX_BODY = 1 << 20;
 
-    /** One forwarded request: the token's subject and audiences, and the token's fingerprint. */
-    record Forwarded(String subject, List<String> audience, String tokenFingerprint) {
+    /**
+     * One forwarded request: the token's subject and audiences, the token's fingerprint, the
+     * {@code Authorization} scheme and how many {@code DPoP} proofs came with it.
+     */
+    record Forwarded(String subject, List<String> audience, String tokenFingerprint, String scheme, int proofs) {
     }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final URI target;
+    private volatile URI target;
     private final List<Forwarded> forwarded = new CopyOnWriteArrayList<>();
     private final Set<String> arrived = ConcurrentHashMap.newKeySet();
     private volatile Set<String> together = Set.of();
     private volatile CountDownLatch allArrived = new CountDownLatch(0);
     private final AtomicBoolean gateTimedOut = new AtomicBoolean();
 
-    private RecordingProxy(URI target) throws IOException {
-        this.target = target;
+    private RecordingProxy() throws IOException {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::forward);
         server.setExecutor(executor);
@@ -60,7 +62,21 @@ final class RecordingProxy implements AutoCloseable {
 
     /** Starts a proxy on 127.0.0.1 and an ephemeral port that forwards every request to {@code target}. */
     static RecordingProxy start(String target) throws IOException {
-        return new RecordingProxy(URI.create(target));
+        return listen().forwardTo(target);
+    }
+
+    /**
+     * Starts a proxy that forwards nowhere until {@link #forwardTo}: its {@link #url()} is known
+     * first, for a backend that must know the URL its clients address (a DPoP proof's {@code htu}).
+     */
+    static RecordingProxy listen() throws IOException {
+        return new RecordingProxy();
+    }
+
+    /** Forwards every later request to {@code target}; returns this proxy. */
+    RecordingProxy forwardTo(String target) {
+        this.target = URI.create(target);
+        return this;
     }
 
     /** The URL to send GraphQL requests to. */
@@ -94,7 +110,7 @@ final class RecordingProxy implements AutoCloseable {
                 body = in.readNBytes(MAX_BODY);
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            String subject = record(authorization);
+            String subject = record(authorization, exchange.getRequestHeaders().getOrDefault("DPoP", List.of()).size());
             if (subject != null && together.contains(subject) && arrived.add(subject)) {
                 allArrived.countDown();
                 try {
@@ -112,7 +128,7 @@ final class RecordingProxy implements AutoCloseable {
                     .method(exchange.getRequestMethod(), body.length == 0
                             ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(body));
-            for (String name : List.of("Authorization", "Content-Type", "Accept", "Apollo-Require-Preflight")) {
+            for (String name : List.of("Authorization", "DPoP", "Content-Type", "Accept", "Apollo-Require-Preflight")) {
                 String value = exchange.getRequestHeaders().getFirst(name);
                 if (value != null) {
                     request.header(name, value);
@@ -126,7 +142,7 @@ final class RecordingProxy implements AutoCloseable {
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
-            for (String name : List.of("Content-Type", "WWW-Authenticate")) {
+            for (String name : List.of("Content-Type", "WWW-Authenticate", "DPoP-Nonce")) {
                 response.headers().firstValue(name).ifPresent(v -> exchange.getResponseHeaders().set(name, v));
             }
             byte[] answer = response.body();
@@ -138,19 +154,22 @@ final class RecordingProxy implements AutoCloseable {
     }
 
     /** Records the request's token; returns its subject, or null when there is no readable JWT. */
-    private String record(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            forwarded.add(new Forwarded(null, List.of(), null));
+    private String record(String authorization, int proofs) {
+        int space = authorization == null ? -1 : authorization.indexOf(' ');
+        String scheme = space < 0 ? "" : authorization.substring(0, space);
+        if (!scheme.equalsIgnoreCase("Bearer") && !scheme.equalsIgnoreCase("DPoP")) {
+            forwarded.add(new Forwarded(null, List.of(), null, scheme, proofs));
             return null;
         }
-        String token = authorization.substring(7).trim();
+        String token = authorization.substring(space + 1).trim();
         try {
             JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
             List<String> audience = claims.getAudience() == null ? List.of() : List.copyOf(claims.getAudience());
-            forwarded.add(new Forwarded(claims.getSubject(), audience, ValidatedToken.fingerprintOf(token)));
+            forwarded.add(new Forwarded(claims.getSubject(), audience, ValidatedToken.fingerprintOf(token), scheme,
+                    proofs));
             return claims.getSubject();
         } catch (ParseException e) {
-            forwarded.add(new Forwarded(null, List.of(), ValidatedToken.fingerprintOf(token)));
+            forwarded.add(new Forwarded(null, List.of(), ValidatedToken.fingerprintOf(token), scheme, proofs));
             return null;
         }
     }

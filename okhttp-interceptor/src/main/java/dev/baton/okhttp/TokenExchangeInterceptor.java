@@ -1,13 +1,19 @@
 package dev.baton.okhttp;
 
+import dev.baton.DPoPKey;
 import dev.baton.ExchangeRequest;
+import dev.baton.ExchangedToken;
 import dev.baton.TokenExchangeException;
 import dev.baton.TokenExchanger;
 import dev.baton.ValidatedToken;
 import dev.baton.internal.Checks;
+import dev.baton.internal.dpop.NonceMemory;
 import dev.baton.okhttp.internal.BearerChallenges;
 import dev.baton.okhttp.internal.CallBoundExchange;
 import dev.baton.okhttp.internal.CustomHeaderWriter;
+import dev.baton.okhttp.internal.DPoPChallenges;
+import dev.baton.okhttp.internal.DPoPGrant;
+import dev.baton.okhttp.internal.DPoPProofWriter;
 import dev.baton.okhttp.internal.PassthroughGuard;
 import dev.baton.okhttp.internal.Route;
 import dev.baton.okhttp.internal.RouteTable;
@@ -17,6 +23,7 @@ import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import okhttp3.Authenticator;
 import okhttp3.CookieJar;
@@ -63,6 +70,18 @@ import okhttp3.Response;
  * body is one-shot or duplex and cannot be replayed, or the 401 came from another origin after a
  * redirect. Never more than one replay; the second answer reaches the caller as it is.
  *
+ * <h2>DPoP</h2>
+ * When the exchanger binds its tokens to a {@link DPoPKey} ({@code TokenExchanger.Builder.dpop()},
+ * RFC 9449), a DPoP-bound token goes out as {@code Authorization: DPoP <token>} with a {@code DPoP}
+ * proof signed for each network request: its method and URL (without query and fragment), the
+ * token's hash ({@code ath}) and the server's latest nonce (RFC 9449 §7). The proofs are written by
+ * a network interceptor, so install with {@link Builder#installOn}: a redirect then gets a proof of
+ * its own when the route covers its URL, and neither token nor proof otherwise. A 401 with
+ * {@code WWW-Authenticate: DPoP error="use_dpop_nonce"} and a {@code DPoP-Nonce} header is answered
+ * by one more try carrying the nonce (RFC 9449 §9); that try is apart from the one replay for a fresh
+ * token, which a {@code DPoP} challenge with {@code invalid_token} or no error invites. A DPoP-bound
+ * token is never sent as Bearer nor in a custom header.
+ *
  * <h2>Failures</h2>
  * Every failure is an {@link IOException}, so OkHttp callers handle it like other I/O failures:
  * <ul>
@@ -83,11 +102,17 @@ public final class TokenExchangeInterceptor implements Interceptor {
     private final TokenExchanger exchanger;
     private final RouteTable routes;
     private final SubjectTokenSource subjectTokenSource;
+    private final Optional<DPoPKey> dpopKey;
+    private final NonceMemory dpopNonces;
 
-    private TokenExchangeInterceptor(TokenExchanger exchanger, RouteTable routes, SubjectTokenSource source) {
+    private TokenExchangeInterceptor(TokenExchanger exchanger, RouteTable routes, SubjectTokenSource source,
+            int routeCount) {
         this.exchanger = exchanger;
         this.routes = routes;
         this.subjectTokenSource = source;
+        this.dpopKey = exchanger.dpopKey();
+        // Nonces are kept only for the origins of routed requests: bounded by the routes.
+        this.dpopNonces = new NonceMemory(Math.max(16, routeCount));
     }
 
     /**
@@ -124,39 +149,60 @@ public final class TokenExchangeInterceptor implements Interceptor {
         Chain isolated = chain.withCache(null).withCookieJar(CookieJar.NO_COOKIES)
                 .withAuthenticator(Authenticator.NONE);
 
-        Response response = send(isolated, request, route, subject, exchangeRequest);
-        if (!worthOneReplay(response, request, route)) {
-            return response;
+        Sent sent = send(isolated, request, route, subject, exchangeRequest);
+        if (sent.dpop() && DPoPChallenges.askForNonce(sent.response()) && replayable(sent.response(), request, route)) {
+            // RFC 9449 §9: the network half kept the server's nonce; one more try carries it. This is
+            // apart from the one replay for a fresh token below: a nonce says nothing about the token.
+            sent.response().close();
+            sent = send(isolated, request, route, subject, exchangeRequest);
         }
-        response.close();
+        if (!worthOneReplay(sent, request, route)) {
+            return sent.response();
+        }
+        sent.response().close();
         try {
             exchanger.invalidate(exchangeRequest);
         } catch (IllegalStateException closed) {
             // The exchanger was closed while the call was on the wire: fail as every failure here does.
             throw new IOException("cannot replay the call for a fresh token: " + closed.getMessage(), closed);
         }
-        return send(isolated, request, route, subject, exchangeRequest);
+        return send(isolated, request, route, subject, exchangeRequest).response();
     }
 
-    private Response send(Chain chain, Request original, Route route, SubjectToken subject,
+    private Sent send(Chain chain, Request original, Route route, SubjectToken subject,
             ExchangeRequest exchangeRequest) throws IOException {
-        String token = CallBoundExchange.accessToken(exchanger, exchangeRequest, chain, route);
-        Request out = route.header().attach(original, route, "Bearer " + token);
-        PassthroughGuard.check(out, subject.value(), token, route);
+        ExchangedToken token = CallBoundExchange.token(exchanger, exchangeRequest, chain, route);
+        Request out = token.isDPoPBound() ? DPoPGrant.attach(original, route, token, dpopKey, dpopNonces)
+                : route.header().attach(original, route, "Bearer " + token.accessToken());
+        PassthroughGuard.check(out, subject.value(), token.accessToken(), route);
         Response response = chain.proceed(out);
         route.header().requireDelivered(out, response, route);
-        return response;
+        DPoPGrant.requireDelivered(out, response, route);
+        return new Sent(response, token.isDPoPBound());
+    }
+
+    /** A response, and whether its request carried a DPoP-bound token. */
+    private record Sent(Response response, boolean dpop) {
     }
 
     /**
-     * A 401 from the route's own origin (after a redirect elsewhere a fresh token would not help),
-     * for a request whose body can be sent again, with a challenge that blames the token.
+     * A 401 that blames the token (its {@code Bearer} or, for a DPoP-bound token, {@code DPoP}
+     * challenge), to a request that can be sent again.
      */
-    private static boolean worthOneReplay(Response response, Request request, Route route) {
+    private static boolean worthOneReplay(Sent sent, Request request, Route route) {
+        Response response = sent.response();
+        return response.code() == 401 && replayable(response, request, route)
+                && (sent.dpop() ? DPoPChallenges.inviteAFreshToken(response)
+                        : BearerChallenges.inviteAFreshToken(response));
+    }
+
+    /**
+     * An answer from the route's own origin (after a redirect elsewhere a fresh token or nonce would
+     * not help), to a request whose body can be sent again.
+     */
+    private static boolean replayable(Response response, Request request, Route route) {
         RequestBody body = request.body();
-        return response.code() == 401 && route.sameOrigin(response.request().url())
-                && (body == null || (!body.isOneShot() && !body.isDuplex()))
-                && BearerChallenges.inviteAFreshToken(response);
+        return route.sameOrigin(response.request().url()) && (body == null || (!body.isOneShot() && !body.isDuplex()));
     }
 
     /** Lists the routes; never a token. */
@@ -253,33 +299,39 @@ public final class TokenExchangeInterceptor implements Interceptor {
 
         /**
          * The interceptor, to add with {@code OkHttpClient.Builder.addInterceptor}. For routes with
-         * {@link RouteBuilder#customHeader(String)}, which also need a network interceptor, use
-         * {@link #installOn(OkHttpClient.Builder)} instead.
+         * {@link RouteBuilder#customHeader(String)}, and for an exchanger that uses DPoP, which also
+         * need a network interceptor, use {@link #installOn(OkHttpClient.Builder)} instead.
          *
          * @return the interceptor
-         * @throws IllegalStateException if no route was added, a route uses a custom header, or an
+         * @throws IllegalStateException if no route was added, a route uses a custom header, the
+         *     exchanger uses DPoP (its proofs need the network half: use {@link #installOn}), or an
          *     {@code http} route was added without {@link #allowHttpOnLoopback()} or to a host that
          *     is not loopback
          */
         public TokenExchangeInterceptor build() {
             RouteTable table = RouteTable.of(routes, allowHttpOnLoopback);
+            Checks.requireState(exchanger.dpopKey().isEmpty(), "the exchanger binds its tokens to a DPoP key, whose "
+                    + "proofs are signed per network request by a network interceptor too: use "
+                    + "installOn(OkHttpClient.Builder) instead of build()");
             for (Route route : routes) {
                 Checks.requireState(!route.header().isCustom(), "route " + route + " puts the token in a custom "
                         + "header, which needs a network interceptor too: use installOn(OkHttpClient.Builder) "
                         + "instead of build()");
             }
-            return new TokenExchangeInterceptor(exchanger, table, subjectTokenSource);
+            return new TokenExchangeInterceptor(exchanger, table, subjectTokenSource, routes.size());
         }
 
         /**
          * Builds the interceptor and installs it on {@code client}: as an application interceptor
          * ({@code addInterceptor}) together with its network half ({@code addNetworkInterceptor}),
          * which writes a custom header only on the network requests its route covers, so a redirect
-         * off the route never carries it. Works for every route; required for routes with
-         * {@link RouteBuilder#customHeader(String)}. Clients derived with {@code newBuilder()} keep
-         * both halves. If the application half is later taken out and added to a client without the
-         * network half, a custom-header request goes out without the exchanged token and the call
-         * fails with {@link TokenInjectionException}.
+         * off the route never carries it, and signs a DPoP proof for each of them (see "DPoP" in the
+         * class description). Works for every route; required for routes with
+         * {@link RouteBuilder#customHeader(String)} and for an exchanger that uses DPoP. Clients
+         * derived with {@code newBuilder()} keep both halves. If the application half is later taken
+         * out and added to a client without the network half, a custom-header or DPoP request goes
+         * out without the exchanged token or without its proof, and the call fails with
+         * {@link TokenInjectionException}.
          *
          * <pre>{@code
          * OkHttpClient client = TokenExchangeInterceptor.builder(exchanger)
@@ -297,8 +349,10 @@ public final class TokenExchangeInterceptor implements Interceptor {
         public OkHttpClient.Builder installOn(OkHttpClient.Builder client) {
             Objects.requireNonNull(client, "client");
             RouteTable table = RouteTable.of(routes, allowHttpOnLoopback);
-            return client.addInterceptor(new TokenExchangeInterceptor(exchanger, table, subjectTokenSource))
-                    .addNetworkInterceptor(CustomHeaderWriter.INSTANCE);
+            return client.addInterceptor(new TokenExchangeInterceptor(exchanger, table, subjectTokenSource,
+                    routes.size()))
+                    .addNetworkInterceptor(CustomHeaderWriter.INSTANCE)
+                    .addNetworkInterceptor(DPoPProofWriter.INSTANCE);
         }
     }
 }

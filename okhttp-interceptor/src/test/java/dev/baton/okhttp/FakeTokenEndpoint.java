@@ -16,12 +16,12 @@ import mockwebserver3.RecordedRequest;
 
 /**
  * A token endpoint for tests: answers every RFC 8693 exchange of subject token {@code subject-<user>}
- * with the Bearer token {@code exchanged-<user>-<n>}, where n counts the exchanges; or with a fixed
+ * with the Bearer (or, in mode DPOP, DPoP) token {@code exchanged-<user>-<n>}, where n counts the exchanges; or with a fixed
  * access token, or whatever failure the test selected; and, when told to, holds each answer back
  * until the test releases it.
  */
 final class FakeTokenEndpoint extends Dispatcher {
-    enum Mode { OK, INVALID_GRANT, NOT_BEARER }
+    enum Mode { OK, INVALID_GRANT, NOT_BEARER, DPOP }
 
     private final AtomicInteger issued = new AtomicInteger();
     private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
@@ -82,7 +82,7 @@ final class FakeTokenEndpoint extends Dispatcher {
         }
         String token = fixedToken != null ? fixedToken
                 : "exchanged-" + subject.substring("subject-".length()) + "-" + issued.incrementAndGet();
-        String type = mode == Mode.NOT_BEARER ? "N_A" : "Bearer";
+        String type = mode == Mode.NOT_BEARER ? "N_A" : mode == Mode.DPOP ? "DPoP" : "Bearer";
         return json(200, "{\"access_token\":\"" + jsonEscaped(token) + "\",\"issued_token_type\":"
                 + "\"urn:ietf:params:oauth:token-type:access_token\",\"token_type\":\"" + type
                 + "\",\"expires_in\":300}");

@@ -8,6 +8,7 @@ import dev.baton.TokenExchanger;
 import dev.baton.TokenType;
 import dev.baton.ValidatedToken;
 import dev.baton.okhttp.internal.CustomHeaderWriter;
+import dev.baton.okhttp.internal.DPoPProofWriter;
 import java.time.Instant;
 import java.util.Map;
 import okhttp3.OkHttpClient;
@@ -124,13 +125,13 @@ class TokenExchangeInterceptorBuilderTest {
     }
 
     @Test
-    void installOnAddsTheApplicationInterceptorAndItsNetworkHalf() {
+    void installOnAddsTheApplicationInterceptorAndItsNetworkHalves() {
         OkHttpClient.Builder client = TokenExchangeInterceptor.builder(exchanger)
                 .route("https://api.example.com/graphql", r -> r.audience("backend").customHeader("X-Upstream-Token"))
                 .installOn(new OkHttpClient.Builder());
 
         assertThat(client.interceptors()).singleElement().isInstanceOf(TokenExchangeInterceptor.class);
-        assertThat(client.networkInterceptors()).singleElement().isInstanceOf(CustomHeaderWriter.class);
+        assertThat(client.networkInterceptors()).containsExactly(CustomHeaderWriter.INSTANCE, DPoPProofWriter.INSTANCE);
     }
 
     @Test

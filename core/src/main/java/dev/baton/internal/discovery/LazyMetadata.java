@@ -1,6 +1,7 @@
 package dev.baton.internal.discovery;
 
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.Timers;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -43,6 +44,7 @@ public final class LazyMetadata {
     }
 
     private final HttpClient client;
+    private final EndpointObserver observer;
     private final String issuer;
     private final Clock clock;
     private final Duration timeout;
@@ -59,28 +61,32 @@ public final class LazyMetadata {
      * Discovery retried at most every {@link #RETRY_INTERVAL} after a failure.
      *
      * @param client the HTTP client (no redirects)
+     * @param observer told of each discovery request
      * @param issuer the configured issuer
      * @param clock the clock for the retry interval
      * @param timeout the deadline of each discovery request
      */
-    public LazyMetadata(HttpClient client, String issuer, Clock clock, Duration timeout) {
-        this(client, issuer, clock, timeout, RETRY_INTERVAL);
+    public LazyMetadata(HttpClient client, EndpointObserver observer, String issuer, Clock clock, Duration timeout) {
+        this(client, observer, issuer, clock, timeout, RETRY_INTERVAL);
     }
 
     /**
      * @param client the HTTP client (no redirects)
+     * @param observer told of each discovery request
      * @param issuer the configured issuer
      * @param clock the clock for the retry interval
      * @param timeout the deadline of each discovery request
      * @param retryInterval the least time between two attempts after a failure; zero tries again on
      *     the next call
      */
-    public LazyMetadata(HttpClient client, String issuer, Clock clock, Duration timeout, Duration retryInterval) {
-        this(client, issuer, clock, timeout, retryInterval, Acceptance.any());
+    public LazyMetadata(HttpClient client, EndpointObserver observer, String issuer, Clock clock, Duration timeout,
+            Duration retryInterval) {
+        this(client, observer, issuer, clock, timeout, retryInterval, Acceptance.any());
     }
 
     /**
      * @param client the HTTP client (no redirects)
+     * @param observer told of each discovery request
      * @param issuer the configured issuer
      * @param clock the clock for the retry interval
      * @param timeout the deadline of each discovery request
@@ -89,9 +95,10 @@ public final class LazyMetadata {
      * @param acceptance what discovered metadata must pass before it is kept; a refusal counts as a
      *     failed discovery
      */
-    public LazyMetadata(HttpClient client, String issuer, Clock clock, Duration timeout, Duration retryInterval,
-            Acceptance acceptance) {
+    public LazyMetadata(HttpClient client, EndpointObserver observer, String issuer, Clock clock, Duration timeout,
+            Duration retryInterval, Acceptance acceptance) {
         this.client = client;
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.issuer = issuer;
         this.clock = clock;
         this.timeout = timeout;
@@ -121,7 +128,7 @@ public final class LazyMetadata {
                 throw new IOException("discovery failed recently: " + failure.getMessage(), failure);
             }
             try {
-                AuthorizationServerMetadata found = MetadataDiscovery.discover(client, issuer, timeout);
+                AuthorizationServerMetadata found = MetadataDiscovery.discover(client, observer, issuer, timeout);
                 acceptance.check(found);
                 metadata = found;
                 return found;

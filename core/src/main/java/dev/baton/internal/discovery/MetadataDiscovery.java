@@ -3,6 +3,7 @@ package dev.baton.internal.discovery;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.Endpoints;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
@@ -55,15 +56,17 @@ public final class MetadataDiscovery {
      * Fetches and checks the metadata of {@code issuer}.
      *
      * @param client the HTTP client; must not follow redirects
+     * @param observer told of each request ({@link EndpointObserver.Endpoint#DISCOVERY})
      * @param issuer the issuer identifier exactly as tokens carry it in {@code iss}
      * @param deadline the total time allowed for each of the (at most two) requests
      * @return the metadata; an {@link OIDCProviderMetadata} when it came from OIDC discovery
      * @throws DiscoveryException if neither document could be fetched and checked
      * @throws IOException on a connection failure or timeout
      */
-    public static AuthorizationServerMetadata discover(HttpClient client, String issuer, Duration deadline)
-            throws IOException {
+    public static AuthorizationServerMetadata discover(HttpClient client, EndpointObserver observer, String issuer,
+            Duration deadline) throws IOException {
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(deadline, "deadline");
         URI rfc8414 = rfc8414Uri(issuer);
         URI rfc8414Suffix = rfc8414SuffixUri(issuer);
@@ -72,13 +75,13 @@ public final class MetadataDiscovery {
         // Each candidate is tried in turn; one that answers 200 with something unusable (an HTML
         // page, malformed JSON, another issuer's metadata) does not stop the search. Whichever
         // document is used must name exactly the configured issuer (RFC 8414 §3.3, OIDC Discovery §4.3).
-        AuthorizationServerMetadata found = attempt(client, issuer, rfc8414, deadline, false, failures);
+        AuthorizationServerMetadata found = attempt(client, observer, issuer, rfc8414, deadline, false, failures);
         if (found == null && !rfc8414Suffix.equals(rfc8414)) {
             // Okta and some others serve RFC 8414 metadata at the suffix form {issuer}/.well-known/...
-            found = attempt(client, issuer, rfc8414Suffix, deadline, false, failures);
+            found = attempt(client, observer, issuer, rfc8414Suffix, deadline, false, failures);
         }
         if (found == null) {
-            found = attempt(client, issuer, oidc, deadline, true, failures);
+            found = attempt(client, observer, issuer, oidc, deadline, true, failures);
         }
         if (found == null) {
             throw new DiscoveryException("no authorization server metadata for issuer "
@@ -87,9 +90,9 @@ public final class MetadataDiscovery {
         return found;
     }
 
-    private static AuthorizationServerMetadata attempt(HttpClient client, String issuer, URI uri, Duration deadline,
-            boolean oidc, List<String> failures) throws IOException {
-        BoundedHttp.Response r = get(client, uri, deadline);
+    private static AuthorizationServerMetadata attempt(HttpClient client, EndpointObserver observer, String issuer,
+            URI uri, Duration deadline, boolean oidc, List<String> failures) throws IOException {
+        BoundedHttp.Response r = get(client, observer, uri, deadline);
         if (r.status() != 200) {
             failures.add(uri + " answered " + r.status());
             return null;
@@ -167,9 +170,11 @@ public final class MetadataDiscovery {
         return uri;
     }
 
-    private static BoundedHttp.Response get(HttpClient client, URI uri, Duration deadline) throws IOException {
+    private static BoundedHttp.Response get(HttpClient client, EndpointObserver observer, URI uri, Duration deadline)
+            throws IOException {
         HttpRequest request = HttpRequest.newBuilder(uri).GET().header("Accept", "application/json").build();
-        return BoundedHttp.send(client, request, deadline, MAX_METADATA_BYTES);
+        return BoundedHttp.send(client, observer, EndpointObserver.Endpoint.DISCOVERY, request, deadline,
+                MAX_METADATA_BYTES);
     }
 
     private static AuthorizationServerMetadata parseRfc8414(byte[] body) throws DiscoveryException {

@@ -121,13 +121,14 @@ final class ExchangeCache {
         }
     }
 
-    /** The counters so far. */
+    /** The counters so far, and the number of cached tokens. */
     ExchangeCacheStats stats() {
-        if (cache != null) {
-            // Let Caffeine run pending expirations so evictions are counted.
-            cache.synchronous().cleanUp();
+        if (cache == null) {
+            return stats.toExchangeCacheStats(0);
         }
-        return stats.toExchangeCacheStats();
+        // Let Caffeine run pending expirations so evictions are counted and the size is current.
+        cache.synchronous().cleanUp();
+        return stats.toExchangeCacheStats(cache.synchronous().estimatedSize());
     }
 
     /**
@@ -166,6 +167,7 @@ final class ExchangeCache {
         // It is audited like any exchange (its own event and latency), so every call to the token
         // endpoint leaves an event.
         long start = System.nanoTime();
+        stats.refreshStarted();
         calls.start(request).whenComplete((token, error) -> {
             if (closed) {
                 return;

@@ -38,11 +38,11 @@ public final class ExchangeService {
         // Discovery gets a third of the deadline per request (at most three), so it never outlasts
         // the exchange it serves; a failed discovery is tried again by the next exchange.
         TokenEndpoint endpoint = settings.tokenEndpoint() != null ? TokenEndpoint.fixed(settings.tokenEndpoint())
-                : TokenEndpoint.discovered(new LazyMetadata(http, settings.issuer(), settings.clock(),
-                        settings.deadline().dividedBy(3), Duration.ZERO, TokenEndpoint.ACCEPTANCE));
+                : TokenEndpoint.discovered(new LazyMetadata(http, settings.endpointObserver(), settings.issuer(),
+                        settings.clock(), settings.deadline().dividedBy(3), Duration.ZERO, TokenEndpoint.ACCEPTANCE));
         TokenEndpointClient client = new TokenEndpointClient(endpoint, settings.credentials(), http,
-                settings.deadline(), settings.retry(), settings.maxResponseBytes(), settings.defaultTokenLifetime(),
-                settings.maxTokenLifetime(), settings.clock());
+                settings.endpointObserver(), settings.deadline(), settings.retry(), settings.maxResponseBytes(),
+                settings.defaultTokenLifetime(), settings.maxTokenLifetime(), settings.clock(), settings.dpop());
         this.audit = new ExchangeAudit(settings.audit(), settings.credentials().clientId(), settings.clock());
         this.cache = new ExchangeCache(settings, client, audit);
     }

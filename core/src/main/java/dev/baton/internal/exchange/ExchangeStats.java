@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
 import com.github.benmanes.caffeine.cache.stats.StatsCounter;
 import dev.baton.ExchangeCacheStats;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An exchanger's counters, in Caffeine's own {@link ConcurrentStatsCounter}, fed by Caffeine as
@@ -13,10 +14,11 @@ import dev.baton.ExchangeCacheStats;
  * Baton records what Caffeine cannot see: each token endpoint exchange where it ends
  * ({@link #exchanged}), since Caffeine would count only those started through its lookup and not
  * background refreshes nor the calls made with the cache off; the answers of the negative cache;
- * and the calls made with the cache off, each a miss. Not API.
+ * the calls made with the cache off, each a miss; and the refresh-ahead exchanges started. Not API.
  */
 public final class ExchangeStats implements StatsCounter {
     private final ConcurrentStatsCounter counts = new ConcurrentStatsCounter();
+    private final LongAdder refreshes = new LongAdder();
 
     @Override
     public void recordHits(int count) {
@@ -59,10 +61,15 @@ public final class ExchangeStats implements StatsCounter {
         }
     }
 
-    /** The counters as the public snapshot. */
-    ExchangeCacheStats toExchangeCacheStats() {
+    /** Records one background refresh-ahead exchange started; Caffeine has no notion of it. */
+    void refreshStarted() {
+        refreshes.increment();
+    }
+
+    /** The counters as the public snapshot, with the cache's current {@code size}. */
+    ExchangeCacheStats toExchangeCacheStats(long size) {
         CacheStats s = counts.snapshot();
         return new ExchangeCacheStats(s.hitCount(), s.missCount(), s.loadSuccessCount(), s.loadFailureCount(),
-                s.evictionCount());
+                s.evictionCount(), refreshes.sum(), size);
     }
 }

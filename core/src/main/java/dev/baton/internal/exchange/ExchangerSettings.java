@@ -1,7 +1,9 @@
 package dev.baton.internal.exchange;
 
 import dev.baton.AuditListener;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.ClientCredentials;
+import dev.baton.internal.dpop.DPoPPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -15,6 +17,7 @@ import java.time.Duration;
  * @param issuer the issuer whose metadata names the token endpoint, or {@code null}
  * @param credentials how to authenticate to the token endpoint
  * @param httpClient the user's HTTP client, or {@code null} for one of the exchanger's own
+ * @param endpointObserver told of every call to the token endpoint and discovery
  * @param deadline the total time of one exchange, every attempt included
  * @param retry the retry policy
  * @param maxResponseBytes the cap on a token endpoint response
@@ -27,12 +30,14 @@ import java.time.Duration;
  * @param maxTokenLifetime the cap on {@code expires_in}
  * @param audit the audit listener
  * @param clock the clock
+ * @param dpop whether token requests carry a DPoP proof and which answers are accepted then
  */
 public record ExchangerSettings(
         URI tokenEndpoint,
         String issuer,
         ClientCredentials credentials,
         HttpClient httpClient,
+        EndpointObserver endpointObserver,
         Duration deadline,
         RetryPolicy retry,
         int maxResponseBytes,
@@ -44,7 +49,8 @@ public record ExchangerSettings(
         Duration defaultTokenLifetime,
         Duration maxTokenLifetime,
         AuditListener audit,
-        Clock clock) {
+        Clock clock,
+        DPoPPolicy dpop) {
     /** The longest {@code deadline} accepted. */
     public static final Duration MAX_DEADLINE = Duration.ofMinutes(5);
     /** The longest {@code cacheSkew} accepted. */

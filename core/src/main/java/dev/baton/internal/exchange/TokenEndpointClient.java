@@ -9,12 +9,15 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.token.TypelessToken;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.ClientCredentials;
 import dev.baton.ExchangeRequest;
 import dev.baton.ExchangedToken;
 import dev.baton.TokenExchangeException;
 import dev.baton.TokenType;
 import dev.baton.internal.Timers;
+import dev.baton.internal.dpop.DPoPNonce;
+import dev.baton.internal.dpop.DPoPPolicy;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Performs one RFC 8693 token exchange against a token endpoint: builds the request with Nimbus,
@@ -37,37 +41,47 @@ import java.util.concurrent.CompletionException;
  * waits are scheduled, never slept. Not API.
  */
 public final class TokenEndpointClient {
+    private static final String USE_DPOP_NONCE = "use_dpop_nonce";
     private final TokenEndpoint endpoint;
     private final ClientCredentials clientAuthentication;
     private final HttpClient http;
+    private final EndpointObserver observer;
     private final Duration deadline;
     private final RetryPolicy retry;
     private final int maxBodyBytes;
     private final Clock clock;
     private final TokenResponseReader reader;
+    private final DPoPPolicy dpop;
+    // The latest DPoP-Nonce of this exchanger's one authorization server (RFC 9449 §8): every proof
+    // carries it, and any answer carrying a new one replaces it.
+    private final AtomicReference<String> dpopNonce = new AtomicReference<>();
 
     /**
      * @param endpoint where to send the exchange (fixed, or discovered)
      * @param clientAuthentication how to authenticate
      * @param http a client that does not follow redirects
+     * @param observer told of each attempt
      * @param deadline the total time for one exchange, all attempts included
      * @param retry the retry policy
      * @param maxBodyBytes the response size cap
      * @param defaultLifetime the lifetime assumed when {@code expires_in} is missing or not positive
      * @param maxLifetime the cap on {@code expires_in}
      * @param clock the clock for expiry times and assertions
+     * @param dpop whether requests carry a DPoP proof (RFC 9449 §5) and which answers are accepted then
      */
     public TokenEndpointClient(TokenEndpoint endpoint, ClientCredentials clientAuthentication, HttpClient http,
-            Duration deadline, RetryPolicy retry, int maxBodyBytes, Duration defaultLifetime, Duration maxLifetime,
-            Clock clock) {
+            EndpointObserver observer, Duration deadline, RetryPolicy retry, int maxBodyBytes, Duration defaultLifetime,
+            Duration maxLifetime, Clock clock, DPoPPolicy dpop) {
         this.endpoint = endpoint;
         this.clientAuthentication = clientAuthentication;
         this.http = BoundedHttp.requireNoRedirects(http);
+        this.observer = observer;
         this.deadline = deadline;
         this.retry = retry;
         this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
-        this.reader = new TokenResponseReader(clientAuthentication, retry, defaultLifetime, maxLifetime, clock);
+        this.dpop = dpop;
+        this.reader = new TokenResponseReader(clientAuthentication, retry, defaultLifetime, maxLifetime, clock, dpop);
     }
 
     /**
@@ -88,13 +102,17 @@ public final class TokenEndpointClient {
                 result.completeExceptionally(asExchangeException(unwrap(error),
                         "the token endpoint could not be discovered"));
             } else {
-                attempt(uri, request, 1, deadlineAt, result);
+                attempt(uri, request, 1, false, deadlineAt, result);
             }
         });
         return result;
     }
 
-    private void attempt(URI uri, ExchangeRequest request, int attempt, long deadlineAt,
+    /**
+     * One attempt; {@code nonceRetried} says whether this exchange already answered a
+     * {@code use_dpop_nonce} (RFC 9449 §8), which it does once, at once and outside the retry count.
+     */
+    private void attempt(URI uri, ExchangeRequest request, int attempt, boolean nonceRetried, long deadlineAt,
             CompletableFuture<ExchangedToken> result) {
         if (result.isDone()) {
             // Ended from outside (the exchanger was closed): no request, no retry.
@@ -106,8 +124,9 @@ public final class TokenEndpointClient {
             return;
         }
         HttpRequest httpRequest;
+        String usedNonce = dpopNonce.get();
         try {
-            httpRequest = httpRequest(uri, request);
+            httpRequest = httpRequest(uri, request, usedNonce);
         } catch (RuntimeException e) {
             // Never include e's message: it could echo a parameter value.
             result.completeExceptionally(new TokenExchangeException("cannot build the token exchange request: "
@@ -116,7 +135,8 @@ public final class TokenEndpointClient {
         }
         CompletableFuture<BoundedHttp.Response> sent;
         try {
-            sent = BoundedHttp.sendAsyncBounded(http, httpRequest, Duration.ofNanos(remaining), maxBodyBytes);
+            sent = BoundedHttp.sendAsyncBounded(http, observer, EndpointObserver.Endpoint.TOKEN, httpRequest,
+                    Duration.ofNanos(remaining), maxBodyBytes);
         } catch (RuntimeException e) {
             // The result must always complete: a caller of exchangeAsync would otherwise wait forever.
             result.completeExceptionally(new TokenExchangeException("cannot send the token exchange request: "
@@ -124,6 +144,8 @@ public final class TokenEndpointClient {
             return;
         }
         sent.whenComplete((response, error) -> {
+            String nonce = response == null ? null : rememberNonce(response);
+            boolean newNonce = nonce != null && !nonce.equals(usedNonce);
             AttemptOutcome outcome;
             try {
                 outcome = error != null ? connectionFailure(unwrap(error)) : reader.read(response, request);
@@ -137,6 +159,13 @@ public final class TokenEndpointClient {
                 return;
             }
             TokenExchangeException failure = outcome.failure();
+            if (newNonce && !nonceRetried && !result.isDone() && failure.httpStatus() == 400
+                    && USE_DPOP_NONCE.equals(failure.error())) {
+                // RFC 9449 §8: the server wants its nonce in the proof; one more request, with it,
+                // within the same deadline (attempt() ends at the deadline) and without a backoff.
+                attempt(uri, request, attempt, true, deadlineAt, result);
+                return;
+            }
             if (!failure.isRetryable() || attempt >= retry.maxAttempts() || result.isDone()) {
                 result.completeExceptionally(failure);
                 return;
@@ -150,11 +179,28 @@ public final class TokenEndpointClient {
             }
             // Baton's timer, not the JDK's shared delay thread; the attempt runs on its async pool and
             // only signs an assertion and hands the request to the non-blocking HttpClient.
-            Timers.schedule(delay, () -> attempt(uri, request, attempt + 1, deadlineAt, result));
+            Timers.schedule(delay, () -> attempt(uri, request, attempt + 1, nonceRetried, deadlineAt, result));
         });
     }
 
-    private HttpRequest httpRequest(URI uri, ExchangeRequest request) {
+    /**
+     * Keeps the answer's {@code DPoP-Nonce} (RFC 9449 §8.2: on an error or a success, it replaces the
+     * one before); a missing, repeated or malformed header changes nothing.
+     *
+     * @return the answer's nonce, or {@code null}
+     */
+    private String rememberNonce(BoundedHttp.Response response) {
+        if (!dpop.enabled()) {
+            return null;
+        }
+        String nonce = DPoPNonce.fromHeaders(response.headers().allValues("DPoP-Nonce"));
+        if (nonce != null) {
+            dpopNonce.set(nonce);
+        }
+        return nonce;
+    }
+
+    private HttpRequest httpRequest(URI uri, ExchangeRequest request, String nonce) {
         List<Audience> audiences = new ArrayList<>();
         for (String a : request.audiences()) {
             audiences.add(new Audience(a));
@@ -177,6 +223,11 @@ public final class TokenEndpointClient {
             builder.resources(request.resources().toArray(new URI[0]));
         }
         HTTPRequest nimbus = builder.build().toHTTPRequest();
+        if (dpop.enabled()) {
+            // RFC 9449 §5: a fresh proof for every token request (htm POST, htu the endpoint), with the
+            // server's latest nonce when it sent one.
+            nimbus.setDPoP(dpop.signer().sign("POST", uri, null, nonce));
+        }
         HttpRequest.Builder out = HttpRequest.newBuilder(uri)
                 .POST(HttpRequest.BodyPublishers.ofString(nimbus.getBody(), StandardCharsets.UTF_8))
                 .header("Accept", "application/json")

@@ -12,6 +12,7 @@ import dev.baton.ExchangedToken;
 import dev.baton.TokenExchangeException;
 import dev.baton.TokenType;
 import dev.baton.internal.ClientCredentials;
+import dev.baton.internal.dpop.DPoPPolicy;
 import dev.baton.internal.http.BoundedHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,9 +42,11 @@ final class TokenResponseReader {
     private final Duration defaultLifetime;
     private final Duration maxLifetime;
     private final Clock clock;
+    private final DPoPPolicy dpop;
 
     TokenResponseReader(ClientCredentials credentials, RetryPolicy retry, Duration defaultLifetime,
-            Duration maxLifetime, Clock clock) {
+            Duration maxLifetime, Clock clock, DPoPPolicy dpop) {
+        this.dpop = dpop;
         this.credentials = credentials;
         this.retry = retry;
         this.defaultLifetime = defaultLifetime;
@@ -108,13 +111,15 @@ final class TokenResponseReader {
             throw malformed("token_type is missing");
         }
         boolean accessTokenWanted = request.requestedTokenType().map(TokenType.ACCESS_TOKEN::equals).orElse(true);
-        if (accessTokenWanted && !"bearer".equalsIgnoreCase(tokenType)) {
-            // RFC 6749 §7.1: only a Bearer token may be sent as one; anything else (N_A, DPoP) was not asked for.
-            throw malformed("token_type is " + sanitize(tokenType, 32, request,
-                    credentials.secret()) + ", not Bearer");
+        boolean bearer = "bearer".equalsIgnoreCase(tokenType);
+        boolean dpopBound = "dpop".equalsIgnoreCase(tokenType);
+        if (accessTokenWanted) {
+            checkAccessTokenType(tokenType, bearer, dpopBound, request);
         }
         Duration lifetime = lifetime(json.remove("expires_in"));
-        if (!accessTokenWanted && !"bearer".equalsIgnoreCase(tokenType)) {
+        if (dpopBound) {
+            json.put("token_type", "DPoP");
+        } else if (!accessTokenWanted && !bearer) {
             // Nimbus models only Bearer, DPoP and N_A; the caller asked for a non-access token, so the
             // type is informative (RFC 8693 §2.2.1) and only the token itself is parsed here.
             json.put("token_type", "N_A");
@@ -141,7 +146,37 @@ final class TokenResponseReader {
             scopes.addAll(request.scopes());
         }
         Instant expiresAt = clock.instant().plus(lifetime);
-        return new ExchangedToken(accessToken.getValue(), tokenType, issuedTokenType, expiresAt, scopes);
+        // RFC 9449 §5: a DPoP token is bound to the key whose proof came with the request.
+        String jkt = dpopBound && dpop.enabled() ? dpop.signer().thumbprint() : null;
+        if (dpopBound && jkt == null) {
+            throw malformed("token_type is DPoP, but the exchanger sent no DPoP proof");
+        }
+        return new ExchangedToken(accessToken.getValue(), tokenType, issuedTokenType, expiresAt, scopes, jkt);
+    }
+
+    /**
+     * Which {@code token_type} an access token may have: Bearer without DPoP (RFC 6749 §7.1: only a
+     * Bearer token may be sent as one; N_A or DPoP were not asked for); DPoP with DPoP (RFC 9449 §5),
+     * and Bearer only when the exchanger accepts that downgrade.
+     */
+    private void checkAccessTokenType(String tokenType, boolean bearer, boolean dpopBound, ExchangeRequest request) {
+        if (!dpop.enabled()) {
+            if (!bearer) {
+                throw malformed("token_type is " + sanitize(tokenType, 32, request, credentials.secret())
+                        + ", not Bearer");
+            }
+            return;
+        }
+        if (bearer && !dpop.acceptBearer()) {
+            // The server ignored the proof: a Bearer token is usable by whoever holds it, which the
+            // application chose DPoP to avoid.
+            throw malformed("token_type is Bearer, but the exchanger sent a DPoP proof and does not accept"
+                    + " Bearer tokens (TokenExchanger.Builder.acceptBearerDowngrade())");
+        }
+        if (!bearer && !dpopBound) {
+            throw malformed("token_type is " + sanitize(tokenType, 32, request, credentials.secret())
+                    + ", not DPoP or Bearer");
+        }
     }
 
     /** The request's own instance of {@code scope}, which it contains. */

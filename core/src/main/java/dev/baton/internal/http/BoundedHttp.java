@@ -1,9 +1,13 @@
 package dev.baton.internal.http;
 
+import dev.baton.EndpointObserver;
+import dev.baton.internal.Listeners;
 import dev.baton.internal.Timers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -13,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -20,12 +25,15 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends one request to an authorization server with the limits Baton puts on every such call:
  * a total deadline that covers the whole response body (a per-read timeout would let a server
  * trickle bytes forever), a cap on the body size checked while reading, and no redirects
- * (the client given must not follow them). Not API.
+ * (the client given must not follow them). Every call is reported to the validator's or exchanger's
+ * {@link EndpointObserver}: this class is the one place that rule lives, since every request Baton
+ * sends to an authorization server goes through it. Not API.
  */
 public final class BoundedHttp {
     /** Connect timeout of the default client. */
@@ -97,61 +105,99 @@ public final class BoundedHttp {
     }
 
     /**
-     * Sends {@code request} and reads the whole response within {@code deadline}.
+     * Sends {@code request} and reads the whole response within {@code deadline}, reporting the call
+     * to {@code observer} as the {@code endpoint} kind (see {@link Report}).
      *
      * @throws HttpTimeoutException if the deadline passed before the body was read completely
      * @throws BodyTooLargeException if the body is larger than {@code maxBodyBytes}
      * @throws InterruptedIOException if the calling thread was interrupted
      * @throws IOException on any connection failure
      */
-    public static Response send(HttpClient client, HttpRequest request, Duration deadline, int maxBodyBytes)
-            throws IOException {
-        CompletableFuture<HttpResponse<byte[]>> future = sendAsync(client, request, deadline, maxBodyBytes);
+    public static Response send(HttpClient client, EndpointObserver observer, EndpointObserver.Endpoint endpoint,
+            HttpRequest request, Duration deadline, int maxBodyBytes) throws IOException {
+        Report report = Report.start(observer, endpoint, request.uri());
+        CompletableFuture<HttpResponse<byte[]>> future;
+        try {
+            future = sendAsync(client, request, deadline, maxBodyBytes);
+        } catch (RuntimeException e) {
+            report.failed(e);
+            throw e;
+        }
         try {
             HttpResponse<byte[]> r = future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            report.responded(r.statusCode());
             return new Response(r.statusCode(), r.headers(), r.body());
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms");
+            HttpTimeoutException timeout = timeout(deadline);
+            report.failed(timeout);
+            throw timeout;
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the authorization server");
+            InterruptedIOException interrupted =
+                    new InterruptedIOException("interrupted while waiting for the authorization server");
+            report.failed(interrupted);
+            throw interrupted;
         } catch (ExecutionException e) {
+            report.failed(e.getCause());
             throw unwrap(e.getCause());
         }
     }
 
     /**
      * The asynchronous form of {@link #send}: completes with the response, or exceptionally with
-     * an {@link IOException} (including {@link HttpTimeoutException} at the deadline).
+     * an {@link IOException} (including {@link HttpTimeoutException} at the deadline). The call is
+     * reported to {@code observer} before the returned future completes.
      */
-    public static CompletableFuture<Response> sendAsyncBounded(HttpClient client, HttpRequest request,
-            Duration deadline, int maxBodyBytes) {
-        CompletableFuture<HttpResponse<byte[]>> future = sendAsync(client, request, deadline, maxBodyBytes);
+    public static CompletableFuture<Response> sendAsyncBounded(HttpClient client, EndpointObserver observer,
+            EndpointObserver.Endpoint endpoint, HttpRequest request, Duration deadline, int maxBodyBytes) {
+        Report report = Report.start(observer, endpoint, request.uri());
+        CompletableFuture<HttpResponse<byte[]>> future;
+        try {
+            future = sendAsync(client, request, deadline, maxBodyBytes);
+        } catch (RuntimeException e) {
+            report.failed(e);
+            throw e;
+        }
         CompletableFuture<Response> result = new CompletableFuture<>();
+        // Whichever comes first, the deadline or the exchange's end, settles the call: it alone is
+        // reported, and reported before the result completes, so whoever waits on the result (a retry,
+        // a test) sees the observer already told.
+        AtomicBoolean settled = new AtomicBoolean();
         // At the deadline the timer cancels the exchange itself, so the connection is aborted instead
         // of reading a trickled body on in the background (orTimeout would only complete the future).
         // Baton's own timer fires it and hands it to its async pool: callers' callbacks then run
         // there, never on the timer thread, so one blocking callback cannot postpone other deadlines.
         ScheduledFuture<?> timeout = Timers.schedule(deadline, () -> {
-            if (result.completeExceptionally(
-                    new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms"))) {
+            if (settled.compareAndSet(false, true)) {
+                HttpTimeoutException failure = timeout(deadline);
+                report.failed(failure);
+                result.completeExceptionally(failure);
                 future.cancel(true);
             }
         });
         future.whenComplete((r, t) -> {
+            if (!settled.compareAndSet(false, true)) {
+                return;
+            }
             // Done in time: drop the timer task now rather than keep it (and this exchange) until the deadline.
             timeout.cancel(false);
             if (t == null) {
+                report.responded(r.statusCode());
                 result.complete(new Response(r.statusCode(), r.headers(), r.body()));
                 return;
             }
             Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
                     ? t.getCause() : t;
+            report.failed(cause);
             result.completeExceptionally(unwrap(cause));
         });
         return result;
+    }
+
+    private static HttpTimeoutException timeout(Duration deadline) {
+        return new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms");
     }
 
     private static CompletableFuture<HttpResponse<byte[]>> sendAsync(HttpClient client, HttpRequest request,
@@ -165,6 +211,71 @@ public final class BoundedHttp {
             return io;
         }
         return new IOException("request to the authorization server failed: " + t.getClass().getSimpleName(), t);
+    }
+
+    /**
+     * One call as its {@link EndpointObserver} sees it: started with the endpoint's URL stripped of
+     * query, fragment and user info (an observer never sees a query string, which could carry a
+     * token or a secret), ended at most once with a status or a short fixed reason, never an
+     * exception's message. Whatever the observer throws is contained ({@link Listeners#safely}).
+     */
+    private static final class Report {
+        private final EndpointObserver.Call call;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        private Report(EndpointObserver.Call call) {
+            this.call = call;
+        }
+
+        static Report start(EndpointObserver observer, EndpointObserver.Endpoint endpoint, URI uri) {
+            EndpointObserver.Call[] started = new EndpointObserver.Call[1];
+            Listeners.safely(() -> started[0] = observer.start(endpoint, withoutQuery(uri)));
+            return new Report(started[0]);
+        }
+
+        void responded(int status) {
+            if (call != null && ended.compareAndSet(false, true)) {
+                Listeners.safely(() -> call.responded(status));
+            }
+        }
+
+        void failed(Throwable failure) {
+            if (call != null && ended.compareAndSet(false, true)) {
+                String reason = reason(failure);
+                Listeners.safely(() -> call.failed(reason));
+            }
+        }
+
+        private static String reason(Throwable failure) {
+            if (failure instanceof HttpTimeoutException) {
+                return "timeout";
+            }
+            if (failure instanceof BodyTooLargeException) {
+                return "body too large";
+            }
+            if (failure instanceof InterruptedIOException) {
+                return "interrupted";
+            }
+            if (failure instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (failure instanceof CancellationException) {
+                return "cancelled";
+            }
+            // A class name is a fixed word chosen by the JDK, never remote text or a secret.
+            return failure.getClass().getSimpleName();
+        }
+    }
+
+    /** {@code uri} without its query, fragment and user info. */
+    static URI withoutQuery(URI uri) {
+        String authority = uri.getRawAuthority();
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        if (at >= 0) {
+            authority = authority.substring(at + 1);
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        return URI.create(uri.getScheme() + "://" + (authority == null ? "" : authority) + path);
     }
 
     /** A body handler that fails as soon as the body (declared or read) exceeds {@code max} bytes. */

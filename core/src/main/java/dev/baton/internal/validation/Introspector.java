@@ -7,6 +7,7 @@ import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.ClientCredentials;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
@@ -40,14 +41,16 @@ final class Introspector {
     }
 
     private final HttpClient client;
+    private final EndpointObserver observer;
     private final JwksCache.UriSource endpoint;
     private final ClientCredentials auth;
     private final Clock clock;
     private final Duration timeout;
 
-    Introspector(HttpClient client, JwksCache.UriSource endpoint, ClientCredentials auth, Clock clock,
-            Duration timeout) {
+    Introspector(HttpClient client, EndpointObserver observer, JwksCache.UriSource endpoint, ClientCredentials auth,
+            Clock clock, Duration timeout) {
         this.client = client;
+        this.observer = observer;
         this.endpoint = endpoint;
         this.auth = auth;
         this.clock = clock;
@@ -82,7 +85,8 @@ final class Introspector {
                 b.header(h.getKey(), v);
             }
         }
-        BoundedHttp.Response r = BoundedHttp.send(client, b.build(), timeout, MAX_RESPONSE_BYTES);
+        BoundedHttp.Response r = BoundedHttp.send(client, observer, EndpointObserver.Endpoint.INTROSPECTION, b.build(),
+                timeout, MAX_RESPONSE_BYTES);
         if (r.status() != 200) {
             throw new IOException("introspection endpoint answered HTTP " + r.status());
         }

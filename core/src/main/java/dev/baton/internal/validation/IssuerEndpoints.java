@@ -27,8 +27,9 @@ final class IssuerEndpoints {
     IssuerEndpoints(ValidatorSettings settings) {
         this.s = settings;
         boolean needsDiscovery = discoversJwks() || discoversIntrospection();
-        this.metadata = needsDiscovery ? new LazyMetadata(settings.httpClient(), settings.issuer(), settings.clock(),
-                settings.httpTimeout(), LazyMetadata.RETRY_INTERVAL, this::requireUsable) : null;
+        this.metadata = needsDiscovery ? new LazyMetadata(settings.httpClient(), settings.endpointObserver(),
+                settings.issuer(), settings.clock(), settings.httpTimeout(), LazyMetadata.RETRY_INTERVAL,
+                this::requireUsable) : null;
     }
 
     /** The JWKS URI: the configured one, else the discovered {@code jwks_uri}. */

@@ -36,13 +36,13 @@ public final class IssuerValidation {
         this.reject = new Rejections(settings.requiredScopes());
         IssuerEndpoints endpoints = new IssuerEndpoints(settings);
         ClaimsCheck claims = new ClaimsCheck(settings.issuer(), settings.audience(), settings.clockSkew(), reject);
-        JwksCache jwks = new JwksCache(settings.httpClient(), endpoints.jwks(), settings.clock(),
+        JwksCache jwks = new JwksCache(settings.httpClient(), settings.endpointObserver(), endpoints.jwks(), settings.clock(),
                 settings.httpTimeout());
         RegisteredClaims registered = new RegisteredClaims(reject);
         this.jwt = new JwtCheck(new JwsHeaderCheck(settings.algorithms(), settings.strictType(), reject), registered,
                 new SignatureCheck(jwks, reject), claims, tokens, reject);
         this.introspection = !settings.introspection() ? null : new IntrospectionCheck(
-                new Introspector(settings.httpClient(), endpoints.introspection(), settings.introspectionAuth(),
+                new Introspector(settings.httpClient(), settings.endpointObserver(), endpoints.introspection(), settings.introspectionAuth(),
                         settings.clock(), settings.httpTimeout()),
                 settings, registered, claims, tokens, reject);
         this.cache = settings.cacheSize() == 0 ? null : new VerifiedTokenCache(settings.cacheSize(), settings.clock());

@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.Endpoints;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
@@ -114,6 +115,7 @@ public final class JwksCache {
     }
 
     private final HttpClient client;
+    private final EndpointObserver observer;
     private final UriSource uri;
     private final Clock clock;
     private final Duration timeout;
@@ -125,12 +127,14 @@ public final class JwksCache {
 
     /**
      * @param client the HTTP client (no redirects)
+     * @param observer told of each fetch
      * @param uri where the JWKS is
      * @param clock the clock for lifetimes
      * @param timeout the total deadline of one fetch
      */
-    public JwksCache(HttpClient client, UriSource uri, Clock clock, Duration timeout) {
+    public JwksCache(HttpClient client, EndpointObserver observer, UriSource uri, Clock clock, Duration timeout) {
         this.client = client;
+        this.observer = observer;
         this.uri = uri;
         this.clock = clock;
         this.timeout = timeout;
@@ -246,7 +250,8 @@ public final class JwksCache {
             refreshing.set(false);
             return;
         }
-        BoundedHttp.sendAsyncBounded(client, request(target), timeout, MAX_JWKS_BYTES).whenComplete((r, t) -> {
+        BoundedHttp.sendAsyncBounded(client, observer, EndpointObserver.Endpoint.JWKS, request(target), timeout,
+                MAX_JWKS_BYTES).whenComplete((r, t) -> {
             try {
                 if (t == null) {
                     Keys fetched = parse(r, started);
@@ -274,7 +279,8 @@ public final class JwksCache {
     }
 
     private Keys fetch(Instant now) throws IOException {
-        BoundedHttp.Response r = BoundedHttp.send(client, request(uri.get()), timeout, MAX_JWKS_BYTES);
+        BoundedHttp.Response r = BoundedHttp.send(client, observer, EndpointObserver.Endpoint.JWKS, request(uri.get()),
+                timeout, MAX_JWKS_BYTES);
         return parse(r, now);
     }
 

@@ -2,6 +2,7 @@ package dev.baton.internal.validation;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.baton.AuditListener;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.ClientCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,7 @@ import java.util.Set;
  * @param strictType whether {@code typ} must be {@code at+jwt} (RFC 9068 §4)
  * @param maxTokenLength the longest token accepted, in characters
  * @param httpClient the client for every call to the authorization server
+ * @param endpointObserver told of every call to the authorization server
  * @param httpTimeout the total deadline of each such call
  * @param introspection whether opaque tokens are introspected
  * @param introspectionEndpoint the RFC 7662 endpoint, or {@code null} to discover it
@@ -41,6 +43,7 @@ public record ValidatorSettings(
         boolean strictType,
         int maxTokenLength,
         HttpClient httpClient,
+        EndpointObserver endpointObserver,
         Duration httpTimeout,
         boolean introspection,
         URI introspectionEndpoint,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.http.BoundedHttp;
 import dev.baton.testkit.MutableClock;
 import dev.baton.testkit.TestAuthorizationServer;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * a failure or a refused document.
  */
 class LazyMetadataTest {
+    private static final EndpointObserver NONE = EndpointObserver.none();
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     @StartStop
@@ -46,12 +48,12 @@ class LazyMetadataTest {
     }
 
     private LazyMetadata metadata(Duration retryInterval) {
-        return new LazyMetadata(BoundedHttp.newClient(), as.issuer(), clock, TIMEOUT, retryInterval);
+        return new LazyMetadata(BoundedHttp.newClient(), NONE, as.issuer(), clock, TIMEOUT, retryInterval);
     }
 
     /** Refuses every document while {@link #refuse} is set, as a validator refuses a plain-http jwks_uri. */
     private LazyMetadata refusing() {
-        return new LazyMetadata(BoundedHttp.newClient(), as.issuer(), clock, TIMEOUT, LazyMetadata.RETRY_INTERVAL,
+        return new LazyMetadata(BoundedHttp.newClient(), NONE, as.issuer(), clock, TIMEOUT, LazyMetadata.RETRY_INTERVAL,
                 m -> {
                     if (refuse.get()) {
                         throw new IOException("refused by the test");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.http.BoundedHttp;
 import dev.baton.testkit.TestAuthorizationServer;
 import java.net.URI;
@@ -14,6 +15,7 @@ import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 
 class MetadataDiscoveryTest {
+    private static final EndpointObserver NONE = EndpointObserver.none();
     private static final Duration DEADLINE = Duration.ofSeconds(5);
 
     @StartStop
@@ -42,7 +44,8 @@ class MetadataDiscoveryTest {
 
     @Test
     void discoversRfc8414MetadataFirst() throws Exception {
-        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), as.issuer(), DEADLINE);
+        AuthorizationServerMetadata m =
+                MetadataDiscovery.discover(BoundedHttp.newClient(), NONE, as.issuer(), DEADLINE);
 
         assertThat(m.getJWKSetURI()).isEqualTo(URI.create(as.jwksUri()));
         assertThat(m.getTokenEndpointURI()).isEqualTo(URI.create(as.tokenEndpoint()));
@@ -53,7 +56,8 @@ class MetadataDiscoveryTest {
     void fallsBackToOpenIdConfiguration() throws Exception {
         as.discovery(TestAuthorizationServer.Discovery.OIDC);
 
-        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), as.issuer(), DEADLINE);
+        AuthorizationServerMetadata m =
+                MetadataDiscovery.discover(BoundedHttp.newClient(), NONE, as.issuer(), DEADLINE);
 
         assertThat(m).isInstanceOf(OIDCProviderMetadata.class);
         assertThat(m.getJWKSetURI()).isEqualTo(URI.create(as.jwksUri()));
@@ -64,7 +68,7 @@ class MetadataDiscoveryTest {
     void rejectsMetadataNamingAnotherIssuer() {
         as.metadataIssuer(as.issuer() + "/");
 
-        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.newClient(), as.issuer(), DEADLINE))
+        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.newClient(), NONE, as.issuer(), DEADLINE))
                 .isInstanceOf(MetadataDiscovery.DiscoveryException.class)
                 .hasMessageContaining("does not equal the configured issuer");
     }
@@ -73,7 +77,7 @@ class MetadataDiscoveryTest {
     void failsWhenNeitherDocumentExists() {
         as.discovery(TestAuthorizationServer.Discovery.NONE);
 
-        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.newClient(), as.issuer(), DEADLINE))
+        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.newClient(), NONE, as.issuer(), DEADLINE))
                 .isInstanceOf(MetadataDiscovery.DiscoveryException.class)
                 .hasMessageContaining("no authorization server metadata");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import dev.baton.EndpointObserver;
 import dev.baton.internal.http.BoundedHttp;
 import java.net.URI;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * {@code {issuer}/.well-known/openid-configuration}, not the RFC 8414 path-inserted URL.
  */
 class OktaLayoutDiscoveryTest {
+    private static final EndpointObserver NONE = EndpointObserver.none();
     private static final Duration DEADLINE = Duration.ofSeconds(5);
     private static final String PATH_INSERTED = "/.well-known/oauth-authorization-server/oauth2/default";
     private static final String SUFFIX = "/oauth2/default/.well-known/oauth-authorization-server";
@@ -70,7 +72,7 @@ class OktaLayoutDiscoveryTest {
         routes.put(SUFFIX, metadata(issuer(), "/v1/keys"));
         routes.put(OIDC, metadata(issuer(), "/v1/oidc-keys"));
 
-        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), issuer(), DEADLINE);
+        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), NONE, issuer(), DEADLINE);
 
         assertThat(m.getJWKSetURI()).isEqualTo(URI.create(issuer() + "/v1/keys"));
         assertThat(requested).containsExactly(PATH_INSERTED, SUFFIX);
@@ -82,7 +84,7 @@ class OktaLayoutDiscoveryTest {
         routes.put(PATH_INSERTED, html());
         routes.put(OIDC, metadata(issuer(), "/v1/keys"));
 
-        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), issuer(), DEADLINE);
+        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), NONE, issuer(), DEADLINE);
 
         assertThat(m.getJWKSetURI()).isEqualTo(URI.create(issuer() + "/v1/keys"));
         assertThat(requested).containsExactly(PATH_INSERTED, SUFFIX, OIDC);
@@ -96,7 +98,7 @@ class OktaLayoutDiscoveryTest {
         routes.put(SUFFIX, html());
         routes.put(OIDC, metadata(issuer(), "/v1/keys"));
 
-        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), issuer(), DEADLINE);
+        AuthorizationServerMetadata m = MetadataDiscovery.discover(BoundedHttp.newClient(), NONE, issuer(), DEADLINE);
 
         assertThat(m.getIssuer().getValue()).isEqualTo(issuer());
         assertThat(m.getJWKSetURI()).isEqualTo(URI.create(issuer() + "/v1/keys"));
@@ -110,7 +112,7 @@ class OktaLayoutDiscoveryTest {
         routes.put(SUFFIX, metadata(other, "/v1/keys"));
         routes.put(OIDC, metadata(other + "\\r\\nforged: log line", "/v1/keys"));
 
-        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.newClient(), issuer(), DEADLINE))
+        assertThatThrownBy(() -> MetadataDiscovery.discover(BoundedHttp.newClient(), NONE, issuer(), DEADLINE))
                 .isInstanceOf(MetadataDiscovery.DiscoveryException.class)
                 .hasMessageContaining("does not equal the configured issuer")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\r").doesNotContain("\n"));

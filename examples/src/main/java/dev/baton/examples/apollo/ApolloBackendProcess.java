@@ -79,6 +79,19 @@ public final class ApolloBackendProcess implements AutoCloseable {
      */
     public static ApolloBackendProcess start(Path directory, String issuer, String audience, List<String> scopes,
             Consumer<String> listener, Duration timeout) throws IOException {
+        return start(directory, issuer, audience, scopes, listener, timeout, null);
+    }
+
+    /**
+     * As {@link #start(Path, String, String, List, Consumer, Duration)}, for a backend that clients
+     * reach through a proxy at {@code publicUrl} ({@code BACKEND_PUBLIC_URL}): the URL a DPoP
+     * proof's {@code htu} names (RFC 9449 §4.3), instead of the one it listens on.
+     *
+     * @param publicUrl the GraphQL URL clients address, or {@code null} for the listening one
+     * @throws IOException as the other {@code start}
+     */
+    public static ApolloBackendProcess start(Path directory, String issuer, String audience, List<String> scopes,
+            Consumer<String> listener, Duration timeout, String publicUrl) throws IOException {
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(scopes, "scopes");
@@ -95,6 +108,16 @@ public final class ApolloBackendProcess implements AutoCloseable {
         env.put("HOST", "127.0.0.1");
         env.put("BACKEND_ISSUER", issuer);
         env.put("BACKEND_AUDIENCE", audience);
+        // Only DPoP-bound tokens with a valid proof carrying the backend's nonce (RFC 9449 §7, §9),
+        // whatever the parent's environment says: the MCP server's interceptor answers the nonce
+        // challenge of its first call.
+        env.put("BACKEND_DPOP", "required");
+        env.put("BACKEND_DPOP_NONCE", "required");
+        if (publicUrl == null) {
+            env.remove("BACKEND_PUBLIC_URL");
+        } else {
+            env.put("BACKEND_PUBLIC_URL", publicUrl);
+        }
         env.remove("BACKEND_REQUIRED_SCOPE");
         if (scopes.isEmpty()) {
             env.remove("BACKEND_REQUIRED_SCOPES");

@@ -35,12 +35,13 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
  *       authorization endpoint and its login page are refused), to the {@link #EXCHANGE_CLIENT_ID}
  *       client only, for subject tokens of the {@code mcp} issuer for {@code aud=mcpserver} only,
  *       when the request asks for {@code audience=backend}, the access-token subject token type and
- *       at most the scope {@code backend-api:read} ({@link TrustPolicyRoute}); the
- *       exchanged token keeps the user's {@code sub} and carries {@code aud=backend},
- *       {@code scp=[backend-api:read]}, {@code client_id} of the exchanging client and an RFC 8693
- *       §4.1 {@code act} claim naming it (mock-oauth2-server's JSON configuration,
- *       {@code /embedded-as.json}). The response carries {@code issued_token_type} and
- *       {@code token_type=Bearer} (checked on the wire by the end-to-end tests).</li>
+ *       at most the scope {@code backend-api:read} ({@link TrustPolicyRoute}), and only with a
+ *       DPoP proof carrying the server's nonce (RFC 9449, {@link DPoPExchangeRoute}, as Okta's
+ *       default "Require DPoP"); the exchanged token keeps the user's {@code sub} and carries
+ *       {@code aud=backend}, {@code scp=[backend-api:read]}, {@code client_id} of the exchanging
+ *       client, an RFC 8693 §4.1 {@code act} claim naming it and {@code cnf.jkt}, the proof key's
+ *       thumbprint. The response carries {@code issued_token_type} and {@code token_type=DPoP}
+ *       (checked on the wire by the end-to-end tests).</li>
  * </ul>
  */
 public final class EmbeddedAuthorizationServer implements AutoCloseable {
@@ -66,6 +67,8 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
     public static final String SIGN_IN_CLIENT_ID = "vscode";
     /** A loopback redirect URI like VS Code's; nothing listens there, the demo reads the redirect itself. */
     public static final String SIGN_IN_REDIRECT_URI = "http://127.0.0.1:33418/";
+    /** How long the {@code backend} issuer's DPoP-bound access tokens are valid ({@code expires_in}). */
+    public static final Duration BACKEND_TOKEN_LIFETIME = Duration.ofMinutes(5);
     /** How long the {@code mcp} issuer's access tokens are valid unless {@link #start(Duration, Clock)} says otherwise. */
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
 
@@ -97,7 +100,9 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
                 BACKEND_AUDIENCE, Set.of(BACKEND_SCOPE));
         // The port, and so the issuer URL, is known once the server listens; the routes read it then.
         McpIssuerRoute.Deferred mcp = new McpIssuerRoute.Deferred();
-        MockOAuth2Server server = new MockOAuth2Server(config, trust, mcp);
+        DPoPExchangeRoute dpop = new DPoPExchangeRoute(BACKEND_ISSUER_ID, BACKEND_AUDIENCE, List.of(BACKEND_SCOPE),
+                BACKEND_TOKEN_LIFETIME, config.getTokenProvider());
+        MockOAuth2Server server = new MockOAuth2Server(config, trust, dpop, mcp);
         InetAddress loopback;
         try {
             // A literal address, so that issuer URLs say 127.0.0.1 (no reverse lookup to "localhost").
@@ -116,6 +121,7 @@ public final class EmbeddedAuthorizationServer implements AutoCloseable {
                     new TokenMinter(keys, mcpIssuer, MCP_ISSUER_ID, MCP_AUDIENCE, tokenLifetime, clock),
                     keys.getAlgorithm()));
             trust.trust(mcpIssuer, keys.publicJwkSet(MCP_ISSUER_ID));
+            dpop.issuer(as.issuer(BACKEND_ISSUER_ID));
             return as;
         } catch (RuntimeException e) {
             server.shutdown();

@@ -102,6 +102,9 @@ public final class CountriesMcpServer implements AutoCloseable {
                     .tokenEndpoint(config.tokenExchangeUrl())
                     .clientAuthentication(ClientAuthentication.clientSecretBasic(config.clientId(), config.clientSecret()))
                     .auditListener(listeners)
+                    // RFC 9449: tokens bound to a key generated here, useless to whoever steals one
+                    // (Okta's "Require DPoP" for API Services apps, on by default).
+                    .dpop()
                     .build();
             return assemble(config, validator, exchanger, backendCallTimeout, jetty, connector);
         } catch (Exception | Error e) {
@@ -160,14 +163,13 @@ public final class CountriesMcpServer implements AutoCloseable {
                 .scopesSupported(scopesSupported(config))
                 .build();
 
-        TokenExchangeInterceptor interceptor = TokenExchangeInterceptor.builder(exchanger)
+        OkHttpClient http = TokenExchangeInterceptor.builder(exchanger)
                 .route(config.graphqlUrl(), r -> r
                         .audience(config.exchangeAudience())
                         .scopes(config.exchangeScopes().toArray(String[]::new)))
                 .allowHttpOnLoopback()
-                .build();
-        OkHttpClient http = new OkHttpClient.Builder()
-                .addInterceptor(interceptor)
+                // With DPoP the proofs are signed per network request: the interceptor's network half.
+                .installOn(new OkHttpClient.Builder())
                 .connectTimeout(Duration.ofSeconds(3))
                 .callTimeout(backendCallTimeout)
                 .followRedirects(false)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.baton.DPoPKey;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -44,12 +45,14 @@ class EmbeddedAuthorizationServerTest {
     void tokenExchangeKeepsTheSubjectAndTargetsTheBackend() throws Exception {
         String userToken = as.signIn("bob", RESOURCE);
 
-        HttpResponse<String> response = exchange(userToken, EmbeddedAuthorizationServer.EXCHANGE_CLIENT_SECRET);
+        DPoPKey key = DPoPKey.generate();
+
+        HttpResponse<String> response = DPoPExchangeRouteTest.exchangeWithNonce(as, userToken, key);
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode json = JsonMapper.builder().build().readTree(response.body());
         assertThat(json.get("issued_token_type").asString()).isEqualTo(ACCESS_TOKEN_TYPE);
-        assertThat(json.get("token_type").asString()).isEqualToIgnoringCase("Bearer");
+        assertThat(json.get("token_type").asString()).isEqualTo("DPoP");
         assertThat(json.get("expires_in").asInt()).isPositive();
         JWTClaimsSet claims = SignedJWT.parse(json.get("access_token").asString()).getJWTClaimsSet();
         assertThat(claims.getSubject()).isEqualTo("bob");
@@ -58,6 +61,7 @@ class EmbeddedAuthorizationServerTest {
         assertThat(claims.getStringListClaim("scp")).containsExactly("backend-api:read");
         assertThat(claims.getStringClaim("client_id")).isEqualTo(EmbeddedAuthorizationServer.EXCHANGE_CLIENT_ID);
         assertThat(claims.getJSONObjectClaim("act")).containsEntry("sub", EmbeddedAuthorizationServer.EXCHANGE_CLIENT_ID);
+        assertThat(claims.getJSONObjectClaim("cnf")).containsEntry("jkt", key.thumbprint());
     }
 
     @Test

@@ -22,7 +22,7 @@ import okio.Timeout;
 
 /**
  * The exchanged token for one OkHttp call: obtained within the call's lifetime and checked to be
- * sendable as a Bearer token. Not API.
+ * sendable as a Bearer or DPoP token. Not API.
  *
  * <p>A call must not outlive its timeout waiting for the token endpoint, and a canceled call must
  * stop waiting at once. {@link TokenExchanger#exchange(ExchangeRequest, java.time.Duration)} bounds
@@ -38,7 +38,7 @@ public final class CallBoundExchange {
     }
 
     /**
-     * The access token to send for {@code request} on {@code route}.
+     * The exchanged token to send for {@code request} on {@code route}.
      *
      * <p>A token already in the exchanger's cache is returned without touching the call. Otherwise
      * the wait ends when the call is canceled or its timeout fires ({@code IOException} "Canceled",
@@ -47,13 +47,13 @@ public final class CallBoundExchange {
      * {@link Call#timeout()} pass ({@link InterruptedIOException}); or when the thread is interrupted
      * ({@link InterruptedIOException}, the interrupt flag kept).
      *
-     * @return the access token: a Bearer token (RFC 6749 §7.1) made only of RFC 6750 §2.1
-     *     {@code b64token} characters, so it can neither be sent as the wrong kind of token nor
-     *     break the header it goes into
+     * @return the token: a Bearer token (RFC 6749 §7.1) or a DPoP-bound one (RFC 9449 §5), its
+     *     value made only of RFC 6750 §2.1 {@code b64token} characters, so it can neither be sent as
+     *     the wrong kind of token nor break the header it goes into
      * @throws TokenExchangeIOException if the exchange failed or issued a token that cannot be sent
      * @throws IOException if the wait ended first, as above
      */
-    public static String accessToken(TokenExchanger exchanger, ExchangeRequest request, Interceptor.Chain chain,
+    public static ExchangedToken token(TokenExchanger exchanger, ExchangeRequest request, Interceptor.Chain chain,
             Route route) throws IOException {
         CompletableFuture<ExchangedToken> future;
         try {
@@ -124,8 +124,8 @@ public final class CallBoundExchange {
         return budget;
     }
 
-    private static String usable(ExchangedToken token, Route route) throws TokenExchangeIOException {
-        if (!token.isBearer()) {
+    private static ExchangedToken usable(ExchangedToken token, Route route) throws TokenExchangeIOException {
+        if (!token.isBearer() && !token.isDPoPBound()) {
             throw failure(route, new TokenExchangeException("the token endpoint issued token_type "
                     + Endpoints.printable(token.tokenType(), 32) + ", which is never sent as a Bearer token "
                     + "(RFC 6749 section 7.1)", null, null, 0, false, null));
@@ -135,7 +135,7 @@ public final class CallBoundExchange {
             throw failure(route, new TokenExchangeException("the issued access_token is not an RFC 6750 section 2.1 "
                     + "b64token and cannot be sent in a header", null, null, 0, false, null));
         }
-        return value;
+        return token;
     }
 
     private static TokenExchangeIOException failure(Route route, Throwable cause) {

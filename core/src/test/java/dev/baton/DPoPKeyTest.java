@@ -1,0 +1,147 @@
+package dev.baton;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation;
+import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
+import com.nimbusds.oauth2.sdk.dpop.DPoPUtils;
+import java.net.URI;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The DPoP key and the proofs it signs for resource requests (RFC 9449 §4.2, §7). */
+class DPoPKeyTest {
+    private static final String TOKEN = "dpop-bound-access-token-0123456789";
+
+    private static KeyPair ec(String curve) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec(curve));
+        return g.generateKeyPair();
+    }
+
+    private static KeyPair rsa(int bits) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(bits);
+        return g.generateKeyPair();
+    }
+
+    @Test
+    void generatedKeyIsAnEcP256KeySigningEs256() throws Exception {
+        DPoPKey key = DPoPKey.generate();
+        SignedJWT proof = SignedJWT.parse(key.proof("GET", URI.create("https://api.example.com/graphql"), null, null));
+
+        assertThat(key.algorithm()).isEqualTo("ES256");
+        assertThat(((ECKey) proof.getHeader().getJWK()).getCurve()).isEqualTo(Curve.P_256);
+        assertThat(JWKThumbprintConfirmation.of(proof.getHeader().getJWK()).getValue().toString())
+                .isEqualTo(key.thumbprint());
+    }
+
+    @Test
+    void proofForAResourceCarriesTheTokensHash() throws Exception {
+        DPoPKey key = DPoPKey.generate();
+        SignedJWT proof = SignedJWT.parse(key.proof("GET", URI.create("https://api.example.com/graphql"), TOKEN,
+                null));
+
+        assertThat(proof.getJWTClaimsSet().getStringClaim("ath"))
+                .isEqualTo(DPoPUtils.computeSHA256(new DPoPAccessToken(TOKEN)).toString());
+    }
+
+    @Test
+    void htuLeavesOutQueryFragmentAndUserInfoAndNormalisesCase() throws Exception {
+        DPoPKey key = DPoPKey.generate();
+        SignedJWT proof = SignedJWT.parse(key.proof("POST",
+                URI.create("HTTPS://user@API.Example.com:443/graphql/v1?query=x#frag"), TOKEN, null));
+
+        assertThat(proof.getJWTClaimsSet().getStringClaim("htu")).isEqualTo("https://api.example.com/graphql/v1");
+        assertThat(proof.getJWTClaimsSet().getStringClaim("htm")).isEqualTo("POST");
+    }
+
+    @Test
+    void htuKeepsANonDefaultPortAndGivesAnEmptyPathAsSlash() throws Exception {
+        DPoPKey key = DPoPKey.generate();
+        SignedJWT proof = SignedJWT.parse(key.proof("GET", URI.create("http://127.0.0.1:8081"), TOKEN, null));
+
+        assertThat(proof.getJWTClaimsSet().getStringClaim("htu")).isEqualTo("http://127.0.0.1:8081/");
+    }
+
+    @Test
+    void nonceGoesIntoTheProof() throws Exception {
+        SignedJWT proof = SignedJWT.parse(DPoPKey.generate().proof("GET", URI.create("https://a.example/"), TOKEN,
+                "server-nonce-1"));
+
+        assertThat(proof.getJWTClaimsSet().getStringClaim("nonce")).isEqualTo("server-nonce-1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"with space", "quote\"", "", "tab\t"})
+    void malformedNonceIsRefused(String nonce) {
+        DPoPKey key = DPoPKey.generate();
+        assertThatThrownBy(() -> key.proof("GET", URI.create("https://a.example/"), TOKEN, nonce))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nonce");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "GET /x", "G\"T", "GET\r\n"})
+    void malformedMethodIsRefused(String method) {
+        DPoPKey key = DPoPKey.generate();
+        assertThatThrownBy(() -> key.proof(method, URI.create("https://a.example/"), TOKEN, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("method");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://a.example/x", "/relative", "mailto:a@example.com"})
+    void nonHttpUrlIsRefused(String url) {
+        DPoPKey key = DPoPKey.generate();
+        assertThatThrownBy(() -> key.proof("GET", URI.create(url), TOKEN, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void rsaKeyMaySignRs256AndPs256() throws Exception {
+        KeyPair pair = rsa(2048);
+
+        assertThat(DPoPKey.of(pair, "RS256").algorithm()).isEqualTo("RS256");
+        assertThat(DPoPKey.of(pair, "PS256").algorithm()).isEqualTo("PS256");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HS256", "none", "ES384", "EdDSA", "es256"})
+    void algorithmsOutsideTheAllowListAreRefused(String algorithm) throws Exception {
+        KeyPair pair = ec("secp256r1");
+        assertThatThrownBy(() -> DPoPKey.of(pair, algorithm)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ES256, RS256, PS256");
+    }
+
+    @Test
+    void es256NeedsAP256Key() throws Exception {
+        KeyPair p384 = ec("secp384r1");
+        KeyPair rsa = rsa(2048);
+        assertThatThrownBy(() -> DPoPKey.of(p384, "ES256")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DPoPKey.of(rsa, "ES256")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void rsaKeysUnder2048BitsAreRefused() throws Exception {
+        KeyPair weak = rsa(1024);
+        assertThatThrownBy(() -> DPoPKey.of(weak, "RS256")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2048");
+    }
+
+    @Test
+    void toStringNeverShowsThePrivateKey() throws Exception {
+        KeyPair pair = ec("secp256r1");
+        DPoPKey key = DPoPKey.of(pair, "ES256");
+        String d = ECKey.parse(new ECKey.Builder(Curve.P_256, (java.security.interfaces.ECPublicKey) pair.getPublic())
+                .privateKey(pair.getPrivate()).build().toJSONString()).getD().toString();
+
+        assertThat(key.toString()).doesNotContain(d).contains(key.thumbprint());
+    }
+}
