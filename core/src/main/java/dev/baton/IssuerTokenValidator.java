@@ -2,9 +2,12 @@ package dev.baton;
 
 import dev.baton.internal.Timers;
 import dev.baton.internal.http.BoundedHttp;
+import dev.baton.internal.validation.DPoPSettings;
 import dev.baton.internal.validation.IssuerValidation;
 import dev.baton.internal.validation.ValidatorSettings;
 import java.net.http.HttpClient;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class IssuerTokenValidator implements TokenValidator {
     private final ValidatorSettings settings;
+    private final DPoPSettings dpop;
     private final IssuerValidation validation;
     private final HttpClient ownedClient;
     private final AutoCloseable timerLease;
@@ -24,12 +28,14 @@ final class IssuerTokenValidator implements TokenValidator {
 
     /**
      * @param settings the checked configuration
+     * @param dpop the checked DPoP configuration
      * @param ownedClient the client the builder created for this validator (also in
      *     {@code settings}), or {@code null} when the application supplied its own
      */
-    IssuerTokenValidator(ValidatorSettings settings, HttpClient ownedClient) {
+    IssuerTokenValidator(ValidatorSettings settings, DPoPSettings dpop, HttpClient ownedClient) {
         this.settings = settings;
-        this.validation = new IssuerValidation(settings, ValidatedToken::verified);
+        this.dpop = dpop;
+        this.validation = new IssuerValidation(settings, dpop, ValidatedToken::verified);
         this.ownedClient = ownedClient;
         this.timerLease = Timers.lease();
     }
@@ -40,6 +46,22 @@ final class IssuerTokenValidator implements TokenValidator {
             throw new IllegalStateException("this TokenValidator is closed");
         }
         return validation.validate(token, context);
+    }
+
+    @Override
+    public ValidatedToken validate(PresentedToken presented, AuditContext context) throws TokenValidationException {
+        Objects.requireNonNull(presented, "presented");
+        Objects.requireNonNull(context, "context");
+        if (closed.get()) {
+            throw new IllegalStateException("this TokenValidator is closed");
+        }
+        return validation.validate(presented, context);
+    }
+
+    /** The configured DPoP proof algorithms. */
+    @Override
+    public List<String> dpopAlgorithms() {
+        return dpop.algorithmNames();
     }
 
     /** The configured issuer. */

@@ -4,6 +4,7 @@ import dev.baton.internal.Listeners;
 import dev.baton.internal.validation.UnverifiedIssuer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ final class MultiIssuerTokenValidator implements TokenValidator {
     private final AuditListener audit;
     private final Clock clock;
     private final Set<String> requiredScopes;
+    private final List<String> dpopAlgorithms;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -46,6 +48,7 @@ final class MultiIssuerTokenValidator implements TokenValidator {
         }
         Map<String, TokenValidator> map = new LinkedHashMap<>();
         Set<String> common = null;
+        List<String> algs = null;
         for (TokenValidator v : validators) {
             Objects.requireNonNull(v, "validator");
             String iss = v.issuer().orElseThrow(() -> new IllegalArgumentException(
@@ -55,8 +58,10 @@ final class MultiIssuerTokenValidator implements TokenValidator {
             }
             if (common == null) {
                 common = new HashSet<>(v.requiredScopes());
+                algs = new ArrayList<>(v.dpopAlgorithms());
             } else {
                 common.retainAll(v.requiredScopes());
+                algs.retainAll(v.dpopAlgorithms());
             }
         }
         this.byIssuer = Map.copyOf(map);
@@ -64,6 +69,7 @@ final class MultiIssuerTokenValidator implements TokenValidator {
         this.audit = audit;
         this.clock = clock;
         this.requiredScopes = Set.copyOf(common);
+        this.dpopAlgorithms = List.copyOf(algs);
     }
 
     /** The scopes every issuer's validator requires. */
@@ -72,8 +78,26 @@ final class MultiIssuerTokenValidator implements TokenValidator {
         return requiredScopes;
     }
 
+    /** The DPoP proof algorithms every issuer's validator accepts, so each advertised one works. */
+    @Override
+    public List<String> dpopAlgorithms() {
+        return dpopAlgorithms;
+    }
+
     @Override
     public ValidatedToken validate(String token, AuditContext context) throws TokenValidationException {
+        return route(token, null, context);
+    }
+
+    /** Hands {@code presented} to the validator of its token's issuer, which checks the token and any proof. */
+    @Override
+    public ValidatedToken validate(PresentedToken presented, AuditContext context) throws TokenValidationException {
+        return route(presented.token(), presented.isDPoP() ? presented : null, context);
+    }
+
+    /** @param dpop the DPoP presentation of {@code token}, or {@code null} for a bearer token */
+    private ValidatedToken route(String token, PresentedToken dpop, AuditContext context)
+            throws TokenValidationException {
         if (closed.get()) {
             throw new IllegalStateException("this TokenValidator is closed");
         }
@@ -81,7 +105,7 @@ final class MultiIssuerTokenValidator implements TokenValidator {
         String iss = UnverifiedIssuer.of(token, MAX_TOKEN_LENGTH);
         TokenValidator v = iss == null ? null : byIssuer.get(iss);
         if (v != null) {
-            return v.validate(token, context);
+            return dpop == null ? v.validate(token, context) : v.validate(dpop, context);
         }
         TokenValidationException e = new TokenValidationException(BearerError.INVALID_TOKEN,
                 iss == null ? "token is malformed" : "token is from an unknown issuer", requiredScopes, false, null);

@@ -2,6 +2,7 @@ package dev.baton;
 
 import java.util.Collection;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.Collections;
@@ -21,6 +22,7 @@ public final class TokenValidationException extends Exception {
     private final String description;
     private final Set<String> requiredScopes;
     private final boolean serviceUnavailable;
+    private final String dpopNonce;
 
     /**
      * @param error the RFC 6750 error code
@@ -40,11 +42,28 @@ public final class TokenValidationException extends Exception {
      */
     public TokenValidationException(BearerError error, String description, Collection<String> requiredScopes,
             boolean serviceUnavailable, Throwable cause) {
+        this(error, description, requiredScopes, serviceUnavailable, cause, null);
+    }
+
+    /**
+     * As {@link #TokenValidationException(BearerError, String, Collection, boolean, Throwable)}, with
+     * the nonce the client must put in its next DPoP proof (RFC 9449 §9).
+     *
+     * @param dpopNonce the nonce for the {@code DPoP-Nonce} response header, or {@code null} for none;
+     *     required with {@link BearerError#USE_DPOP_NONCE}
+     * @throws IllegalArgumentException for {@link BearerError#USE_DPOP_NONCE} without a nonce
+     */
+    public TokenValidationException(BearerError error, String description, Collection<String> requiredScopes,
+            boolean serviceUnavailable, Throwable cause, String dpopNonce) {
         super(Objects.requireNonNull(description, "description"), cause, false, true);
         this.error = Objects.requireNonNull(error, "error");
+        if (error == BearerError.USE_DPOP_NONCE && dpopNonce == null) {
+            throw new IllegalArgumentException("use_dpop_nonce needs the nonce to send (RFC 9449 §9)");
+        }
         this.description = description;
         this.requiredScopes = Collections.unmodifiableSet(new TreeSet<>(requiredScopes));
         this.serviceUnavailable = serviceUnavailable;
+        this.dpopNonce = dpopNonce;
     }
 
     /** The RFC 6750 error code. */
@@ -70,5 +89,14 @@ public final class TokenValidationException extends Exception {
      */
     public boolean isServiceUnavailable() {
         return serviceUnavailable;
+    }
+
+    /**
+     * The nonce the resource server issued for the client's next DPoP proof, to send in a
+     * {@code DPoP-Nonce} response header (RFC 9449 §9): present with {@link BearerError#USE_DPOP_NONCE}
+     * and whenever a validator that requires nonces refuses a DPoP proof. A nonce is not a secret.
+     */
+    public Optional<String> dpopNonce() {
+        return Optional.ofNullable(dpopNonce);
     }
 }

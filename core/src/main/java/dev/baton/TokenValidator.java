@@ -6,6 +6,7 @@ import dev.baton.internal.TokenSyntax;
 import dev.baton.internal.discovery.MetadataDiscovery;
 import dev.baton.internal.http.BoundedHttp;
 import dev.baton.internal.validation.Algorithms;
+import dev.baton.internal.validation.DPoPSettings;
 import dev.baton.internal.validation.ValidatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,6 +59,41 @@ public interface TokenValidator extends AutoCloseable {
      * @throws IllegalStateException if the validator is closed, as {@link #validate(String)}
      */
     ValidatedToken validate(String token, AuditContext context) throws TokenValidationException;
+
+    /**
+     * Validates a token as the request presented it: a {@linkplain PresentedToken#bearer(String)
+     * bearer token} exactly as {@link #validate(String, AuditContext)}, or a
+     * {@linkplain PresentedToken#dpop(String, String, String, java.net.URI) DPoP-bound token} with its
+     * proof (RFC 9449 §4.3, §7.1). A token bound to a key ({@code cnf.jkt}) is refused as a bearer
+     * token ({@link BearerError#INVALID_TOKEN}); with the DPoP scheme the proof must be fresh, unused,
+     * made for this request's method and URI and this token, and signed with an allowed asymmetric
+     * algorithm by the key the token is bound to ({@link BearerError#INVALID_DPOP_PROOF} otherwise, or
+     * {@link BearerError#USE_DPOP_NONCE} when a nonce is required). One audit event either way.
+     *
+     * <p>The default, for validators that verify no DPoP proofs, validates bearer tokens with
+     * {@link #validate(String, AuditContext)} and refuses every DPoP presentation with
+     * {@link BearerError#INVALID_TOKEN}.
+     *
+     * @throws TokenValidationException if the token or its proof is not acceptable
+     * @throws IllegalStateException if the validator is closed, as {@link #validate(String)}
+     * @throws NullPointerException if {@code presented} or {@code context} is null
+     */
+    default ValidatedToken validate(PresentedToken presented, AuditContext context) throws TokenValidationException {
+        Objects.requireNonNull(context, "context");
+        if (!presented.isDPoP()) {
+            return validate(presented.token(), context);
+        }
+        throw new TokenValidationException(BearerError.INVALID_TOKEN, "DPoP-bound tokens are not accepted",
+                requiredScopes(), false, null);
+    }
+
+    /**
+     * The JWS algorithms this validator accepts for DPoP proofs (RFC 9449 §7.1 {@code algs}); empty
+     * when it verifies no DPoP proofs, as by default for validators not built by {@link #builder()}.
+     */
+    default List<String> dpopAlgorithms() {
+        return List.of();
+    }
 
     /**
      * Releases what this validator owns: the HTTP client it created (never one supplied through
@@ -124,7 +160,9 @@ public interface TokenValidator extends AutoCloseable {
      * <p>Defaults: algorithms RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512; clock
      * skew 60 s; {@code typ} {@code at+jwt}, {@code application/at+jwt}, {@code JWT} or none; tokens
      * up to 8192 characters; 10,000 verified tokens cached; HTTP deadline 5 s; audit to
-     * {@link AuditListener#slf4j()}.
+     * {@link AuditListener#slf4j()}. DPoP proofs (RFC 9449), when a token is
+     * {@linkplain TokenValidator#validate(PresentedToken, AuditContext) presented with one}: the same
+     * nine algorithms, up to 60 s old, 100,000 remembered against replay, no server nonce.
      */
     final class Builder {
         /** Default {@link #maxTokenLength(int)}: 8 KiB, far above real access tokens (1-3 KiB). */
@@ -143,6 +181,12 @@ public interface TokenValidator extends AutoCloseable {
         public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(5);
         /** Default {@link #introspectionCacheLifetime(Duration)}. */
         public static final Duration DEFAULT_INTROSPECTION_CACHE_LIFETIME = Duration.ofSeconds(30);
+        /** Default {@link #dpopAlgorithms(String...)}: every asymmetric algorithm a validator may accept. */
+        public static final List<String> DEFAULT_DPOP_ALGORITHMS = Algorithms.ALLOWED;
+        /** Default {@link #dpopProofMaxAge(Duration)}. */
+        public static final Duration DEFAULT_DPOP_PROOF_MAX_AGE = Duration.ofSeconds(60);
+        /** Default {@link #dpopReplayCacheSize(int)}. */
+        public static final int DEFAULT_DPOP_REPLAY_CACHE_SIZE = 100_000;
 
         private String issuer;
         private String jwksUri;
@@ -162,6 +206,10 @@ public interface TokenValidator extends AutoCloseable {
         private EndpointObserver endpointObserver = EndpointObserver.none();
         private Clock clock = Clock.systemUTC();
         private int cacheSize = DEFAULT_CACHE_SIZE;
+        private List<String> dpopAlgorithms = DEFAULT_DPOP_ALGORITHMS;
+        private Duration dpopProofMaxAge = DEFAULT_DPOP_PROOF_MAX_AGE;
+        private int dpopReplayCacheSize = DEFAULT_DPOP_REPLAY_CACHE_SIZE;
+        private boolean dpopNonce;
 
         Builder() {
         }
@@ -346,6 +394,57 @@ public interface TokenValidator extends AutoCloseable {
         }
 
         /**
+         * The JWS algorithms accepted for DPoP proofs (RFC 9449 §4.3 check 5), from RS256, RS384,
+         * RS512, PS256, PS384, PS512, ES256, ES384 and ES512 (all by default): asymmetric only, never
+         * {@code none} or HMAC. Advertised in the {@code DPoP} challenge's {@code algs} and the
+         * metadata's {@code dpop_signing_alg_values_supported}. Replaces the default and earlier values.
+         *
+         * @throws IllegalArgumentException if none is given or one is not in that list
+         */
+        public Builder dpopAlgorithms(String... algorithms) {
+            this.dpopAlgorithms = Algorithms.requireAllowed(Objects.requireNonNull(algorithms, "algorithms"));
+            return this;
+        }
+
+        /**
+         * How old a DPoP proof may be, by its {@code iat} (RFC 9449 §4.3 check 11, §11.1): 1 s to
+         * 5 minutes, default 60 s. A proof may also be up to the {@linkplain #clockSkew(Duration) clock
+         * skew} (at most this age) in the future. Each accepted proof's {@code jti} is remembered for
+         * this age plus that skew, so it cannot be used twice. Replaces an earlier value.
+         */
+        public Builder dpopProofMaxAge(Duration maxAge) {
+            Checks.requirePositive(maxAge, "DPoP proof max age");
+            Checks.requireArgument(maxAge.compareTo(Duration.ofSeconds(1)) >= 0,
+                    "DPoP proof max age must be at least PT1S, not " + maxAge);
+            this.dpopProofMaxAge = Checks.requireAtMost(maxAge, Duration.ofMinutes(5), "DPoP proof max age");
+            return this;
+        }
+
+        /**
+         * How many accepted DPoP proofs are remembered against replay: 1,000 to 10,000,000, default
+         * 100,000. Make it larger than the DPoP requests the server accepts within the
+         * {@linkplain #dpopProofMaxAge(Duration) proof age} plus the clock skew: beyond that, the
+         * oldest proofs are forgotten before they expire. Replaces an earlier value.
+         */
+        public Builder dpopReplayCacheSize(int size) {
+            this.dpopReplayCacheSize = Checks.requireBetween(size, 1_000, 10_000_000, "DPoP replay cache size");
+            return this;
+        }
+
+        /**
+         * Requires DPoP proofs to carry a nonce this validator issued (RFC 9449 §9): a proof without
+         * a current one is refused with {@link BearerError#USE_DPOP_NONCE} and the nonce to use
+         * ({@link TokenValidationException#dpopNonce()}), which a DPoP client puts in a new proof. A
+         * nonce is current for 5 minutes and accepted for 10. Nonces live in this validator's memory:
+         * several server instances behind one name need sticky routing, or clients meet the refusal
+         * more often.
+         */
+        public Builder requireDPoPNonce() {
+            this.dpopNonce = true;
+            return this;
+        }
+
+        /**
          * Builds the validator, which the application {@linkplain TokenValidator#close() closes} when
          * it stops. No network call is made.
          *
@@ -368,7 +467,9 @@ public interface TokenValidator extends AutoCloseable {
                     owned == null ? httpClient : owned, endpointObserver, httpTimeout,
                     introspectionAuth != null, introspect,
                     introspectionAuth == null ? null : introspectionAuth.credentials(), introspectionCacheLifetime,
-                    auditListener, clock, cacheSize, maxConcurrentIntrospections), owned);
+                    auditListener, clock, cacheSize, maxConcurrentIntrospections),
+                    new DPoPSettings(dpopAlgorithms, Algorithms.parse(dpopAlgorithms), dpopProofMaxAge,
+                            dpopReplayCacheSize, dpopNonce), owned);
         }
     }
 }

@@ -36,6 +36,8 @@ public final class ValidatedToken {
     private final Instant expiresAt;
     private final Map<String, Object> claims;
     private final Actor actor;
+    /** {@code cnf.jkt} (RFC 9449 §6), or {@code null} for a token not bound to a DPoP key. */
+    private final String dpopKeyThumbprint;
     private volatile TokenHash hash;
 
     private ValidatedToken(String value, Map<String, Object> claims, TokenHash hash) {
@@ -56,6 +58,8 @@ public final class ValidatedToken {
         this.clientId = cid;
         this.expiresAt = instantClaim(claims.get("exp"));
         this.actor = Actor.from(claims.get("act"));
+        this.dpopKeyThumbprint = claims.get("cnf") instanceof Map<?, ?> cnf && cnf.get("jkt") instanceof String jkt
+                ? jkt : null;
     }
 
     /**
@@ -89,6 +93,16 @@ public final class ValidatedToken {
     static ValidatedToken verified(String value, Map<String, Object> claims, TokenHash hash) {
         return new ValidatedToken(Objects.requireNonNull(value, "value"), Objects.requireNonNull(claims, "claims"),
                 Objects.requireNonNull(hash, "hash"));
+    }
+
+    /**
+     * The RFC 7638 SHA-256 thumbprint of the public key this token is bound to, from its
+     * {@code cnf.jkt} (RFC 9449 §6.1 for JWTs, §6.2 for introspection answers); empty for a plain
+     * bearer token. A validator accepts a bound token only with a DPoP proof signed by that key
+     * ({@link TokenValidator#validate(PresentedToken, AuditContext)}).
+     */
+    public Optional<String> dpopKeyThumbprint() {
+        return Optional.ofNullable(dpopKeyThumbprint);
     }
 
     /** The raw token. Handle with care: never log it. */

@@ -44,6 +44,7 @@ class TokenValidatorClaimTypesTest extends ValidatorTestSupport {
                 Arguments.of("act", Map.of("sub", "mcp-server", "act", Map.of("client_id", 3))),
                 Arguments.of("cnf", "thumbprint"),
                 Arguments.of("cnf", List.of()),
+                Arguments.of("cnf", Map.of("jkt", 42)),
                 Arguments.of("aud", List.of("mcpserver", 1)),
                 Arguments.of("iss", 7));
     }
@@ -64,7 +65,7 @@ class TokenValidatorClaimTypesTest extends ValidatorTestSupport {
     void acceptsEveryRegisteredClaimWithItsRightType() throws Exception {
         String token = token().claim("client_id", "vscode").claim("azp", "vscode").claim("cid", "vscode")
                 .claim("scp", List.of("openid")).claim("act", Map.of("sub", "mcp-server", "act", Map.of("sub", "gw")))
-                .claim("cnf", Map.of("jkt", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")).sign();
+                .claim("cnf", Map.of("x5t#S256", "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I")).sign();
 
         ValidatedToken t = validator().validate(token);
 

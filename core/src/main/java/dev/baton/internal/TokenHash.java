@@ -62,6 +62,15 @@ public final class TokenHash {
         return f;
     }
 
+    /**
+     * The whole digest, base64url without padding (43 characters): the RFC 9449 §4.2 {@code ath}
+     * of an access token, which a DPoP proof sent with the token must carry.
+     */
+    public String base64Url() {
+        byte[] all = ByteBuffer.allocate(4 * Long.BYTES).putLong(a).putLong(b).putLong(c).putLong(d).array();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(all);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof TokenHash h && a == h.a && b == h.b && c == h.c && d == h.d;

@@ -2,6 +2,7 @@ package dev.baton.servlet;
 
 import dev.baton.AuditContext;
 import dev.baton.AuditListener;
+import dev.baton.PresentedToken;
 import dev.baton.ThreadBoundToken;
 import dev.baton.TokenValidator;
 import dev.baton.ValidatedToken;
@@ -14,6 +15,7 @@ import dev.baton.servlet.internal.Refusal;
 import dev.baton.servlet.internal.ResourceMetadata;
 import dev.baton.servlet.internal.TokenAuthenticator;
 import dev.baton.servlet.internal.TokenHandOff;
+import dev.baton.servlet.internal.WebUrls;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -27,6 +29,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -52,10 +55,12 @@ import java.util.function.Function;
  * ValidatedToken user = BearerTokenFilter.validatedToken(request);   // in a servlet behind it
  * }</pre>
  *
- * <p>A request is checked in four steps: the bearer token is extracted from the one
- * {@code Authorization} header (RFC 6750 §2.1), validated by the {@link TokenValidator} and the
- * path's scope rules, handed to the application, and the chain continues. A refusal gets 400, 401,
- * 403 or (the authorization server failed) 503; never 500, never token content.
+ * <p>A request is checked in four steps: the token is extracted from the one {@code Authorization}
+ * header (RFC 6750 §2.1; or, with a {@linkplain Builder#dpop(DPoPPolicy) DPoP policy}, RFC 9449
+ * §7.1 {@code DPoP} with its one {@code DPoP} proof header), validated by the {@link TokenValidator}
+ * (with the proof, for this request's method and URI) and the path's scope rules, handed to the
+ * application, and the chain continues. A refusal gets 400, 401, 403 or (the authorization server
+ * failed) 503; never 500, never token or proof content.
  *
  * <h2>The accepted token</h2>
  * The request attribute {@value #VALIDATED_TOKEN_ATTRIBUTE} is the one hand-off, read by
@@ -98,7 +103,8 @@ public final class BearerTokenFilter implements Filter {
 
     /** Starts building a filter that accepts the tokens {@code validator} accepts; the filter never closes it. */
     public static Builder builder(TokenValidator validator) {
-        return new Builder(Objects.requireNonNull(validator, "validator"), validator.requiredScopes());
+        return new Builder(Objects.requireNonNull(validator, "validator"), validator.requiredScopes(),
+                validator.dpopAlgorithms());
     }
 
     /**
@@ -161,14 +167,16 @@ public final class BearerTokenFilter implements Filter {
             return;
         }
         ValidatedToken token = validatedToken(req);
+        boolean dpop = TokenHandOff.isDPoP(req);
         if (token == null || req.getDispatcherType() == DispatcherType.REQUEST) {
             // Only a later dispatch (forward, include, async, error) of an accepted request keeps its
             // token: clients cannot set request attributes. Anything else is extracted and validated.
             PathRules.Scopes scopes = p.paths().scopesFor(path);
             AuditContext context = AuditContext.of(req.getMethod(), req.getContextPath() + path);
             try {
-                String bearer = p.resolver().resolve(req);
-                token = p.authenticator().authenticate(bearer, scopes.pathRequired(), context);
+                PresentedToken presented = p.resolver().resolve(req);
+                token = p.authenticator().authenticate(presented, scopes.pathRequired(), context);
+                dpop = presented.isDPoP();
             } catch (Refusal refusal) {
                 refusal.report(p.audit(), context);
                 p.challenges().write(resp, refusal, scopes.advertised());
@@ -176,7 +184,7 @@ public final class BearerTokenFilter implements Filter {
             }
         }
         p.cors().allowProtected(req, resp);
-        TokenHandOff.continueChain(token, req, resp, chain);
+        TokenHandOff.continueChain(token, dpop, req, resp, chain);
     }
 
     /** The immutable configuration one filter applies to every request. */
@@ -194,20 +202,27 @@ public final class BearerTokenFilter implements Filter {
 
         private final TokenValidator validator;
         private final Set<String> validatorScopes;
+        private final List<String> dpopAlgorithms;
         private final ResourceMetadata.Builder metadata = new ResourceMetadata.Builder();
         private final PathRules.Builder paths = PathRules.builder();
         private final Set<String> corsAllowedOrigins = new LinkedHashSet<>();
         private int maxTokenLength = DEFAULT_MAX_TOKEN_LENGTH;
         private AuditListener auditListener = AuditListener.of(AuditListener.slf4j());
+        private DPoPPolicy dpopPolicy = DPoPPolicy.BEARER_ONLY;
+        private String externalBaseUrl;
 
-        private Builder(TokenValidator validator, Collection<String> validatorScopes) {
+        private Builder(TokenValidator validator, Collection<String> validatorScopes, List<String> dpopAlgorithms) {
             this.validator = validator;
             this.validatorScopes = new LinkedHashSet<>(validatorScopes);
+            this.dpopAlgorithms = List.copyOf(dpopAlgorithms);
         }
 
-        /** A builder of the metadata only (for {@code web.xml}), for a validator requiring {@code validatorScopes}. */
-        static Builder forMetadata(Collection<String> validatorScopes) {
-            return new Builder(null, validatorScopes);
+        /**
+         * A builder of the metadata only (for {@code web.xml}), for a validator requiring
+         * {@code validatorScopes} and accepting {@code dpopAlgorithms} for DPoP proofs.
+         */
+        static Builder forMetadata(Collection<String> validatorScopes, List<String> dpopAlgorithms) {
+            return new Builder(null, validatorScopes, dpopAlgorithms);
         }
 
         /**
@@ -321,16 +336,54 @@ public final class BearerTokenFilter implements Filter {
         }
 
         /**
+         * Which tokens this resource accepts (RFC 9449 §7): {@link DPoPPolicy#BEARER_ONLY} (the
+         * default), {@link DPoPPolicy#ACCEPTED} or {@link DPoPPolicy#REQUIRED}. With DPoP, the
+         * validator checks each proof (its algorithms, proof age, replay memory and nonces are set on
+         * {@link TokenValidator.Builder}); challenges name the {@code DPoP} scheme with the validator's
+         * {@link TokenValidator#dpopAlgorithms() algorithms}, and so does the metadata
+         * ({@code dpop_signing_alg_values_supported}, and {@code dpop_bound_access_tokens_required}
+         * when required). A proof must be made for the URL the client called: see
+         * {@link #externalBaseUrl(String)}. Replaces earlier values.
+         *
+         * @throws NullPointerException if {@code policy} is null
+         */
+        public Builder dpop(DPoPPolicy policy) {
+            this.dpopPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * The scheme, host, port and any path prefix by which clients reach this application, such
+         * as {@code https://mcp.example.com} or {@code https://api.example.com/tools}, when a proxy
+         * in front of it changes them: a DPoP proof's {@code htu} (RFC 9449 §4.3 check 9) is
+         * compared with this URL followed by the request's URI path ({@code getRequestURI()}, context
+         * path included). Default: the scheme, host and port of the {@link #resource(String)}, never
+         * the {@code Host} header a client sends. Only used with DPoP. Replaces earlier values.
+         *
+         * @throws IllegalArgumentException unless {@code https} ({@code http} only on loopback), without
+         *     query, fragment or user info
+         */
+        public Builder externalBaseUrl(String url) {
+            String checked = WebUrls.requireSecureWithoutQuery(url, "external base URL").toString();
+            this.externalBaseUrl = checked.endsWith("/") ? checked.substring(0, checked.length() - 1) : checked;
+            return this;
+        }
+
+        /**
          * Builds the filter.
          *
-         * @throws IllegalStateException without a {@link #resource(String)} or {@link #authorizationServers}
+         * @throws IllegalStateException without a {@link #resource(String)} or {@link #authorizationServers},
+         *     or with a DPoP policy and a validator that verifies no DPoP proofs
          */
         public BearerTokenFilter build() {
             ResourceMetadata document = metadata();
             Checks.requireState(validator != null, "this builder only builds the metadata servlet");
             return new BearerTokenFilter(new Protection(document, paths.build(validatorScopes),
-                    new BearerTokenResolver(maxTokenLength), new TokenAuthenticator(validator),
-                    new ChallengeWriter(document.url()), new Cors(corsAllowedOrigins), auditListener));
+                    new BearerTokenResolver(maxTokenLength, dpopPolicy,
+                            externalBaseUrl != null ? externalBaseUrl : document.origin()),
+                    new TokenAuthenticator(validator),
+                    new ChallengeWriter(document.url(), dpopPolicy, dpopAlgorithms), new Cors(corsAllowedOrigins),
+                    auditListener));
         }
 
         /**
@@ -344,6 +397,10 @@ public final class BearerTokenFilter implements Filter {
         }
 
         ResourceMetadata metadata() {
+            Checks.requireState(dpopPolicy == DPoPPolicy.BEARER_ONLY || !dpopAlgorithms.isEmpty(),
+                    "dpop(" + dpopPolicy + ") needs a validator that verifies DPoP proofs (its dpopAlgorithms() is empty)");
+            metadata.dpop(dpopPolicy == DPoPPolicy.BEARER_ONLY ? List.of() : dpopAlgorithms,
+                    dpopPolicy == DPoPPolicy.REQUIRED);
             return metadata.build(() -> paths.allScopes(validatorScopes));
         }
     }

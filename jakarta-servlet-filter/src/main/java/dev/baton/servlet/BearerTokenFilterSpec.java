@@ -36,12 +36,16 @@ final class BearerTokenFilterSpec {
     static final Set<String> NAMES = Collections.unmodifiableSet(new TreeSet<>(List.of(
             "issuer", "audience", "required-scopes", "jwks-uri", "allowed-algorithms", "clock-skew-seconds",
             "resource", "authorization-servers", "scopes-supported", "resource-name", "resource-documentation",
-            "path-scopes", "open-paths", "max-token-length", "cors-allowed-origins")));
+            "path-scopes", "open-paths", "max-token-length", "cors-allowed-origins", "dpop", "external-base-url",
+            "dpop-algorithms", "dpop-proof-max-age-seconds", "dpop-nonce")));
 
     private final String component;
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Integer clockSkewSeconds;
     private final Integer maxTokenLength;
+    private final Integer dpopProofMaxAgeSeconds;
+    private final DPoPPolicy dpopPolicy;
+    private final boolean dpopNonce;
     private final Map<String, List<String>> pathScopes;
 
     private BearerTokenFilterSpec(String component, Enumeration<String> names, UnaryOperator<String> parameters) {
@@ -59,6 +63,9 @@ final class BearerTokenFilterSpec {
         this.clockSkewSeconds = number("clock-skew-seconds");
         this.pathScopes = pathScopes(values.get("path-scopes"));
         this.maxTokenLength = number("max-token-length");
+        this.dpopProofMaxAgeSeconds = number("dpop-proof-max-age-seconds");
+        this.dpopPolicy = policy(values.get("dpop"));
+        this.dpopNonce = bool("dpop-nonce");
     }
 
     /** The configuration of a filter declared in {@code web.xml}. */
@@ -80,7 +87,8 @@ final class BearerTokenFilterSpec {
 
     /**
      * The validator: {@code issuer} and {@code audience} (required), {@code required-scopes},
-     * {@code jwks-uri}, {@code allowed-algorithms}, {@code clock-skew-seconds}, {@code max-token-length}.
+     * {@code jwks-uri}, {@code allowed-algorithms}, {@code clock-skew-seconds}, {@code max-token-length},
+     * {@code dpop-algorithms}, {@code dpop-proof-max-age-seconds}, {@code dpop-nonce}.
      *
      * @param build builds the configured {@link TokenValidator.Builder}
      */
@@ -104,6 +112,15 @@ final class BearerTokenFilterSpec {
             if (maxTokenLength != null) {
                 b.maxTokenLength(maxTokenLength);
             }
+            if (values.containsKey("dpop-algorithms")) {
+                b.dpopAlgorithms(list("dpop-algorithms").toArray(String[]::new));
+            }
+            if (dpopProofMaxAgeSeconds != null) {
+                b.dpopProofMaxAge(Duration.ofSeconds(dpopProofMaxAgeSeconds));
+            }
+            if (dpopNonce) {
+                b.requireDPoPNonce();
+            }
             return build.apply(b);
         });
     }
@@ -124,13 +141,14 @@ final class BearerTokenFilterSpec {
     /** The metadata document the filter with these parameters serves, built without a validator. */
     ResourceMetadata metadata() throws ServletException {
         return configured(component, () -> apply(BearerTokenFilter.Builder.forMetadata(
-                TokenSyntax.requireScopeTokens(list("required-scopes")))).metadata());
+                TokenSyntax.requireScopeTokens(list("required-scopes")), dpopAlgorithms())).metadata());
     }
 
     /**
      * {@code resource} (required), {@code authorization-servers} (default: {@code issuer}),
      * {@code scopes-supported}, {@code resource-name}, {@code resource-documentation},
-     * {@code path-scopes}, {@code open-paths}, {@code max-token-length}, {@code cors-allowed-origins}.
+     * {@code path-scopes}, {@code open-paths}, {@code max-token-length}, {@code cors-allowed-origins},
+     * {@code dpop}, {@code external-base-url}.
      */
     private BearerTokenFilter.Builder apply(BearerTokenFilter.Builder b) {
         b.resource(required("resource"));
@@ -151,6 +169,10 @@ final class BearerTokenFilterSpec {
             b.maxTokenLength(maxTokenLength);
         }
         b.corsAllowedOrigins(list("cors-allowed-origins").toArray(String[]::new));
+        b.dpop(dpopPolicy);
+        if (values.containsKey("external-base-url")) {
+            b.externalBaseUrl(values.get("external-base-url"));
+        }
         return b;
     }
 
@@ -210,6 +232,44 @@ final class BearerTokenFilterSpec {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * {@code dpop-algorithms}, checked by the validator builder as the filter's validator would
+     * check them, or the validator's default.
+     */
+    private List<String> dpopAlgorithms() {
+        if (!values.containsKey("dpop-algorithms")) {
+            return TokenValidator.Builder.DEFAULT_DPOP_ALGORITHMS;
+        }
+        String[] names = list("dpop-algorithms").stream().distinct().toArray(String[]::new);
+        TokenValidator.builder().dpopAlgorithms(names);
+        return List.of(names);
+    }
+
+    /** {@code dpop}: {@code bearer-only} (the default), {@code accepted} or {@code required}. */
+    private static DPoPPolicy policy(String value) {
+        if (value == null) {
+            return DPoPPolicy.BEARER_ONLY;
+        }
+        return switch (value) {
+            case "bearer-only" -> DPoPPolicy.BEARER_ONLY;
+            case "accepted" -> DPoPPolicy.ACCEPTED;
+            case "required" -> DPoPPolicy.REQUIRED;
+            default -> throw new IllegalArgumentException("init parameter 'dpop' must be bearer-only, accepted or "
+                    + "required, not '" + value + "'");
+        };
+    }
+
+    private boolean bool(String name) {
+        String value = values.get(name);
+        if (value == null || "false".equals(value)) {
+            return false;
+        }
+        if ("true".equals(value)) {
+            return true;
+        }
+        throw new IllegalArgumentException("init parameter '" + name + "' must be true or false, not '" + value + "'");
     }
 
     private Integer number(String name) {

@@ -44,11 +44,19 @@
  *     {@link dev.baton.servlet.BearerTokenFilter}; the accepted responses of configured CORS
  *     origins are readable from those origins.</li>
  *   </ul></li>
+ *   <li>With a {@link dev.baton.servlet.DPoPPolicy} other than {@code BEARER_ONLY}, a DPoP-bound
+ *   token comes as {@code Authorization: DPoP <token>} with exactly one {@code DPoP} proof header
+ *   (RFC 9449 §7.1): challenges then offer {@code DPoP algs="…"} too (only it when DPoP is
+ *   required), a refused proof gets 401 {@code error="invalid_dpop_proof"} in the {@code DPoP}
+ *   challenge, a missing server nonce 401 {@code error="use_dpop_nonce"} with a {@code DPoP-Nonce}
+ *   header, and the metadata lists {@code dpop_signing_alg_values_supported} (and
+ *   {@code dpop_bound_access_tokens_required}). Under every policy a token bound to a key
+ *   ({@code cnf.jkt}) sent as {@code Bearer} gets 401 {@code invalid_token}.</li>
  * </ul>
  * Every refusal carries {@code Cache-Control: no-store}, a JSON body
  * {@code {"error":"…","error_description":"…"}}, {@code Access-Control-Allow-Origin: *} and
- * {@code Access-Control-Expose-Headers: WWW-Authenticate}. No token content is ever echoed, and no
- * token makes the filter answer 500. Descriptions are reduced to the characters RFC 6750 §3 allows
+ * {@code Access-Control-Expose-Headers: WWW-Authenticate}. No token or proof content is ever
+ * echoed, and no token or proof makes the filter answer 500. Descriptions are reduced to the characters RFC 6750 §3 allows
  * (a double quote becomes a single quote).
  *
  * <h2>Audit</h2>
@@ -104,6 +112,18 @@
  *   {@value dev.baton.servlet.BearerTokenFilter.Builder#DEFAULT_MAX_TOKEN_LENGTH})</td></tr>
  *   <tr><td>{@code cors-allowed-origins}</td><td>no</td><td>origins allowed to read accepted
  *   responses of protected paths from a browser, or {@code *}</td></tr>
+ *   <tr><td>{@code dpop}</td><td>no</td><td>{@code bearer-only} (default), {@code accepted} or
+ *   {@code required}: {@link dev.baton.servlet.DPoPPolicy}</td></tr>
+ *   <tr><td>{@code external-base-url}</td><td>no</td><td>the URL prefix clients call behind a
+ *   proxy, for DPoP proofs, see
+ *   {@link dev.baton.servlet.BearerTokenFilter.Builder#externalBaseUrl(String)} (default: the
+ *   scheme, host and port of {@code resource})</td></tr>
+ *   <tr><td>{@code dpop-algorithms}</td><td>no</td><td>JWS algorithms accepted for DPoP proofs,
+ *   among the nine of {@code allowed-algorithms}' list (default: all nine)</td></tr>
+ *   <tr><td>{@code dpop-proof-max-age-seconds}</td><td>no</td><td>how old a DPoP proof may be,
+ *   1 to 300 (default 60)</td></tr>
+ *   <tr><td>{@code dpop-nonce}</td><td>no</td><td>{@code true} to require server-issued nonces
+ *   in DPoP proofs (RFC 9449 §9; default {@code false})</td></tr>
  * </table>
  * Declare the filter with {@code <async-supported>true</async-supported>}: MCP Streamable HTTP
  * servers call {@code startAsync()}, which the container refuses (an

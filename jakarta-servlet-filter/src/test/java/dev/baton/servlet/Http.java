@@ -49,11 +49,19 @@ final class Http {
      * quoted strings. Test-side only: fails on anything but a well-formed Bearer challenge.
      */
     static Map<String, String> bearerParams(String challenge) {
-        if (!challenge.startsWith("Bearer ")) {
-            throw new AssertionError("not a Bearer challenge: " + challenge);
+        return params("Bearer", challenge);
+    }
+
+    /**
+     * The auth-params of a {@code WWW-Authenticate: <scheme> ...} value, as {@link #bearerParams};
+     * fails on a challenge of another scheme.
+     */
+    static Map<String, String> params(String scheme, String challenge) {
+        if (!challenge.startsWith(scheme + " ")) {
+            throw new AssertionError("not a " + scheme + " challenge: " + challenge);
         }
         Map<String, String> params = new LinkedHashMap<>();
-        int i = "Bearer ".length();
+        int i = scheme.length() + 1;
         int n = challenge.length();
         while (i < n) {
             int eq = challenge.indexOf('=', i);

@@ -91,4 +91,41 @@ class InitParameterErrorsTest {
         p.put("allowed-algorithms", "HS256");
         assertInitFails(p, "HS256");
     }
+
+    @Test
+    void unknownDPoPPolicyIsNamed() {
+        Map<String, String> p = valid();
+        p.put("dpop", "sometimes");
+        assertInitFails(p, "'dpop'", "bearer-only, accepted or required");
+    }
+
+    @Test
+    void dpopNonceMustBeABoolean() {
+        Map<String, String> p = valid();
+        p.put("dpop-nonce", "yes");
+        assertInitFails(p, "'dpop-nonce'", "true or false");
+    }
+
+    @Test
+    void hmacDPoPAlgorithmIsRefused() {
+        Map<String, String> p = valid();
+        p.put("dpop", "accepted");
+        p.put("dpop-algorithms", "ES256 HS256");
+        assertInitFails(p, "HS256");
+    }
+
+    @Test
+    void externalBaseUrlWithAQueryIsRefused() {
+        Map<String, String> p = valid();
+        p.put("dpop", "accepted");
+        p.put("external-base-url", "https://mcp.example.com/?x=1");
+        assertInitFails(p, "external base URL");
+    }
+
+    @Test
+    void dpopProofMaxAgeOutOfRangeIsNamed() {
+        Map<String, String> p = valid();
+        p.put("dpop-proof-max-age-seconds", "3600");
+        assertInitFails(p, "DPoP proof max age");
+    }
 }

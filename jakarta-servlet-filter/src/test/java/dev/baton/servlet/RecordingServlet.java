@@ -21,8 +21,10 @@ final class RecordingServlet extends HttpServlet {
     final AtomicReference<ValidatedToken> attribute = new AtomicReference<>();
     final AtomicReference<ValidatedToken> bound = new AtomicReference<>();
     final AtomicReference<String> body = new AtomicReference<>();
+    final AtomicReference<String> authType = new AtomicReference<>();
 
     void reset() {
+        authType.set(null);
         calls.set(0);
         principal.set(null);
         remoteUser.set(null);
@@ -37,6 +39,7 @@ final class RecordingServlet extends HttpServlet {
         Principal p = request.getUserPrincipal();
         principal.set(p == null ? null : p.getName());
         remoteUser.set(request.getRemoteUser());
+        authType.set(request.getAuthType());
         attribute.set(BearerTokenFilter.validatedToken(request));
         bound.set(ThreadBoundToken.current().orElse(null));
         body.set(new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8));

@@ -11,6 +11,7 @@ import dev.baton.mcp.internal.SessionBindings;
 import dev.baton.mcp.internal.TransportGuard;
 import dev.baton.mcp.internal.TransportGuard.OriginPattern;
 import dev.baton.servlet.BearerTokenFilter;
+import dev.baton.servlet.DPoPPolicy;
 import dev.baton.servlet.ProtectedResourceMetadataServlet;
 import dev.baton.servlet.internal.ChallengeWriter;
 import dev.baton.servlet.internal.ResourceMetadata;
@@ -142,6 +143,7 @@ public final class McpAuthorizationFilter implements Filter {
         private int maxBodySize = DEFAULT_MAX_REQUEST_BODY_SIZE;
         private int maxSessions = DEFAULT_MAX_SESSIONS;
         private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
+        private DPoPPolicy dpopPolicy = DPoPPolicy.BEARER_ONLY;
 
         private Builder(TokenValidator validator) {
             this.validator = validator;
@@ -311,9 +313,35 @@ public final class McpAuthorizationFilter implements Filter {
         }
 
         /**
+         * Which tokens the MCP server accepts: bearer only (the default), DPoP-bound ones as well, or
+         * only those, as {@link BearerTokenFilter.Builder#dpop(DPoPPolicy)}. Step-up challenges (403
+         * {@code insufficient_scope}) name the scheme the request's token came with. Replaces earlier values.
+         *
+         * @throws NullPointerException if {@code policy} is null
+         */
+        public Builder dpop(DPoPPolicy policy) {
+            bearer.dpop(policy);
+            this.dpopPolicy = policy;
+            return this;
+        }
+
+        /**
+         * The URL by which clients reach this application, when a proxy changes it, for the DPoP
+         * proof's {@code htu}, as {@link BearerTokenFilter.Builder#externalBaseUrl(String)}. Replaces
+         * earlier values.
+         *
+         * @throws IllegalArgumentException as {@link BearerTokenFilter.Builder#externalBaseUrl(String)}
+         */
+        public Builder externalBaseUrl(String url) {
+            bearer.externalBaseUrl(url);
+            return this;
+        }
+
+        /**
          * Builds the filter.
          *
-         * @throws IllegalStateException without a {@link #resource(String)} or {@link #authorizationServers}
+         * @throws IllegalStateException without a {@link #resource(String)} or {@link #authorizationServers},
+         *     or with a DPoP policy and a validator that verifies no DPoP proofs
          */
         public McpAuthorizationFilter build() {
             ScopeRules scopes = scopeRules();
@@ -324,7 +352,8 @@ public final class McpAuthorizationFilter implements Filter {
             metadata.authorizationServers(authorizationServers.toArray(String[]::new));
             McpRules rules = new McpRules(mcpEndpoint, maxBodySize, scopes,
                     new SessionBindings(maxSessions, sessionIdleTimeout),
-                    new ChallengeWriter(metadata.build(List::of).url()), audit);
+                    new ChallengeWriter(metadata.build(List::of).url(), dpopPolicy, validator.dpopAlgorithms()),
+                    audit);
             return new McpAuthorizationFilter(TransportGuard.forResource(resource, allowedOrigins,
                     DEFAULT_ALLOWED_ORIGINS, allowedHosts), filter, rules);
         }

@@ -27,7 +27,9 @@ import java.util.Set;
  * </ul>
  *
  * Values are compared without regard to letter case. {@link RegisteredClaims} has already checked
- * that each present member is a string. Not API.
+ * that each present member is a string. A {@code token_type} of {@code DPoP} (RFC 9449 §6.2) names a
+ * token bound to a key, so it must come with that key's thumbprint in {@code cnf.jkt}: without one the
+ * binding could not be checked, and the token would pass as a bearer token. Not API.
  */
 final class AccessTokenKind {
     private static final Set<String> TOKEN_TYPES = Set.of("bearer", "dpop", "access_token",
@@ -47,6 +49,10 @@ final class AccessTokenKind {
         if (!names(claims.get("token_type"), TOKEN_TYPES) || !names(claims.get("token_use"), TOKEN_USES)
                 || !names(claims.get("typ"), TYPS)) {
             throw reject.invalid("token is not an access token");
+        }
+        if (claims.get("token_type") instanceof String type && "dpop".equalsIgnoreCase(type)
+                && !(claims.get("cnf") instanceof Map<?, ?> cnf && cnf.get("jkt") instanceof String)) {
+            throw reject.invalid("token is DPoP-bound but names no key (cnf.jkt)");
         }
     }
 

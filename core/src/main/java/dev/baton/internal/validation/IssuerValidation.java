@@ -1,6 +1,7 @@
 package dev.baton.internal.validation;
 
 import dev.baton.AuditContext;
+import dev.baton.PresentedToken;
 import dev.baton.TokenValidationException;
 import dev.baton.ValidatedToken;
 import dev.baton.ValidationEvent;
@@ -15,8 +16,9 @@ import java.util.Set;
  * Validates the tokens of one issuer: signed JWT access tokens ({@link JwtCheck}) against the
  * issuer's JWKS, and, when configured, opaque tokens by RFC 7662 introspection
  * ({@link IntrospectionCheck}). Before either, the {@linkplain TokenShape shape} and length of the
- * token are checked and the {@link VerifiedTokenCache} is asked; after either, the required scopes.
- * Emits exactly one audit event per call. Thread-safe.
+ * token are checked and the {@link VerifiedTokenCache} is asked; after either, how the token was
+ * presented (a DPoP-bound token only with a DPoP proof, checked by {@link DPoPProofCheck}), then the
+ * required scopes. Emits exactly one audit event per call. Thread-safe.
  *
  * <p>The API's validator wraps this engine; the engine knows only the API's value types. Not API.
  */
@@ -26,12 +28,14 @@ public final class IssuerValidation {
     private final VerifiedTokenCache cache;
     private final JwtCheck jwt;
     private final IntrospectionCheck introspection;
+    private final DPoPProofCheck dpop;
 
     /**
      * @param settings the configuration, checked by the builder
+     * @param dpop the DPoP configuration
      * @param tokens builds the token of an accepted validation
      */
-    public IssuerValidation(ValidatorSettings settings, ValidatedTokenFactory tokens) {
+    public IssuerValidation(ValidatorSettings settings, DPoPSettings dpop, ValidatedTokenFactory tokens) {
         this.s = settings;
         this.reject = new Rejections(settings.requiredScopes());
         IssuerEndpoints endpoints = new IssuerEndpoints(settings);
@@ -46,6 +50,7 @@ public final class IssuerValidation {
                         settings.clock(), settings.httpTimeout()),
                 settings, registered, claims, tokens, reject);
         this.cache = settings.cacheSize() == 0 ? null : new VerifiedTokenCache(settings.cacheSize(), settings.clock());
+        this.dpop = new DPoPProofCheck(dpop, settings.clockSkew(), settings.clock(), reject);
     }
 
     /**
@@ -55,10 +60,27 @@ public final class IssuerValidation {
      *     for any token content
      */
     public ValidatedToken validate(String token, AuditContext context) throws TokenValidationException {
+        return validate(token, null, context);
+    }
+
+    /**
+     * Validates {@code presented}, as a bearer token or a DPoP-bound token with its proof, and
+     * reports the outcome to the audit listener.
+     *
+     * @throws TokenValidationException if the token or its proof is not acceptable; never an
+     *     unchecked exception for any token or proof content
+     */
+    public ValidatedToken validate(PresentedToken presented, AuditContext context) throws TokenValidationException {
+        return validate(presented.token(), presented.isDPoP() ? presented : null, context);
+    }
+
+    /** @param dpop the DPoP presentation of {@code token}, or {@code null} for a bearer token */
+    private ValidatedToken validate(String token, PresentedToken dpop, AuditContext context)
+            throws TokenValidationException {
         long started = System.nanoTime();
         Attempt a = new Attempt();
         try {
-            ValidatedToken v = check(token, a);
+            ValidatedToken v = check(token, dpop, a);
             emit(a, v, null, started, context);
             return v;
         } catch (TokenValidationException e) {
@@ -73,7 +95,7 @@ public final class IssuerValidation {
         }
     }
 
-    private ValidatedToken check(String token, Attempt a) throws TokenValidationException {
+    private ValidatedToken check(String token, PresentedToken presented, Attempt a) throws TokenValidationException {
         if (token == null || token.isEmpty()) {
             throw reject.invalid("token is missing");
         }
@@ -91,7 +113,7 @@ public final class IssuerValidation {
             if (seen != null) {
                 a.fromCache = true;
                 a.claims = seen;
-                return requireScopes(seen);
+                return requireScopes(requirePresentation(seen, presented, hash));
             }
         }
         int dots = TokenShape.dots(token);
@@ -118,7 +140,24 @@ public final class IssuerValidation {
         if (cache != null) {
             cache.put(hash, v, notAfter, now);
         }
-        return requireScopes(v);
+        return requireScopes(requirePresentation(v, presented, hash));
+    }
+
+    /**
+     * RFC 9449 §7.1, §7.2: a token bound to a DPoP key is accepted only with a proof by that key for
+     * this request, never as a bearer token (a stolen bound token is useless without the key); a
+     * bearer token costs one field read here.
+     *
+     * @param presented the DPoP presentation, or {@code null} for a bearer token
+     */
+    private ValidatedToken requirePresentation(ValidatedToken v, PresentedToken presented, TokenHash hash)
+            throws TokenValidationException {
+        if (presented != null) {
+            dpop.verify(presented, v, hash);
+        } else if (v.dpopKeyThumbprint().isPresent()) {
+            throw reject.invalid("token is DPoP-bound; send it with the DPoP scheme and a proof");
+        }
+        return v;
     }
 
     private ValidatedToken requireScopes(ValidatedToken v) throws TokenValidationException {

@@ -20,7 +20,7 @@ import java.util.Map;
  *   <li>A string or an array of strings: {@code aud} (RFC 7519 §4.1.3) and {@code scp}.</li>
  *   <li>Objects: {@code act} (RFC 8693 §4.1), whose own {@code sub}, {@code iss} and
  *       {@code client_id} are strings and whose nested {@code act} is an object again, and
- *       {@code cnf} (RFC 7800 §3.1).</li>
+ *       {@code cnf} (RFC 7800 §3.1), whose {@code jkt} (RFC 9449 §6) is a string.</li>
  *   <li>NumericDates: {@code exp}, {@code nbf} and {@code iat} (RFC 7519 §2 and §4.1.4 to §4.1.6)
  *       are JSON numbers from 0 (1970) to {@link #MAX_NUMERIC_DATE} (the end of year 9999), read
  *       from the JSON number itself: converting first (Nimbus multiplies by 1000 into a
@@ -63,7 +63,7 @@ final class RegisteredClaims {
         requireStringOrStrings(claims, "scp");
         requireActorChain(claims.get("act"));
         Object cnf = claims.get("cnf");
-        if (cnf != null && !(cnf instanceof Map)) {
+        if (cnf != null && (!(cnf instanceof Map<?, ?> m) || m.get("jkt") != null && !(m.get("jkt") instanceof String))) {
             throw wrongType("cnf");
         }
         return new Times(numericDate(claims, "exp"), numericDate(claims, "nbf"), numericDate(claims, "iat"));

@@ -31,6 +31,17 @@ final class Rejections {
                 requiredScopes, true, cause);
     }
 
+    /** A bad DPoP proof with a good token: RFC 9449 §7.1 {@code invalid_dpop_proof}. */
+    TokenValidationException invalidProof(String description) {
+        return new TokenValidationException(BearerError.INVALID_DPOP_PROOF, description, requiredScopes, false, null);
+    }
+
+    /** A DPoP proof without a current nonce: RFC 9449 §9 {@code use_dpop_nonce}, with the nonce to use. */
+    TokenValidationException useNonce(String description, String nonce) {
+        return new TokenValidationException(BearerError.USE_DPOP_NONCE, description, requiredScopes, false, null,
+                nonce);
+    }
+
     /** A good token without a required scope: RFC 6750 §3.1 {@code insufficient_scope}. */
     TokenValidationException insufficientScope() {
         return new TokenValidationException(BearerError.INSUFFICIENT_SCOPE, "token lacks a required scope",

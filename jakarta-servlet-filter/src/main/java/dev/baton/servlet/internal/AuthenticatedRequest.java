@@ -39,10 +39,13 @@ final class AuthenticatedRequest extends HttpServletRequestWrapper {
         return principal == null ? null : principal.getName();
     }
 
-    /** {@code "Bearer"}: the request was authenticated with an RFC 6750 bearer token. */
+    /**
+     * {@code "DPoP"} for a DPoP-bound token with its proof (RFC 9449 §7.1), otherwise {@code "Bearer"}:
+     * the request was authenticated with an RFC 6750 bearer token.
+     */
     @Override
     public String getAuthType() {
-        return "Bearer";
+        return TokenHandOff.isDPoP(this) ? "DPoP" : "Bearer";
     }
 
     /**

@@ -1,35 +1,56 @@
 package dev.baton.servlet.internal;
 
+import dev.baton.PresentedToken;
 import dev.baton.internal.TokenSyntax;
+import dev.baton.servlet.DPoPPolicy;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
 import java.util.Enumeration;
 import java.util.Locale;
 
 /**
- * Finds the bearer token of a request as RFC 6750 §2.1 sends it, and refuses the other ways of
- * sending one (§2.2 form body, §2.3 query string). Looks at nothing but the {@code Authorization}
- * header and the {@code access_token} parameter, and at no more of the token than the length cap
- * allows. Not API.
+ * Finds the access token of a request as RFC 6750 §2.1 ({@code Authorization: Bearer}) or, when
+ * the policy accepts DPoP, RFC 9449 §7.1 ({@code Authorization: DPoP} with one {@code DPoP} proof
+ * header) sends it, and refuses the other ways of sending one (RFC 6750 §2.2 form body, §2.3 query
+ * string). Looks at nothing but those headers and the {@code access_token} parameter, and at no
+ * more of a token or proof than its length cap allows. Not API.
  */
 public final class BearerTokenResolver {
     private static final String PARAMETER = "access_token";
 
     private final int maxTokenLength;
+    private final DPoPPolicy policy;
+    private final String externalBaseUrl;
 
-    /** @param maxTokenLength the longest token accepted, checked before any other look at its content */
+    /** A resolver of bearer tokens only ({@link DPoPPolicy#BEARER_ONLY}). */
     public BearerTokenResolver(int maxTokenLength) {
-        this.maxTokenLength = maxTokenLength;
+        this(maxTokenLength, DPoPPolicy.BEARER_ONLY, null);
     }
 
     /**
-     * The token of exactly one {@code Authorization: Bearer <b64token>} header.
+     * @param maxTokenLength the longest token accepted, checked before any other look at its content
+     * @param policy the schemes accepted
+     * @param externalBaseUrl scheme, host, port and any path prefix by which clients reach this
+     *     application, without a trailing slash: a DPoP proof's request URI is this followed by the
+     *     request's URI path; {@code null} with {@link DPoPPolicy#BEARER_ONLY}
+     */
+    public BearerTokenResolver(int maxTokenLength, DPoPPolicy policy, String externalBaseUrl) {
+        this.maxTokenLength = maxTokenLength;
+        this.policy = policy;
+        this.externalBaseUrl = externalBaseUrl;
+    }
+
+    /**
+     * The token of exactly one {@code Authorization} header of an accepted scheme, with the
+     * request's one DPoP proof, method and URI for the {@code DPoP} scheme.
      *
-     * @throws Refusal without an error code when there is no bearer token; with
+     * @throws Refusal without an error code when there is no token of an accepted scheme; with
      *     {@code invalid_request} for several {@code Authorization} headers or an
      *     {@code access_token} parameter; with {@code invalid_token} for a token that is too long
-     *     or not a {@code b64token}
+     *     or not a {@code b64token}, or a bearer token where only DPoP is accepted; with
+     *     {@code invalid_dpop_proof} for no, several or too long {@code DPoP} headers
      */
-    public String resolve(HttpServletRequest request) throws Refusal {
+    public PresentedToken resolve(HttpServletRequest request) throws Refusal {
         Enumeration<String> headers = request.getHeaders("Authorization");
         String header = null;
         if (headers != null && headers.hasMoreElements()) {
@@ -45,10 +66,14 @@ public final class BearerTokenResolver {
             throw Refusal.missingToken();
         }
         int space = header.indexOf(' ');
-        String scheme = space < 0 ? header : header.substring(0, space);
         // RFC 9110 §11.1: the scheme name is case-insensitive.
-        if (!"bearer".equals(scheme.toLowerCase(Locale.ROOT))) {
+        String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
+        boolean dpop = "dpop".equals(scheme) && policy != DPoPPolicy.BEARER_ONLY;
+        if (!dpop && !"bearer".equals(scheme)) {
             throw Refusal.missingToken();
+        }
+        if (!dpop && policy == DPoPPolicy.REQUIRED) {
+            throw Refusal.bearerNotAccepted();
         }
         int start = space < 0 ? header.length() : space;
         while (start < header.length() && header.charAt(start) == ' ') {
@@ -56,13 +81,44 @@ public final class BearerTokenResolver {
         }
         // The cap comes first: nothing else looks at a token longer than the limit.
         if (header.length() - start > maxTokenLength) {
-            throw Refusal.malformedToken("The token is longer than " + maxTokenLength + " characters.", null);
+            throw Refusal.malformedToken("The token is longer than " + maxTokenLength + " characters.", null, dpop);
         }
         String token = header.substring(start);
         if (!TokenSyntax.isB64Token(token)) {
-            throw Refusal.malformedToken("The bearer token is malformed.", token.isEmpty() ? null : token);
+            throw Refusal.malformedToken(dpop ? "The DPoP token is malformed." : "The bearer token is malformed.",
+                    token.isEmpty() ? null : token, dpop);
         }
-        return token;
+        return dpop ? dpop(request, token) : PresentedToken.bearer(token);
+    }
+
+    /** The DPoP presentation of {@code token}: the one proof, the method and the URI as the client addressed it. */
+    private PresentedToken dpop(HttpServletRequest request, String token) throws Refusal {
+        Enumeration<String> proofs = request.getHeaders("DPoP");
+        if (proofs == null || !proofs.hasMoreElements()) {
+            throw Refusal.invalidProof("A DPoP proof is required with the DPoP scheme.", token);
+        }
+        String proof = proofs.nextElement();
+        if (proofs.hasMoreElements()) {
+            // RFC 9449 §4.3 check 1: not more than one DPoP header.
+            throw Refusal.invalidProof("Several DPoP headers were sent; send exactly one.", token);
+        }
+        if (proof.length() > PresentedToken.MAX_DPOP_PROOF_LENGTH) {
+            // The cap comes first, as for tokens: nothing decodes a longer proof.
+            throw Refusal.invalidProof("The DPoP proof is longer than " + PresentedToken.MAX_DPOP_PROOF_LENGTH
+                    + " characters.", token);
+        }
+        URI uri;
+        try {
+            // The container's request URI is the encoded path without the query: the htu a client signs.
+            uri = URI.create(externalBaseUrl + request.getRequestURI());
+        } catch (IllegalArgumentException e) {
+            throw Refusal.invalidProof("The request URI cannot be matched by a DPoP proof.", token);
+        }
+        try {
+            return PresentedToken.dpop(token, proof, request.getMethod(), uri);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.invalidProof("The request cannot be matched by a DPoP proof.", token);
+        }
     }
 
     /**

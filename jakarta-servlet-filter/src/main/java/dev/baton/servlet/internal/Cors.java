@@ -66,7 +66,8 @@ public final class Cors {
         if (!response.containsHeader("Access-Control-Allow-Origin")) {
             response.setHeader("Access-Control-Allow-Origin", "*");
         }
-        response.addHeader("Access-Control-Expose-Headers", "WWW-Authenticate");
+        response.addHeader("Access-Control-Expose-Headers",
+                response.containsHeader("DPoP-Nonce") ? "WWW-Authenticate, DPoP-Nonce" : "WWW-Authenticate");
     }
 
     /** Adds the headers that let any origin read the metadata document. */

@@ -27,6 +27,7 @@ public final class ResourceMetadata {
 
     private final String pathInserted;
     private final String url;
+    private final String origin;
     private final byte[] json;
 
     /**
@@ -35,14 +36,17 @@ public final class ResourceMetadata {
      * @param scopesSupported scopes clients may request for this resource; empty to omit
      * @param resourceName human-readable name, or {@code null}
      * @param resourceDocumentation URL of developer documentation, or {@code null}
+     * @param dpopAlgorithms the JWS algorithms accepted for DPoP proofs; empty when DPoP is not accepted
+     * @param dpopRequired whether only DPoP-bound tokens are accepted
      */
     ResourceMetadata(URI resource, List<String> authorizationServers, List<String> scopesSupported,
-            String resourceName, String resourceDocumentation) {
+            String resourceName, String resourceDocumentation, List<String> dpopAlgorithms, boolean dpopRequired) {
         // RFC 9728 §3.1: remove a terminating slash after the host, then insert the well-known path
         // between the host and the path of the resource identifier.
         String path = resource.getRawPath() == null || "/".equals(resource.getRawPath()) ? "" : resource.getRawPath();
         this.pathInserted = WELL_KNOWN + path;
-        this.url = resource.getScheme() + "://" + resource.getRawAuthority() + pathInserted;
+        this.origin = resource.getScheme() + "://" + resource.getRawAuthority();
+        this.url = origin + pathInserted;
 
         // RFC 9728 §2: member names and types.
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -59,12 +63,24 @@ public final class ResourceMetadata {
         if (resourceDocumentation != null) {
             doc.put("resource_documentation", resourceDocumentation);
         }
+        // RFC 9728 §2: the DPoP algorithms accepted, and whether DPoP is required (false when omitted).
+        if (!dpopAlgorithms.isEmpty()) {
+            doc.put("dpop_signing_alg_values_supported", List.copyOf(dpopAlgorithms));
+        }
+        if (dpopRequired) {
+            doc.put("dpop_bound_access_tokens_required", true);
+        }
         this.json = JSONObjectUtils.toJSONString(doc).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The absolute path-inserted metadata URL, the {@code resource_metadata} of every challenge (RFC 9728 §5.1). */
     public String url() {
         return url;
+    }
+
+    /** The resource's scheme, host and port ({@code https://mcp.example.com}), where its clients send requests. */
+    public String origin() {
+        return origin;
     }
 
     /**
@@ -114,6 +130,8 @@ public final class ResourceMetadata {
         private List<String> scopesSupported;
         private String resourceName;
         private String resourceDocumentation;
+        private List<String> dpopAlgorithms = List.of();
+        private boolean dpopRequired;
 
         /** The {@code resource}: core's URL rule, and no query. */
         public void resource(String resource) {
@@ -145,6 +163,15 @@ public final class ResourceMetadata {
         }
 
         /**
+         * The DPoP members: {@code dpop_signing_alg_values_supported} when {@code algorithms} is not
+         * empty, {@code dpop_bound_access_tokens_required} when {@code required}.
+         */
+        public void dpop(List<String> algorithms, boolean required) {
+            this.dpopAlgorithms = List.copyOf(algorithms);
+            this.dpopRequired = required;
+        }
+
+        /**
          * The document.
          *
          * @param defaultScopes the {@code scopes_supported} when {@link #scopesSupported} was not called
@@ -156,7 +183,7 @@ public final class ResourceMetadata {
                     "authorizationServers(..) is required: at least one issuer");
             return new ResourceMetadata(resource, authorizationServers,
                     scopesSupported != null ? scopesSupported : defaultScopes.get(), resourceName,
-                    resourceDocumentation);
+                    resourceDocumentation, dpopAlgorithms, dpopRequired);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.baton.servlet.internal;
 
 import dev.baton.AuditContext;
+import dev.baton.PresentedToken;
 import dev.baton.TokenValidationException;
 import dev.baton.TokenValidator;
 import dev.baton.ValidatedToken;
@@ -25,31 +26,33 @@ public final class TokenAuthenticator {
     /**
      * The accepted token.
      *
-     * @param token the resolved bearer token
+     * @param presented the resolved token, bearer or DPoP with its proof
      * @param pathScopes the scopes the path's rules require on top of the validator's
      * @param context the request method and path, for the validator's audit event
      * @throws Refusal the validator's refusal; {@code invalid_token} when the validator breaks its
      *     contract (throws unchecked, returns {@code null}); {@code insufficient_scope} when a path
      *     scope is missing
      */
-    public ValidatedToken authenticate(String token, Set<String> pathScopes, AuditContext context) throws Refusal {
+    public ValidatedToken authenticate(PresentedToken presented, Set<String> pathScopes, AuditContext context)
+            throws Refusal {
         ValidatedToken validated;
+        boolean dpop = presented.isDPoP();
         try {
-            validated = validator.validate(token, context);
+            validated = validator.validate(presented, context);
         } catch (TokenValidationException e) {
-            throw Refusal.byValidator(e);
+            throw Refusal.byValidator(e, dpop);
         } catch (RuntimeException e) {
             // Fail closed without a 500 and without the exception's message, which is not known to
             // be free of token content.
             LOG.error("token validator threw {}; request refused", e.getClass().getName());
-            throw Refusal.validatorFailure(token);
+            throw Refusal.validatorFailure(presented.token(), dpop);
         }
         if (validated == null) {
             LOG.error("token validator returned null; request refused");
-            throw Refusal.validatorFailure(token);
+            throw Refusal.validatorFailure(presented.token(), dpop);
         }
         if (!validated.scopes().containsAll(pathScopes)) {
-            throw Refusal.missingPathScope(validated);
+            throw Refusal.missingPathScope(validated, dpop);
         }
         return validated;
     }

@@ -20,6 +20,8 @@ import java.io.IOException;
 public final class TokenHandOff {
     /** The request attribute that holds the accepted {@link ValidatedToken}. */
     public static final String ATTRIBUTE = "dev.baton.servlet.ValidatedToken";
+    /** The request attribute set to {@code true} when the token came with the {@code DPoP} scheme. */
+    static final String DPOP_ATTRIBUTE = "dev.baton.servlet.DPoP";
 
     private TokenHandOff() {
     }
@@ -27,6 +29,11 @@ public final class TokenHandOff {
     /** The token the filter accepted for {@code request}, or {@code null}. */
     public static ValidatedToken of(ServletRequest request) {
         return request.getAttribute(ATTRIBUTE) instanceof ValidatedToken token ? token : null;
+    }
+
+    /** Whether the token the filter accepted for {@code request} came with the {@code DPoP} scheme (RFC 9449 §7.1). */
+    public static boolean isDPoP(ServletRequest request) {
+        return Boolean.TRUE.equals(request.getAttribute(DPOP_ATTRIBUTE));
     }
 
     /**
@@ -37,7 +44,18 @@ public final class TokenHandOff {
      */
     public static void continueChain(ValidatedToken token, HttpServletRequest request, HttpServletResponse response,
             FilterChain chain) throws IOException, ServletException {
+        continueChain(token, false, request, response, chain);
+    }
+
+    /** As {@link #continueChain(ValidatedToken, HttpServletRequest, HttpServletResponse, FilterChain)}, recording the scheme. */
+    public static void continueChain(ValidatedToken token, boolean dpop, HttpServletRequest request,
+            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
         request.setAttribute(ATTRIBUTE, token);
+        if (dpop) {
+            request.setAttribute(DPOP_ATTRIBUTE, Boolean.TRUE);
+        } else {
+            request.removeAttribute(DPOP_ATTRIBUTE);
+        }
         AuthenticatedRequest authenticated = new AuthenticatedRequest(request, response);
         ThreadBoundToken.Binding binding = ThreadBoundToken.bind(of(authenticated));
         try {

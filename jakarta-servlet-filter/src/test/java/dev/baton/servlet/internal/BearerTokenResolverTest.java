@@ -11,7 +11,7 @@ class BearerTokenResolverTest {
     private final BearerTokenResolver resolver = new BearerTokenResolver(256);
 
     String resolve(FakeRequest request) throws Refusal {
-        return resolver.resolve(request.build());
+        return resolver.resolve(request.build()).token();
     }
 
     Refusal refusal(FakeRequest request) {

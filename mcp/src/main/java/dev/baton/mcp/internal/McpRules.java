@@ -6,6 +6,7 @@ import dev.baton.ValidatedToken;
 import dev.baton.servlet.BearerTokenFilter;
 import dev.baton.servlet.internal.ChallengeWriter;
 import dev.baton.servlet.internal.Refusal;
+import dev.baton.servlet.internal.TokenHandOff;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -36,6 +37,7 @@ public final class McpRules {
      * @param scopes the per-method and per-tool scope rules
      * @param sessions the session-to-user bindings
      * @param challenges writes the 403 {@code insufficient_scope} challenge, as the bearer filter does
+     *     (same schemes, same DPoP algorithms)
      * @param audit receives scope refusals
      */
     public McpRules(String endpoint, int maxBodyBytes, ScopeRules scopes, SessionBindings sessions,
@@ -118,7 +120,9 @@ public final class McpRules {
     private void refuseScope(HttpServletRequest request, HttpServletResponse response, ValidatedToken user,
             JsonRpcMessage message, Set<String> required) throws IOException {
         String what = scopes.describe(message.method(), message.target());
-        Refusal refusal = Refusal.missingOperationScope(user, "The token lacks a scope " + what + " requires.");
+        // The step-up challenge names the scheme the token came with (RFC 9449 §7.1 for DPoP).
+        Refusal refusal = Refusal.missingOperationScope(user, "The token lacks a scope " + what + " requires.",
+                TokenHandOff.isDPoP(request));
         refusal.report(audit, AuditContext.of(request.getMethod(), request.getRequestURI()));
         challenges.write(response, refusal, scopes.challengeScopes(user.scopes(), required));
     }
