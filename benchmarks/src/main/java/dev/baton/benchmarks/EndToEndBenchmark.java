@@ -54,7 +54,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@link #batonOn}: the example's {@link CountriesMcpServer} as it ships: Baton's
  *       {@code McpAuthorizationFilter} (Origin/Host, token from the verified-token cache, tool
  *       scopes, session owner), the MCP SDK's Streamable HTTP transport, the tool, and an OkHttp call
- *       through {@code TokenExchangeInterceptor} (an exchange-cache hit) to the backend;
+ *       through {@code TokenExchangeInterceptor} (an exchange-cache hit for a DPoP-bound token, as the
+ *       example exchanges with DPoP, and a fresh DPoP proof signed for the call) to the backend;
  *   <li>{@link #batonOff}: the same transport, tools, backend client and Jetty, assembled the same way
  *       but with Baton off: a filter hands the tools a fixed user without checking anything, and the
  *       OkHttp client sends a fixed backend token instead of exchanging.
@@ -93,12 +94,23 @@ public class EndToEndBenchmark {
     /** Starts the backend and both servers, opens a session on each and checks one call through each. */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        try {
+            start();
+        } catch (Exception | Error e) {
+            // A failed set-up must not leave servers behind (the fork would not exit).
+            closeAll();
+            throw e;
+        }
+    }
+
+    private void start() throws Exception {
         keys = Fixtures.loopbackServer();
         as = new TestAuthorizationServer(keys);
         String exchanged = Fixtures.accessToken(as, "backend-alice").audience("backend").sign();
         AtomicInteger exchanges = new AtomicInteger();
+        // The example exchanges with DPoP (RFC 9449) and refuses a Bearer answer: a DPoP-bound token.
         as.route("/v1/token", r -> exchanges.getAndIncrement() == 0
-                ? TestAuthorizationServer.json(Fixtures.tokenResponse(exchanged))
+                ? TestAuthorizationServer.json(Fixtures.tokenResponse(exchanged).replace("\"Bearer\"", "\"DPoP\""))
                 : TestAuthorizationServer.json(503, "{\"error\":\"temporarily_unavailable\"}"));
         token = Fixtures.accessToken(as, "alice").sign();
         backend = new GraphqlStubServlet();
@@ -116,7 +128,7 @@ public class EndToEndBenchmark {
         onSession = open(URI.create(on.endpoint()));
         offSession = open(off.endpoint);
         require(call(onSession).contains("Spain"), "the Baton server's tools/call did not answer Spain");
-        require(("Bearer " + exchanged).equals(backend.lastAuthorization()), "the backend got no exchanged token");
+        require(("DPoP " + exchanged).equals(backend.lastAuthorization()), "the backend got no exchanged token");
         require(call(offSession).contains("Spain"), "the Baton-off server's tools/call did not answer Spain");
         require(exchanges.get() == 1, "expected exactly one token exchange in set-up");
         requestsAfterSetUp = as.totalRequests();
@@ -164,9 +176,21 @@ public class EndToEndBenchmark {
         try {
             Fixtures.requireNoRequestsSince(as, requestsAfterSetUp, "EndToEndBenchmark");
         } finally {
+            closeAll();
+        }
+    }
+
+    private void closeAll() throws Exception {
+        if (on != null) {
             on.close();
+        }
+        if (off != null) {
             off.close();
+        }
+        if (graphql != null) {
             graphql.close();
+        }
+        if (keys != null) {
             keys.close();
         }
     }
