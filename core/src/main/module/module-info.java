@@ -18,6 +18,6 @@ module dev.baton.core {
     requires org.slf4j;
 
     exports dev.baton;
-    exports dev.baton.internal to dev.baton.okhttp, dev.baton.servlet, dev.baton.mcp;
+    exports dev.baton.internal to dev.baton.okhttp, dev.baton.servlet, dev.baton.mcp, dev.baton.redis;
     exports dev.baton.internal.dpop to dev.baton.okhttp;
 }

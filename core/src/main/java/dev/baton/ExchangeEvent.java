@@ -60,7 +60,13 @@ public record ExchangeEvent(
         /** A token was served from the cache (or an {@code invalid_grant} from the negative cache). */
         CACHE,
         /** This call shared the result, token or failure, of another call's exchange already in flight. */
-        JOINED
+        JOINED,
+        /**
+         * A token from the {@linkplain TokenExchanger.Builder#sharedCache shared cache} of a fleet:
+         * stored there by another replica (or by this one before its own cache lost it), or the
+         * result of the exchange another replica made while this call waited for it.
+         */
+        SHARED_CACHE
     }
 
     /**

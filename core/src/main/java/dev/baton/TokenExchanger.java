@@ -12,7 +12,7 @@ import static dev.baton.internal.exchange.ExchangerSettings.MAX_MAX_TOKEN_LIFETI
 import static dev.baton.internal.exchange.ExchangerSettings.MAX_NEGATIVE_CACHE;
 
 import dev.baton.internal.Endpoints;
-import dev.baton.internal.dpop.DPoPPolicy;
+import dev.baton.internal.dpop.DPoPBinding;
 import dev.baton.internal.exchange.ExchangeService;
 import dev.baton.internal.exchange.ExchangerSettings;
 import dev.baton.internal.exchange.RetryPolicy;
@@ -54,7 +54,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * An entry is served until the earlier of the exchanged and the subject token's expiry minus the
  * {@linkplain Builder#cacheSkew(Duration) skew}, never later. Concurrent calls for one key share one token
  * endpoint call and its result or failure. Failures are not cached, but for a negative cache of
- * {@code invalid_grant}.
+ * {@code invalid_grant}. Behind it, a fleet's replicas may share a second-level cache
+ * ({@link Builder#sharedCache(SharedTokenCache)}, for example {@code baton-redis}), so that the fleet
+ * makes one token endpoint call per key.
  *
  * <p><b>Audit.</b> Every {@link #exchange} or {@link #exchangeAsync} call produces one {@link ExchangeEvent},
  * never carrying a token, whose {@link ExchangeEvent#source() source} says whether the call reached the token
@@ -158,7 +160,24 @@ public final class TokenExchanger implements AutoCloseable {
     public void invalidate(ExchangeRequest request) {
         Objects.requireNonNull(request, "request");
         requireOpen();
-        service.invalidate(request, request.subjectHash());
+        service.invalidate(request, request.subjectHash(), null);
+    }
+
+    /**
+     * Drops the cached token for this request only if it is {@code rejectedAccessToken}, here and in
+     * the {@linkplain Builder#sharedCache shared cache}: the call to make when the backend rejected
+     * that token (HTTP 401). When several calls are rejected at once and one of them already got a
+     * fresh token, the others do not erase it, in this process or across the fleet. An exchange in
+     * flight is not affected.
+     *
+     * @param rejectedAccessToken the access token the backend rejected
+     * @throws IllegalStateException if this exchanger is closed
+     */
+    public void invalidate(ExchangeRequest request, String rejectedAccessToken) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(rejectedAccessToken, "rejectedAccessToken");
+        requireOpen();
+        service.invalidate(request, request.subjectHash(), rejectedAccessToken);
     }
 
     /**
@@ -227,6 +246,7 @@ public final class TokenExchanger implements AutoCloseable {
         private boolean dpop;
         private DPoPKey dpopKey;
         private boolean acceptBearerDowngrade;
+        private SharedTokenCache sharedCache;
 
         private Builder() {
         }
@@ -415,11 +435,26 @@ public final class TokenExchanger implements AutoCloseable {
         }
 
         /**
+         * A second-level cache shared by the replicas of a fleet (for example {@code RedisTokenCache}
+         * from {@code baton-redis}), behind this exchanger's own cache: on a local miss the token
+         * comes from it, from another replica's exchange it waits for, or from this exchanger's own
+         * exchange, which it stores for the others; refresh-ahead and invalidation act on it too. A
+         * failure or a slow answer of the shared cache never fails an exchange: this exchanger then
+         * calls the token endpoint itself, within its {@linkplain #deadline(Duration) deadline}. The
+         * exchanger never closes it. Default: none. Replaces an earlier value.
+         */
+        public Builder sharedCache(SharedTokenCache sharedCache) {
+            this.sharedCache = Objects.requireNonNull(sharedCache, "sharedCache");
+            return this;
+        }
+
+        /**
          * The exchanger; performs no network call.
          *
          * @throws IllegalStateException if no token endpoint or issuer, or no client authentication, was
-         *     set, the default token lifetime or the cache skew is not below the maximum token lifetime, or
-         *     {@link #acceptBearerDowngrade()} was set without DPoP
+         *     set, the default token lifetime or the cache skew is not below the maximum token lifetime,
+         *     {@link #acceptBearerDowngrade()} was set without DPoP, or a shared cache was set with
+         *     {@link #noCache()}
          */
         public TokenExchanger build() {
             requireState(tokenEndpoint != null || issuer != null, "a token endpoint or an issuer is required");
@@ -429,13 +464,15 @@ public final class TokenExchanger implements AutoCloseable {
             // Otherwise no token could ever be served from the cache.
             requireState(cacheSkew.compareTo(maxTokenLifetime) < 0,
                     "the cache skew must be shorter than the maximum token lifetime");
+            // The shared cache sits behind the local one: without it, it would answer every call.
+            requireState(sharedCache == null || cacheEnabled, "a shared cache needs the cache on (noCache() was set)");
             requireState(dpop || !acceptBearerDowngrade, "acceptBearerDowngrade() applies only with dpop()");
             DPoPKey key = dpop && dpopKey == null ? DPoPKey.generate() : dpopKey;
-            DPoPPolicy policy = key == null ? DPoPPolicy.OFF : new DPoPPolicy(key.signer(), acceptBearerDowngrade);
+            DPoPBinding policy = key == null ? DPoPBinding.OFF : new DPoPBinding(key.signer(), acceptBearerDowngrade);
             return new TokenExchanger(new ExchangerSettings(tokenEndpoint, issuer, clientAuthentication.credentials(),
                     httpClient, endpointObserver, deadline, RetryPolicy.of(maxAttempts, initialBackoff), MAX_RESPONSE_BYTES,
                     cacheEnabled, maximumCacheSize, cacheSkew, refreshAhead, negativeCacheTtl, defaultTokenLifetime,
-                    maxTokenLifetime, auditListener, clock, policy), key);
+                    maxTokenLifetime, auditListener, clock, policy, sharedCache), key);
         }
     }
 }

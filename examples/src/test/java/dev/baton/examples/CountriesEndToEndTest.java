@@ -3,6 +3,8 @@ package dev.baton.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.baton.ExchangeCacheStats;
@@ -12,6 +14,7 @@ import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
 import dev.baton.examples.client.McpClients;
 import dev.baton.examples.client.McpClients.Refusal;
 import dev.baton.examples.countries.CountriesMcpServer;
+import dev.baton.redis.testkit.RedisProcess;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
@@ -23,6 +26,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -376,6 +381,46 @@ class CountriesEndToEndTest extends ExampleStackTestSupport {
             assertThat(McpClients.text(result)).contains("two-letter");
         }
         assertThat(backend.lines()).noneSatisfy(line -> assertThat(line).contains(" sub=ivan "));
+    }
+
+    @Test
+    void twoServersSharingARedisExchangeOncePerUser() throws Exception {
+        Path dpopKey = Files.createTempFile("fleet-dpop-key", ".json");
+        try (RedisProcess redis = RedisProcess.start()) {
+            // REDIS_URL, REDIS_SECRET and DPOP_KEY_FILE, as an operator sets them for every replica of
+            // a fleet (docs/fleet.md): the exchanged tokens are bound to the fleet's DPoP key.
+            Files.writeString(dpopKey, new ECKeyGenerator(Curve.P_256).generate().toJSONString());
+            Map<String, String> fleet = Map.of("REDIS_URL", redis.uri(),
+                    "REDIS_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                    "DPOP_KEY_FILE", dpopKey.toString());
+            try (CountriesMcpServer one = stack.startAnotherServer(stack.config().withEnvironment(fleet),
+                    CountriesMcpServer.BACKEND_CALL_TIMEOUT);
+                    CountriesMcpServer two = stack.startAnotherServer(stack.config().withEnvironment(fleet),
+                            CountriesMcpServer.BACKEND_CALL_TIMEOUT)) {
+                // Each server connects to Redis in the background when it starts (seconds in a cold
+                // JVM, during which it exchanges on its own): a new user per attempt until one is
+                // exchanged by the first server and served to the second from Redis, with a deadline.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                boolean shared = false;
+                for (int n = 0; !shared && System.nanoTime() < deadline; n++) {
+                    String user = "fleet-user-" + n;
+                    String token = as.signIn(user, one.endpoint());
+                    long loadsTwo = two.exchanger().cacheStats().loads();
+                    try (McpSyncClient client = connect(one.endpoint(), token)) {
+                        assertThat(McpClients.call(client, "get_country", Map.of("code", "DE")).isError()).isFalse();
+                    }
+                    try (McpSyncClient client = connect(two.endpoint(), token)) {
+                        assertThat(McpClients.call(client, "get_country", Map.of("code", "FR")).isError()).isFalse();
+                    }
+                    assertThat(backend.awaitLines(line -> line.contains(" sub=" + user + " "), 2, WAIT)).hasSize(2);
+                    shared = two.exchanger().cacheStats().loads() == loadsTwo;
+                }
+
+                assertThat(shared).as("a user exchanged once for both servers within 30 s").isTrue();
+            }
+        } finally {
+            Files.deleteIfExists(dpopKey);
+        }
     }
 
     private static int auditLineCount() {

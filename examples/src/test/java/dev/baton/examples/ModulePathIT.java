@@ -7,6 +7,7 @@ import dev.baton.TokenValidator;
 import dev.baton.mcp.McpAuthorizationFilter;
 import dev.baton.micrometer.BatonMetrics;
 import dev.baton.okhttp.TokenExchangeInterceptor;
+import dev.baton.redis.RedisTokenCache;
 import dev.baton.servlet.BearerTokenFilter;
 import java.io.File;
 import java.lang.module.Configuration;
@@ -33,6 +34,7 @@ class ModulePathIT {
     private static final Path SERVLET = jarOf(BearerTokenFilter.class);
     private static final Path MCP = jarOf(McpAuthorizationFilter.class);
     private static final Path MICROMETER = jarOf(BatonMetrics.class);
+    private static final Path REDIS = jarOf(RedisTokenCache.class);
 
     @Test
     void coreExportsOnlyItsApiAndOpensItsInternalsToTheAdaptersAlone() {
@@ -42,7 +44,8 @@ class ModulePathIT {
                 .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
         assertThat(exports).containsOnly(
                 Map.entry("dev.baton", Set.of()),
-                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp")),
+                Map.entry("dev.baton.internal", Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp",
+                        "dev.baton.redis")),
                 Map.entry("dev.baton.internal.dpop", Set.of("dev.baton.okhttp")));
         assertThat(core.packages()).contains("dev.baton.internal.exchange", "dev.baton.internal.validation");
     }
@@ -79,6 +82,12 @@ class ModulePathIT {
     }
 
     @Test
+    void redisModuleExportsOnlyItsApiPackage() {
+        assertThat(ModuleFinder.of(REDIS).find("dev.baton.redis").orElseThrow().descriptor().exports())
+                .extracting(ModuleDescriptor.Exports::source).containsExactly("dev.baton.redis");
+    }
+
+    @Test
     void theModulesResolveWithTheirDependenciesAndServeTheApi() throws Exception {
         ModuleLayer layer = layer();
 
@@ -86,6 +95,9 @@ class ModulePathIT {
         assertThat(layer.findModule("dev.baton.servlet")).isPresent();
         Class<?> filter = layer.findLoader("dev.baton.mcp").loadClass("dev.baton.mcp.McpAuthorizationFilter");
         assertThat(filter.getModule().getName()).isEqualTo("dev.baton.mcp");
+        Class<?> shared = layer.findLoader("dev.baton.redis").loadClass("dev.baton.redis.RedisTokenCache");
+        assertThat(shared.getModule().getName()).isEqualTo("dev.baton.redis");
+        assertThat(shared.getMethod("builder").invoke(null)).isNotNull();
         Class<?> metrics = layer.findLoader("dev.baton.micrometer").loadClass("dev.baton.micrometer.BatonMetrics");
         assertThat(metrics.getModule().getName()).isEqualTo("dev.baton.micrometer");
         Class<?> validator = layer.findLoader("dev.baton.core").loadClass("dev.baton.TokenValidator");
@@ -107,14 +119,16 @@ class ModulePathIT {
 
     /** The published jars plus the class path's jars they need, resolved as a layer. */
     private static ModuleLayer layer() {
-        List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET, MCP, MICROMETER), dependencies()).toList();
+        List<Path> path = Stream.concat(Stream.of(CORE, OKHTTP, SERVLET, MCP, MICROMETER, REDIS), dependencies())
+                .toList();
         ModuleFinder finder = ModuleFinder.of(path.toArray(Path[]::new));
         // A system module that the boot layer of this class-path test JVM did not resolve comes from the
         // runtime image, as it would for an application started on the module path: jdk.crypto.ec, which
         // nimbus-jose-jwt requires, is no longer among the default modules from JDK 24 on.
         Configuration config = ModuleLayer.boot().configuration()
                 .resolve(finder, ModuleFinder.ofSystem(),
-                        Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp", "dev.baton.micrometer"));
+                        Set.of("dev.baton.okhttp", "dev.baton.servlet", "dev.baton.mcp", "dev.baton.micrometer",
+                                "dev.baton.redis"));
         return ModuleLayer.boot().defineModulesWithOneLoader(config, ClassLoader.getPlatformClassLoader());
     }
 
@@ -123,7 +137,8 @@ class ModulePathIT {
         List<String> needed = List.of("nimbus-jose-jwt", "oauth2-oidc-sdk", "json-smart", "accessors-smart", "asm-",
                 "content-type", "lang-tag", "jcip-annotations", "caffeine", "slf4j-api", "okhttp-jvm", "okio-jvm",
                 "kotlin-stdlib", "jakarta.servlet-api", "mcp-core-", "reactor-core", "reactive-streams",
-                "jackson-annotations", "micrometer-core-", "micrometer-observation-", "micrometer-commons-");
+                "jackson-annotations", "micrometer-core-", "micrometer-observation-", "micrometer-commons-",
+                "lettuce-core", "netty-", "redis-authx-core");
         return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of)
                 .filter(p -> p.getFileName() != null && p.getFileName().toString().endsWith(".jar"))

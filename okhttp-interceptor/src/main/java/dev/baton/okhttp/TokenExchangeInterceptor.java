@@ -161,7 +161,9 @@ public final class TokenExchangeInterceptor implements Interceptor {
         }
         sent.response().close();
         try {
-            exchanger.invalidate(exchangeRequest);
+            // Only the entry holding the rejected token, here and across a fleet's shared cache: a
+            // concurrent call that already replaced it keeps its fresh token.
+            exchanger.invalidate(exchangeRequest, sent.accessToken());
         } catch (IllegalStateException closed) {
             // The exchanger was closed while the call was on the wire: fail as every failure here does.
             throw new IOException("cannot replay the call for a fresh token: " + closed.getMessage(), closed);
@@ -178,11 +180,18 @@ public final class TokenExchangeInterceptor implements Interceptor {
         Response response = chain.proceed(out);
         route.header().requireDelivered(out, response, route);
         DPoPGrant.requireDelivered(out, response, route);
-        return new Sent(response, token.isDPoPBound());
+        return new Sent(response, token.isDPoPBound(), token.accessToken());
     }
 
-    /** A response, and whether its request carried a DPoP-bound token. */
-    private record Sent(Response response, boolean dpop) {
+    /**
+     * A response, whether its request carried a DPoP-bound token, and that token (what a 401
+     * rejected). {@code toString()} never shows the token.
+     */
+    private record Sent(Response response, boolean dpop, String accessToken) {
+        @Override
+        public String toString() {
+            return "Sent[" + response.code() + ", dpop=" + dpop + "]";
+        }
     }
 
     /**

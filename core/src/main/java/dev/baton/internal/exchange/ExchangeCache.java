@@ -29,6 +29,7 @@ import java.util.function.BiFunction;
  */
 final class ExchangeCache {
     private final TokenEndpointCalls calls;
+    private final SharedLoads loads;
     private final ExchangeStats stats = new ExchangeStats();
     private final ExchangeAudit audit;
     private final Clock clock;
@@ -45,6 +46,8 @@ final class ExchangeCache {
      */
     ExchangeCache(ExchangerSettings settings, TokenEndpointClient client, ExchangeAudit audit) {
         this.calls = new TokenEndpointCalls(client, stats);
+        this.loads = new SharedLoads(calls, settings.sharedCache(), settings.namespace(), settings.clock(),
+                settings.cacheSkew(), settings.deadline());
         this.audit = audit;
         this.clock = settings.clock();
         this.skew = settings.cacheSkew();
@@ -97,7 +100,8 @@ final class ExchangeCache {
         // Caffeine counts a miss when load ran for this call, a hit otherwise.
         Flight flight = (Flight) cache.get(key, load);
         if (load.started) {
-            return flight.answer(Source.TOKEN_ENDPOINT);
+            // TOKEN_ENDPOINT, or SHARED_CACHE when the fleet's shared cache had the token.
+            return flight.answer(null);
         }
         Instant now = clock.instant();
         if (!flight.servableAt(now)) {
@@ -109,13 +113,26 @@ final class ExchangeCache {
         return CompletableFuture.completedFuture(new Served(flight.token, null, Source.CACHE));
     }
 
-    /** Drops the cached token (and remembered refusal) for this request, if any. */
-    void invalidate(ExchangeRequest request, TokenHash subject) {
+    /**
+     * Drops the cached token (and remembered refusal) for this request, if any, here and in the
+     * fleet's shared cache; with {@code rejectedAccessToken}, only an entry holding that token.
+     */
+    void invalidate(ExchangeRequest request, TokenHash subject, String rejectedAccessToken) {
         if (cache == null) {
             return;
         }
+        // The shared entry first: a local miss right after this must not read it back.
+        loads.invalidate(request, rejectedAccessToken);
         ExchangeKey key = ExchangeKey.of(request, subject);
-        cache.synchronous().invalidate(key);
+        if (rejectedAccessToken == null) {
+            cache.synchronous().invalidate(key);
+        } else {
+            CompletableFuture<Flight> flight = cache.getIfPresent(key);
+            Flight entry = flight instanceof Flight f ? f.settled() : null;
+            if (entry != null && entry.token.accessToken().equals(rejectedAccessToken)) {
+                cache.asMap().remove(key, flight);
+            }
+        }
         if (denials != null) {
             denials.invalidate(key);
         }
@@ -145,14 +162,14 @@ final class ExchangeCache {
 
     private Flight start(ExchangeRequest request, ExchangeKey key) {
         Flight flight = new Flight();
-        calls.start(request).whenComplete((token, error) -> {
+        loads.load(request).whenComplete((loaded, error) -> {
             if (error == null) {
-                hold(flight, token, request);
-                flight.finish(null);
+                hold(flight, loaded.token(), loaded.exchangedAt(), request);
+                flight.finish(null, SharedLoads.sourceOf(loaded));
             } else {
                 TokenExchangeException failure = Served.failureOf(error);
                 remember(key, failure);
-                flight.finish(failure);
+                flight.finish(failure, Source.TOKEN_ENDPOINT);
             }
         });
         return flight;
@@ -166,18 +183,27 @@ final class ExchangeCache {
         // One background exchange; callers keep getting the current token until it replaces it.
         // It is audited like any exchange (its own event and latency), so every call to the token
         // endpoint leaves an event.
+        // With a shared cache, once per fleet: a fresher shared entry is adopted without a call,
+        // and a replica that finds another refreshing leaves its entry for a later read to retry.
         long start = System.nanoTime();
         stats.refreshStarted();
-        calls.start(request).whenComplete((token, error) -> {
+        loads.refresh(request, current.staleAt).whenComplete((loaded, error) -> {
             if (closed) {
                 return;
             }
-            Served served = Served.of(token, error, Source.TOKEN_ENDPOINT);
-            audit.record(request, subject, served, start);
-            if (token != null) {
+            if (error == null && loaded == null) {
+                current.refreshFailed();
+                return;
+            }
+            Served served = Served.of(loaded == null ? null : loaded.token(), error,
+                    loaded == null ? Source.TOKEN_ENDPOINT : SharedLoads.sourceOf(loaded));
+            if (served.source() == Source.TOKEN_ENDPOINT) {
+                audit.record(request, subject, served, start);
+            }
+            if (loaded != null) {
                 Flight replacement = new Flight();
-                hold(replacement, token, request);
-                replacement.finish(null);
+                hold(replacement, loaded.token(), loaded.exchangedAt(), request);
+                replacement.finish(null, Source.TOKEN_ENDPOINT);
                 cache.asMap().replace(key, current, replacement);
             } else {
                 remember(key, served.failure());
@@ -193,17 +219,14 @@ final class ExchangeCache {
         }
     }
 
-    /** Puts {@code token} into {@code flight}, with when it stops being served and when to refresh it. */
-    private void hold(Flight flight, ExchangedToken token, ExchangeRequest request) {
-        Instant created = clock.instant();
-        Instant end = token.expiresAt();
+    /**
+     * Puts {@code token}, obtained from the token endpoint at {@code created}, into {@code flight},
+     * with when it stops being served and when to refresh it.
+     */
+    private void hold(Flight flight, ExchangedToken token, Instant created, ExchangeRequest request) {
         Instant subjectExpiry = SubjectExpiry.of(request);
-        boolean boundBySubject = false;
-        if (subjectExpiry != null && subjectExpiry.isBefore(end)) {
-            end = subjectExpiry;
-            boundBySubject = true;
-        }
-        Instant staleAt = end.minus(skew);
+        boolean boundBySubject = EntryLifetime.boundBySubject(token, subjectExpiry);
+        Instant staleAt = EntryLifetime.staleAt(token, subjectExpiry, skew);
         Instant refreshAt = null;
         // When the subject token's expiry is the bound, a new exchange for the same subject token
         // cannot extend the entry: refreshing would only call the token endpoint again and again.
@@ -254,6 +277,7 @@ final class ExchangeCache {
 
         private volatile CompletableFuture<Void> settled = new CompletableFuture<>();
         private volatile TokenExchangeException failure;
+        private volatile Source origin = Source.TOKEN_ENDPOINT;
         // Written once by hold(), before complete(this) publishes them: every reader reaches them
         // through the completed future (or Caffeine's map), which orders the writes before its reads.
         private ExchangedToken token;
@@ -269,9 +293,13 @@ final class ExchangeCache {
             this.refreshAt = refreshAt;
         }
 
-        /** Completes with the token {@linkplain #hold held}, or with {@code failure}; then settles. */
-        void finish(TokenExchangeException failure) {
+        /**
+         * Completes with the token {@linkplain #hold held}, or with {@code failure}, which came from
+         * {@code origin}; then settles.
+         */
+        void finish(TokenExchangeException failure, Source origin) {
             this.failure = failure;
+            this.origin = origin;
             complete(failure == null ? this : null);
             CompletableFuture<Void> waiting = settled;
             // The shared constant from now on: a cached token keeps no future of its own.
@@ -279,16 +307,25 @@ final class ExchangeCache {
             waiting.complete(null);
         }
 
-        /** Whether this flight has settled with a token that {@code now} is still before the end of. */
-        boolean servableAt(Instant now) {
-            return settled.isDone() && getNow(null) != null && now.isBefore(staleAt);
+        /** This flight once settled with a token, else {@code null}. */
+        Flight settled() {
+            return settled.isDone() ? getNow(null) : null;
         }
 
-        /** The answer to a call with {@code source}, once settled. */
+        /** Whether this flight has settled with a token that {@code now} is still before the end of. */
+        boolean servableAt(Instant now) {
+            return settled() != null && now.isBefore(staleAt);
+        }
+
+        /**
+         * The answer to a call with {@code source}, once settled; {@code null} for the call that
+         * started the flight, whose source is where the flight got its answer.
+         */
         CompletableFuture<Served> answer(Source source) {
             return settled.thenApply(ignored -> {
+                Source s = source != null ? source : origin;
                 Flight held = getNow(null);
-                return held != null ? new Served(held.token, null, source) : new Served(null, failure, source);
+                return held != null ? new Served(held.token, null, s) : new Served(null, failure, s);
             });
         }
 

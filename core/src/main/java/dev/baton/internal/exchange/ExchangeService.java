@@ -101,9 +101,12 @@ public final class ExchangeService {
         }
     }
 
-    /** Drops the cached token for this request, if any. */
-    public void invalidate(ExchangeRequest request, TokenHash subject) {
-        cache.invalidate(request, subject);
+    /**
+     * Drops the cached token for this request, if any, here and in the shared cache; with
+     * {@code rejectedAccessToken}, only an entry holding that token.
+     */
+    public void invalidate(ExchangeRequest request, TokenHash subject, String rejectedAccessToken) {
+        cache.invalidate(request, subject, rejectedAccessToken);
     }
 
     /** The counters so far. */

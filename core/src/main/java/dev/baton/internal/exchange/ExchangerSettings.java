@@ -2,8 +2,9 @@ package dev.baton.internal.exchange;
 
 import dev.baton.AuditListener;
 import dev.baton.EndpointObserver;
+import dev.baton.SharedTokenCache;
 import dev.baton.internal.ClientCredentials;
-import dev.baton.internal.dpop.DPoPPolicy;
+import dev.baton.internal.dpop.DPoPBinding;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -31,6 +32,7 @@ import java.time.Duration;
  * @param audit the audit listener
  * @param clock the clock
  * @param dpop whether token requests carry a DPoP proof and which answers are accepted then
+ * @param sharedCache the fleet's shared second-level cache, or {@code null}
  */
 public record ExchangerSettings(
         URI tokenEndpoint,
@@ -50,7 +52,8 @@ public record ExchangerSettings(
         Duration maxTokenLifetime,
         AuditListener audit,
         Clock clock,
-        DPoPPolicy dpop) {
+        DPoPBinding dpop,
+        SharedTokenCache sharedCache) {
     /** The longest {@code deadline} accepted. */
     public static final Duration MAX_DEADLINE = Duration.ofMinutes(5);
     /** The longest {@code cacheSkew} accepted. */
@@ -59,4 +62,15 @@ public record ExchangerSettings(
     public static final Duration MAX_MAX_TOKEN_LIFETIME = Duration.ofDays(1);
     /** The longest {@code negativeCacheTtl} accepted. */
     public static final Duration MAX_NEGATIVE_CACHE = Duration.ofMinutes(5);
+
+    /**
+     * The exchanger's identity in a shared cache's keys: its token endpoint (or issuer), client id
+     * and DPoP key, so exchangers for different authorization servers or clients never share an
+     * entry, and a DPoP-bound token (RFC 9449 §5) is shared only by exchangers holding the key it is
+     * bound to; a token bound to another replica's key would be useless here.
+     */
+    public String namespace() {
+        return (tokenEndpoint != null ? tokenEndpoint.toString() : "issuer:" + issuer) + " " + credentials.clientId()
+                + (dpop.enabled() ? " dpop:" + dpop.signer().thumbprint() : "");
+    }
 }

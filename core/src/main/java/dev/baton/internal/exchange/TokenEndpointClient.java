@@ -17,7 +17,7 @@ import dev.baton.TokenExchangeException;
 import dev.baton.TokenType;
 import dev.baton.internal.Timers;
 import dev.baton.internal.dpop.DPoPNonce;
-import dev.baton.internal.dpop.DPoPPolicy;
+import dev.baton.internal.dpop.DPoPBinding;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
 import java.net.URI;
@@ -51,7 +51,7 @@ public final class TokenEndpointClient {
     private final int maxBodyBytes;
     private final Clock clock;
     private final TokenResponseReader reader;
-    private final DPoPPolicy dpop;
+    private final DPoPBinding dpop;
     // The latest DPoP-Nonce of this exchanger's one authorization server (RFC 9449 §8): every proof
     // carries it, and any answer carrying a new one replaces it.
     private final AtomicReference<String> dpopNonce = new AtomicReference<>();
@@ -71,7 +71,7 @@ public final class TokenEndpointClient {
      */
     public TokenEndpointClient(TokenEndpoint endpoint, ClientCredentials clientAuthentication, HttpClient http,
             EndpointObserver observer, Duration deadline, RetryPolicy retry, int maxBodyBytes, Duration defaultLifetime,
-            Duration maxLifetime, Clock clock, DPoPPolicy dpop) {
+            Duration maxLifetime, Clock clock, DPoPBinding dpop) {
         this.endpoint = endpoint;
         this.clientAuthentication = clientAuthentication;
         this.http = BoundedHttp.requireNoRedirects(http);

@@ -12,7 +12,7 @@ import dev.baton.ExchangedToken;
 import dev.baton.TokenExchangeException;
 import dev.baton.TokenType;
 import dev.baton.internal.ClientCredentials;
-import dev.baton.internal.dpop.DPoPPolicy;
+import dev.baton.internal.dpop.DPoPBinding;
 import dev.baton.internal.http.BoundedHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -42,10 +42,10 @@ final class TokenResponseReader {
     private final Duration defaultLifetime;
     private final Duration maxLifetime;
     private final Clock clock;
-    private final DPoPPolicy dpop;
+    private final DPoPBinding dpop;
 
     TokenResponseReader(ClientCredentials credentials, RetryPolicy retry, Duration defaultLifetime,
-            Duration maxLifetime, Clock clock, DPoPPolicy dpop) {
+            Duration maxLifetime, Clock clock, DPoPBinding dpop) {
         this.dpop = dpop;
         this.credentials = credentials;
         this.retry = retry;

@@ -3,6 +3,7 @@ package dev.baton.examples.countries;
 import dev.baton.AuditListener;
 import dev.baton.ClientAuthentication;
 import dev.baton.TokenExchanger;
+import dev.baton.redis.RedisTokenCache;
 import dev.baton.TokenValidator;
 import dev.baton.mcp.McpAuthorizationFilter;
 import dev.baton.mcp.McpUser;
@@ -52,16 +53,18 @@ public final class CountriesMcpServer implements AutoCloseable {
     private final McpSyncServer mcp;
     private final TokenValidator validator;
     private final TokenExchanger exchanger;
+    private final RedisTokenCache sharedCache;
     private final OkHttpClient http;
     private final String endpoint;
     private final String resource;
 
     private CountriesMcpServer(Server jetty, McpSyncServer mcp, TokenValidator validator, TokenExchanger exchanger,
-            OkHttpClient http, String endpoint, String resource) {
+            RedisTokenCache sharedCache, OkHttpClient http, String endpoint, String resource) {
         this.jetty = jetty;
         this.mcp = mcp;
         this.validator = validator;
         this.exchanger = exchanger;
+        this.sharedCache = sharedCache;
         this.http = http;
         this.endpoint = endpoint;
         this.resource = resource;
@@ -95,18 +98,24 @@ public final class CountriesMcpServer implements AutoCloseable {
         connector.open();
         TokenValidator validator = null;
         TokenExchanger exchanger = null;
+        RedisTokenCache sharedCache = null;
         try {
             AuditListener listeners = AuditListener.of(AuditListener.slf4j(), audit);
             validator = tokenValidator(config, listeners);
-            exchanger = TokenExchanger.builder()
+            TokenExchanger.Builder exchangerBuilder = TokenExchanger.builder()
                     .tokenEndpoint(config.tokenExchangeUrl())
                     .clientAuthentication(ClientAuthentication.clientSecretBasic(config.clientId(), config.clientSecret()))
-                    .auditListener(listeners)
-                    // RFC 9449: tokens bound to a key generated here, useless to whoever steals one
-                    // (Okta's "Require DPoP" for API Services apps, on by default).
-                    .dpop()
-                    .build();
-            return assemble(config, validator, exchanger, backendCallTimeout, jetty, connector);
+                    .auditListener(listeners);
+            // RFC 9449: tokens bound to a key generated here (or the fleet's, DPOP_KEY_FILE), useless to
+            // whoever steals one (Okta's "Require DPoP" for API Services apps, on by default).
+            FleetCache.dpop(exchangerBuilder, config);
+            // REDIS_URL: a fleet of these servers shares its exchanged tokens (docs/fleet.md).
+            sharedCache = FleetCache.of(config);
+            if (sharedCache != null) {
+                exchangerBuilder.sharedCache(sharedCache);
+            }
+            exchanger = exchangerBuilder.build();
+            return assemble(config, validator, exchanger, sharedCache, backendCallTimeout, jetty, connector);
         } catch (Exception | Error e) {
             // A setting refused by a builder, or Jetty failing to start: release the bound port and
             // the validator's and the exchanger's HTTP clients and timer leases.
@@ -121,6 +130,9 @@ public final class CountriesMcpServer implements AutoCloseable {
             }
             if (exchanger != null) {
                 exchanger.close();
+            }
+            if (sharedCache != null) {
+                sharedCache.close();
             }
             throw e;
         }
@@ -148,7 +160,8 @@ public final class CountriesMcpServer implements AutoCloseable {
     }
 
     private static CountriesMcpServer assemble(CountriesServerConfig config, TokenValidator validator,
-            TokenExchanger exchanger, Duration backendCallTimeout, Server jetty, ServerConnector connector)
+            TokenExchanger exchanger, RedisTokenCache sharedCache, Duration backendCallTimeout, Server jetty,
+            ServerConnector connector)
             throws Exception {
         String urlHost = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
         String endpoint = "http://" + urlHost + ":" + connector.getLocalPort() + MCP_PATH;
@@ -208,7 +221,7 @@ public final class CountriesMcpServer implements AutoCloseable {
             http.dispatcher().executorService().shutdown();
             throw e;
         }
-        return new CountriesMcpServer(jetty, mcp, validator, exchanger, http, endpoint, resource);
+        return new CountriesMcpServer(jetty, mcp, validator, exchanger, sharedCache, http, endpoint, resource);
     }
 
     /**
@@ -257,6 +270,9 @@ public final class CountriesMcpServer implements AutoCloseable {
             http.connectionPool().evictAll();
             validator.close();
             exchanger.close();
+            if (sharedCache != null) {
+                sharedCache.close();
+            }
         }
     }
 }

@@ -39,6 +39,13 @@ import java.util.Set;
  *   <tr><td>{@code TOKEN_EXCHANGE_SCOPES}</td><td>{@code --token-exchange-scopes}</td><td>scopes of the exchanged token, comma-separated</td></tr>
  *   <tr><td>{@code BACKEND_GRAPHQL_URL}</td><td>(none)</td><td>the GraphQL endpoint of the countries API</td></tr>
  *   <tr><td>{@code HOST}, {@code PORT}</td><td>{@code --host}, {@code --port} of {@code thv proxy}</td><td>where the MCP server listens (0: any free port)</td></tr>
+ *   <tr><td>{@code REDIS_URL}</td><td>(none)</td><td>a Redis or Valkey shared by a fleet of these servers
+ *       (baton-redis, docs/fleet.md): exchanged tokens cached there too, encrypted; unset: no shared cache</td></tr>
+ *   <tr><td>{@code REDIS_SECRET}</td><td>(none)</td><td>the fleet's deployment secret for it, base64 of 32 or
+ *       more random bytes, the same on every replica; required with {@code REDIS_URL}</td></tr>
+ *   <tr><td>{@code DPOP_KEY_FILE}</td><td>(none)</td><td>a file holding the fleet's DPoP key, a private EC P-256
+ *       JWK, the same on every replica (tokens are bound to it, so replicas share only tokens bound to the
+ *       key they hold); required with {@code REDIS_URL}; unset: a key of this server's own</td></tr>
  * </table>
  *
  * @param issuer issuer of incoming tokens
@@ -56,6 +63,10 @@ import java.util.Set;
  * @param graphqlUrl the backend's GraphQL endpoint
  * @param host listening address
  * @param port listening port, 0 for any free one
+ * @param redisUrl the fleet's shared Redis, or {@code null} for none
+ * @param redisSecret the deployment secret of the shared cache (base64), or {@code null} without Redis
+ * @param dpopKeyFile the file of the fleet's DPoP key (a private EC P-256 JWK), or {@code null} for a
+ *     key generated at start
  */
 public record CountriesServerConfig(
         String issuer,
@@ -71,7 +82,10 @@ public record CountriesServerConfig(
         List<String> exchangeScopes,
         String graphqlUrl,
         String host,
-        int port) {
+        int port,
+        String redisUrl,
+        String redisSecret,
+        String dpopKeyFile) {
 
     /**
      * The OpenID Connect scopes (Core §5.4 and §11): they say what a client asked the authorization
@@ -114,6 +128,12 @@ public record CountriesServerConfig(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("PORT must be between 0 and 65535: " + port);
         }
+        if (redisUrl != null) {
+            requireSet(redisSecret, "REDIS_SECRET (required with REDIS_URL)");
+            // Tokens are DPoP-bound: only servers holding the same key can use each other's.
+            requireSet(dpopKeyFile, "DPOP_KEY_FILE (required with REDIS_URL: replicas share only tokens bound to "
+                    + "the DPoP key they hold)");
+        }
     }
 
     /**
@@ -125,7 +145,7 @@ public record CountriesServerConfig(
             String clientSecret, String graphqlUrl) {
         return new CountriesServerConfig(issuer, "mcpserver", null, List.of("mcp:tools:call"), List.of(), null,
                 tokenExchangeUrl, clientId, clientSecret, "backend", List.of("backend-api:read"), graphqlUrl,
-                "127.0.0.1", 0);
+                "127.0.0.1", 0, null, null, null);
     }
 
     /**
@@ -181,19 +201,24 @@ public record CountriesServerConfig(
                 list(env, "TOKEN_EXCHANGE_SCOPES", exchangeScopes),
                 value(env, "BACKEND_GRAPHQL_URL", graphqlUrl),
                 value(env, "HOST", host),
-                parsedPort);
+                parsedPort,
+                value(env, "REDIS_URL", redisUrl),
+                value(env, "REDIS_SECRET", redisSecret),
+                value(env, "DPOP_KEY_FILE", dpopKeyFile));
     }
 
     /** The same settings with another GraphQL endpoint. */
     public CountriesServerConfig withGraphqlUrl(String url) {
         return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, advertisedScopes, resourceUrl,
-                tokenExchangeUrl, clientId, clientSecret, exchangeAudience, exchangeScopes, url, host, port);
+                tokenExchangeUrl, clientId, clientSecret, exchangeAudience, exchangeScopes, url, host, port, redisUrl,
+                redisSecret, dpopKeyFile);
     }
 
     /** The same settings with another exchanging client secret. */
     public CountriesServerConfig withClientSecret(String secret) {
         return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, advertisedScopes, resourceUrl,
-                tokenExchangeUrl, clientId, secret, exchangeAudience, exchangeScopes, graphqlUrl, host, port);
+                tokenExchangeUrl, clientId, secret, exchangeAudience, exchangeScopes, graphqlUrl, host, port, redisUrl,
+                redisSecret, dpopKeyFile);
     }
 
     /** The settings for printing: the secret is never shown. */
@@ -213,6 +238,12 @@ public record CountriesServerConfig(
         out.put("BACKEND_GRAPHQL_URL", graphqlUrl);
         out.put("HOST", host);
         out.put("PORT", Integer.toString(port));
+        // The URL may hold an ACL password: never printed.
+        out.put("REDIS_URL", redisUrl == null ? "(none: no shared cache)" : "(set, not shown)");
+        if (redisUrl != null) {
+            out.put("REDIS_SECRET", "(set, not shown)");
+        }
+        out.put("DPOP_KEY_FILE", dpopKeyFile == null ? "(a key of this server's own)" : dpopKeyFile);
         return out;
     }
 

@@ -172,4 +172,37 @@ class CountriesServerConfigTest {
         assertThat(config.describe()).containsEntry("REQUIRED_SCOPES", "mcp:tools:call")
                 .containsEntry("SCOPES_SUPPORTED", "openid");
     }
+
+    @Test
+    void withoutRedisUrlThereIsNoSharedCache() {
+        assertThat(DEFAULTS.redisUrl()).isNull();
+        assertThat(DEFAULTS.describe()).containsEntry("REDIS_URL", "(none: no shared cache)");
+    }
+
+    @Test
+    void redisUrlNeedsTheDeploymentSecret() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of("REDIS_URL", "redis://127.0.0.1:6379")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("REDIS_SECRET (required with REDIS_URL) is not set");
+    }
+
+    @Test
+    void redisUrlNeedsTheFleetsDPoPKey() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of("REDIS_URL", "redis://127.0.0.1:6379",
+                "REDIS_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("DPOP_KEY_FILE (required with REDIS_URL");
+    }
+
+    @Test
+    void redisUrlAndSecretAreNeverShown() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of(
+                "REDIS_URL", "redis://baton:redis-password-value@127.0.0.1:6379",
+                "REDIS_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                "DPOP_KEY_FILE", "/run/secrets/dpop-key.json"));
+
+        assertThat(config.redisUrl()).isEqualTo("redis://baton:redis-password-value@127.0.0.1:6379");
+        assertThat(config.toString()).doesNotContain("redis-password-value").doesNotContain("MDEyMzQ1")
+                .contains("REDIS_URL=(set, not shown)");
+    }
 }

@@ -8,9 +8,9 @@ package dev.baton.internal.dpop;
  *     authorization server that does not require DPoP for the client may ignore the proof, RFC 9449
  *     §5) rather than refused
  */
-public record DPoPPolicy(ProofSigner signer, boolean acceptBearer) {
+public record DPoPBinding(ProofSigner signer, boolean acceptBearer) {
     /** No DPoP: token requests carry no proof and only Bearer tokens are accepted. */
-    public static final DPoPPolicy OFF = new DPoPPolicy(null, false);
+    public static final DPoPBinding OFF = new DPoPBinding(null, false);
 
     /** Whether token requests carry a proof. */
     public boolean enabled() {
