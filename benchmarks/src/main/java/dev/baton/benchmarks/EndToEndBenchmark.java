@@ -119,7 +119,7 @@ public class EndToEndBenchmark {
 
         CountriesServerConfig config = new CountriesServerConfig(as.issuer(), Fixtures.AUDIENCE, as.jwksUri(),
                 List.of("mcp:tools:call"), List.of(), null, as.tokenEndpoint(), "mcp-server", "benchmark-secret",
-                "backend", List.of("backend-api:read"), graphqlUrl, "127.0.0.1", 0);
+                "backend", List.of("backend-api:read"), graphqlUrl, "127.0.0.1", 0, null, null, null);
         on = CountriesMcpServer.start(config, AuditListener.none());
         off = Off.start(graphqlUrl, Fixtures.validated(Fixtures.accessToken(as, "alice")), exchanged);
 
