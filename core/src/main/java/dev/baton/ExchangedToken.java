@@ -16,6 +16,8 @@ import java.util.Set;
  * <token>} with a fresh proof signed by that key, and is useless to anyone without the key.
  */
 public final class ExchangedToken {
+    private static final String BEARER = "Bearer";
+
     private final String accessToken;
     private final String tokenType;
     private final TokenType issuedTokenType;
@@ -51,10 +53,12 @@ public final class ExchangedToken {
     public ExchangedToken(String accessToken, String tokenType, TokenType issuedTokenType, Instant expiresAt,
             Collection<String> scopes, String dpopKeyThumbprint) {
         this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
-        this.tokenType = Objects.requireNonNull(tokenType, "tokenType");
+        // Every cached token holds one of these: the usual "Bearer" shares the constant instead of
+        // keeping the response's own copy of six characters.
+        this.tokenType = BEARER.equals(Objects.requireNonNull(tokenType, "tokenType")) ? BEARER : tokenType;
         this.issuedTokenType = Objects.requireNonNull(issuedTokenType, "issuedTokenType");
         this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
-        this.scopes = Collections.unmodifiableSet(new LinkedHashSet<>(scopes));
+        this.scopes = compact(scopes);
         boolean dpopType = "dpop".equalsIgnoreCase(tokenType);
         if (dpopType != (dpopKeyThumbprint != null)) {
             throw new IllegalArgumentException(dpopType ? "a DPoP token needs the thumbprint of its key"
@@ -64,6 +68,23 @@ public final class ExchangedToken {
             throw new IllegalArgumentException("the DPoP key thumbprint is blank");
         }
         this.dpopKeyThumbprint = dpopKeyThumbprint;
+    }
+
+    /**
+     * An immutable copy in iteration order. Each cached token keeps its set, so the usual cases, no
+     * scope or one, take an empty or singleton set (16 bytes at most) instead of a
+     * {@code LinkedHashSet} (about 240 bytes for one element).
+     */
+    private static Set<String> compact(Collection<String> scopes) {
+        LinkedHashSet<String> copy = new LinkedHashSet<>(scopes);
+        switch (copy.size()) {
+            case 0:
+                return Collections.emptySet();
+            case 1:
+                return Collections.singleton(copy.iterator().next());
+            default:
+                return Collections.unmodifiableSet(copy);
+        }
     }
 
     /** The issued token, to send upstream. Never log it. */

@@ -37,22 +37,33 @@ final class CachedExchange implements AutoCloseable {
     /** Starts the token endpoint and fills the cache with one exchange reported to {@code audit}. */
     static CachedExchange start(AuditListener audit, String benchmark) throws Exception {
         MockWebServer server = Fixtures.loopbackServer();
-        TestAuthorizationServer as = new TestAuthorizationServer(server);
-        AtomicInteger calls = new AtomicInteger();
-        as.route("/v1/token", r -> calls.getAndIncrement() == 0
-                ? TestAuthorizationServer.json(Fixtures.tokenResponse(Fixtures.accessToken(as, "backend-alice")
-                        .audience(Fixtures.BACKEND).sign()))
-                : TestAuthorizationServer.json(503, "{\"error\":\"temporarily_unavailable\"}"));
-        TokenExchanger exchanger = Fixtures.exchanger(as, audit);
-        ExchangeRequest request = ExchangeRequest.builder()
-                .subjectToken(Fixtures.validated(Fixtures.accessToken(as, "alice")))
-                .audience(Fixtures.BACKEND)
-                .build();
-        exchanger.exchange(request);
-        if (exchanger.cacheStats().loads() != 1 || calls.get() != 1) {
-            throw new IllegalStateException("the first exchange did not fill the cache");
+        try {
+            TestAuthorizationServer as = new TestAuthorizationServer(server);
+            AtomicInteger calls = new AtomicInteger();
+            as.route("/v1/token", r -> calls.getAndIncrement() == 0
+                    ? TestAuthorizationServer.json(Fixtures.tokenResponse(Fixtures.accessToken(as, "backend-alice")
+                            .audience(Fixtures.BACKEND).sign()))
+                    : TestAuthorizationServer.json(503, "{\"error\":\"temporarily_unavailable\"}"));
+            TokenExchanger exchanger = Fixtures.exchanger(as, audit);
+            ExchangeRequest request = ExchangeRequest.builder()
+                    .subjectToken(Fixtures.validated(Fixtures.accessToken(as, "alice")))
+                    .audience(Fixtures.BACKEND)
+                    .build();
+            try {
+                exchanger.exchange(request);
+                if (exchanger.cacheStats().loads() != 1 || calls.get() != 1) {
+                    throw new IllegalStateException("the first exchange did not fill the cache");
+                }
+            } catch (Exception | Error e) {
+                exchanger.close();
+                throw e;
+            }
+            return new CachedExchange(server, as, exchanger, request, benchmark);
+        } catch (Exception | Error e) {
+            // A failed set-up must not leave the server's threads behind (the fork would not exit).
+            server.close();
+            throw e;
         }
-        return new CachedExchange(server, as, exchanger, request, benchmark);
     }
 
     /** Fails if any exchange reached the token endpoint after set-up; stops the server either way. */

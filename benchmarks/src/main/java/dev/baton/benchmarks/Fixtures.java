@@ -52,10 +52,15 @@ final class Fixtures {
                 + "\"expires_in\":3600,\"scope\":\"orders:read\"}";
     }
 
-    /** An exchanger with the default cache, pointed at the test kit's token endpoint. */
+    /**
+     * An exchanger with the default cache, pointed at the test kit's token endpoint. Its deadline is
+     * 30 s instead of 5: it reaches MockWebServer only in set-up, which on a loaded machine can
+     * take seconds, and a set-up that gives up early measures nothing.
+     */
     static TokenExchanger exchanger(TestAuthorizationServer as, AuditListener audit) {
         return TokenExchanger.builder()
                 .tokenEndpoint(as.tokenEndpoint())
+                .deadline(Duration.ofSeconds(30))
                 .clientAuthentication(ClientAuthentication.clientSecretBasic("mcp-server", "benchmark-secret"))
                 .auditListener(audit)
                 .build();

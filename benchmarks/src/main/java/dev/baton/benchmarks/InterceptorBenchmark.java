@@ -49,6 +49,16 @@ public class InterceptorBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         server = Fixtures.loopbackServer();
+        try {
+            fill();
+        } catch (Exception | Error e) {
+            // A failed set-up must not leave the server's threads behind (the fork would not exit).
+            server.close();
+            throw e;
+        }
+    }
+
+    private void fill() throws Exception {
         as = new TestAuthorizationServer(server);
         String exchanged = Fixtures.accessToken(as, "backend-alice").audience(Fixtures.BACKEND).sign();
         AtomicInteger calls = new AtomicInteger();

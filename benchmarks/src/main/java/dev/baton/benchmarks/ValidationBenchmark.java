@@ -21,6 +21,13 @@ import java.security.interfaces.RSAPublicKey;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -47,8 +54,13 @@ import org.openjdk.jmh.annotations.TearDown;
  *       with 60 s skew, {@code exp}, {@code iss} and {@code aud} required;
  *   <li>{@link #jcaVerify}: a bare JCA {@code SHA256withRSA} verification of the same signing
  *       input and signature bytes (decoded once in set-up), the floor for any validator.
- *   <li>{@link #es256BatonFresh}, {@link #es256Nimbus}, {@link #es256JcaVerify}: the same three
- *       fresh checks for an ES256 token signed with the test kit's P-256 key ({@code kid ec-1},
+ *   <li>{@link #spring}: Spring Security's {@link NimbusJwtDecoder} (7.0.6, the version Spring Boot
+ *       4.0.7 manages) with the same checks: the same immutable JWK set, RS256 only, the same
+ *       {@code typ} verifier and typ validator, and the validators {@code iss}, {@code aud} and Spring's default
+ *       timestamps ({@code exp}/{@code nbf}, 60 s skew); its claim-set conversion included, as in
+ *       any Spring resource server;
+ *   <li>{@link #es256BatonFresh}, {@link #es256Nimbus}, {@link #es256Spring}, {@link #es256JcaVerify}:
+ *       the same four fresh checks for an ES256 token signed with the test kit's P-256 key ({@code kid ec-1},
  *       published in the same JWKS). The JCA floor is {@code SHA256withECDSAinP1363Format}, which
  *       takes the JWS's raw {@code R||S} signature as is (no DER conversion).
  * </ul>
@@ -67,6 +79,8 @@ public class ValidationBenchmark {
     private TokenValidator fresh;
     private TokenValidator cached;
     private DefaultJWTProcessor<SecurityContext> processor;
+    private NimbusJwtDecoder springDecoder;
+    private NimbusJwtDecoder esSpringDecoder;
     private RSAPublicKey publicKey;
     private byte[] signingInput;
     private byte[] signature;
@@ -90,6 +104,8 @@ public class ValidationBenchmark {
                 .auditListener(AuditListener.none()).build();
 
         processor = nimbusProcessor(JWSAlgorithm.RS256);
+        springDecoder = springDecoder(SignatureAlgorithm.RS256);
+        esSpringDecoder = springDecoder(SignatureAlgorithm.ES256);
 
         SignedJWT jwt = SignedJWT.parse(token);
         signingInput = jwt.getSigningInput();
@@ -108,6 +124,8 @@ public class ValidationBenchmark {
         require("alice".equals(batonFresh().subject()), "Baton (no cache) rejected the token");
         require("alice".equals(batonCached().subject()), "Baton (cache) rejected the token");
         require("alice".equals(nimbus().getSubject()), "Nimbus rejected the token");
+        require("alice".equals(spring().getSubject()), "Spring rejected the token");
+        require("alice".equals(es256Spring().getSubject()), "Spring rejected the ES256 token");
         Jca jca = new Jca();
         jca.setUp();
         require(jcaVerify(jca), "JCA rejected the signature");
@@ -131,6 +149,26 @@ public class ValidationBenchmark {
         claims.setMaxClockSkew(60);
         p.setJWTClaimsSetVerifier(claims);
         return p;
+    }
+
+    /**
+     * Spring Security's decoder with the checks Baton makes, accepting only {@code alg}: the same
+     * immutable JWK set and {@code typ} verifier as raw Nimbus, {@code iss} and {@code aud}
+     * validators on top of Spring's default timestamp validator (60 s skew).
+     */
+    private NimbusJwtDecoder springDecoder(SignatureAlgorithm alg) {
+        NimbusJwtDecoder d = NimbusJwtDecoder.withJwkSource(new ImmutableJWKSet<>(as.jwks()))
+                .jwsAlgorithm(alg)
+                .jwtProcessorCustomizer(p -> p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(
+                        new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), JOSEObjectType.JWT,
+                        null)))
+                .build();
+        // Spring's own typ validator accepts only JWT by default: this one accepts what raw Nimbus does.
+        JwtTypeValidator typ = new JwtTypeValidator("at+jwt", "application/at+jwt", "JWT");
+        typ.setAllowEmpty(true);
+        d.setJwtValidator(JwtValidators.createDefaultWithValidators(typ, new JwtIssuerValidator(as.issuer()),
+                new JwtAudienceValidator(Fixtures.AUDIENCE)));
+        return d;
     }
 
     /** Fails the run if the JWKS was fetched again during measurement; stops the server. */
@@ -159,6 +197,12 @@ public class ValidationBenchmark {
     @Benchmark
     public JWTClaimsSet nimbus() throws Exception {
         return processor.process(token, null);
+    }
+
+    /** Spring Security's {@code NimbusJwtDecoder} with the same checks. */
+    @Benchmark
+    public Jwt spring() {
+        return springDecoder.decode(token);
     }
 
     /** The per-thread JCA verifiers: {@code Signature.getInstance} once, outside the measurement. */
@@ -194,6 +238,12 @@ public class ValidationBenchmark {
     @Benchmark
     public JWTClaimsSet es256Nimbus() throws Exception {
         return esProcessor.process(esToken, null);
+    }
+
+    /** ES256, Spring Security's {@code NimbusJwtDecoder} with the same checks. */
+    @Benchmark
+    public Jwt es256Spring() {
+        return esSpringDecoder.decode(esToken);
     }
 
     /** ES256, bare JCA verification of the pre-decoded signing input and raw {@code R||S} signature. */

@@ -26,6 +26,9 @@ public final class TokenHash {
     private final long b;
     private final long c;
     private final long d;
+    // Computed on first use and kept: every audit event of a token names it, and a token served from
+    // the verified-token cache keeps its hash. A racing second computation gives an equal string.
+    private String fingerprint;
 
     private TokenHash(long a, long b, long c, long d) {
         this.a = a;
@@ -50,8 +53,13 @@ public final class TokenHash {
      * without padding (11 characters).
      */
     public String fingerprint() {
-        byte[] first = ByteBuffer.allocate(Long.BYTES).putLong(a).array();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(first);
+        String f = fingerprint;
+        if (f == null) {
+            byte[] first = ByteBuffer.allocate(Long.BYTES).putLong(a).array();
+            f = Base64.getUrlEncoder().withoutPadding().encodeToString(first);
+            fingerprint = f;
+        }
+        return f;
     }
 
     /**

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiFunction;
 
 /**
@@ -35,7 +35,7 @@ final class ExchangeCache {
     private final Clock clock;
     private final Duration skew;
     private final double refreshAhead;
-    private final AsyncCache<ExchangeKey, Entry> cache;
+    private final AsyncCache<ExchangeKey, Flight> cache;
     private final Cache<ExchangeKey, Denial> denials;
     private volatile boolean closed;
 
@@ -64,8 +64,8 @@ final class ExchangeCache {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.maximumCacheSize())
                 // Saturating and capped at a day: no overflow whatever the expiry says.
-                .expireAfter(Expiry.<ExchangeKey, Entry>writing((key, entry) ->
-                        Duration.ofNanos(Nanos.untilCapped(clock.instant(), entry.staleAt))))
+                .expireAfter(Expiry.<ExchangeKey, Flight>writing((key, flight) ->
+                        Duration.ofNanos(Nanos.untilCapped(clock.instant(), flight.staleAt))))
                 .ticker(ticker)
                 // Maintenance (eviction, statistics) on the caller's thread: no hidden pool, deterministic.
                 .executor(Runnable::run)
@@ -103,14 +103,14 @@ final class ExchangeCache {
             // TOKEN_ENDPOINT, or SHARED_CACHE when the fleet's shared cache had the token.
             return flight.answer(null);
         }
-        Entry entry = flight.settledEntry();
-        if (entry == null || !entry.servableAt(clock.instant())) {
+        Instant now = clock.instant();
+        if (!flight.servableAt(now)) {
             // In flight, or finishing at this very moment (then even a failure, or a token already
             // inside the skew, is shared with this call as with any call that joined a moment earlier).
             return flight.answer(Source.JOINED);
         }
-        maybeRefresh(key, flight, entry, request, subject);
-        return CompletableFuture.completedFuture(new Served(entry.token, null, Source.CACHE));
+        maybeRefresh(key, flight, now, request, subject);
+        return CompletableFuture.completedFuture(new Served(flight.token, null, Source.CACHE));
     }
 
     /**
@@ -127,8 +127,8 @@ final class ExchangeCache {
         if (rejectedAccessToken == null) {
             cache.synchronous().invalidate(key);
         } else {
-            CompletableFuture<Entry> flight = cache.getIfPresent(key);
-            Entry entry = flight instanceof Flight f ? f.settledEntry() : null;
+            CompletableFuture<Flight> flight = cache.getIfPresent(key);
+            Flight entry = flight instanceof Flight f ? f.settled() : null;
             if (entry != null && entry.token.accessToken().equals(rejectedAccessToken)) {
                 cache.asMap().remove(key, flight);
             }
@@ -164,20 +164,20 @@ final class ExchangeCache {
         Flight flight = new Flight();
         loads.load(request).whenComplete((loaded, error) -> {
             if (error == null) {
-                flight.finish(newEntry(loaded.token(), loaded.exchangedAt(), request), null,
-                        SharedLoads.sourceOf(loaded));
+                hold(flight, loaded.token(), loaded.exchangedAt(), request);
+                flight.finish(null, SharedLoads.sourceOf(loaded));
             } else {
                 TokenExchangeException failure = Served.failureOf(error);
                 remember(key, failure);
-                flight.finish(null, failure, Source.TOKEN_ENDPOINT);
+                flight.finish(failure, Source.TOKEN_ENDPOINT);
             }
         });
         return flight;
     }
 
-    private void maybeRefresh(ExchangeKey key, Flight current, Entry entry, ExchangeRequest request,
+    private void maybeRefresh(ExchangeKey key, Flight current, Instant now, ExchangeRequest request,
             TokenHash subject) {
-        if (!entry.claimRefresh(clock.instant())) {
+        if (!current.claimRefresh(now)) {
             return;
         }
         // One background exchange; callers keep getting the current token until it replaces it.
@@ -187,12 +187,12 @@ final class ExchangeCache {
         // and a replica that finds another refreshing leaves its entry for a later read to retry.
         long start = System.nanoTime();
         stats.refreshStarted();
-        loads.refresh(request, entry.staleAt).whenComplete((loaded, error) -> {
+        loads.refresh(request, current.staleAt).whenComplete((loaded, error) -> {
             if (closed) {
                 return;
             }
             if (error == null && loaded == null) {
-                entry.refreshFailed();
+                current.refreshFailed();
                 return;
             }
             Served served = Served.of(loaded == null ? null : loaded.token(), error,
@@ -201,10 +201,13 @@ final class ExchangeCache {
                 audit.record(request, subject, served, start);
             }
             if (loaded != null) {
-                cache.asMap().replace(key, current, Flight.of(newEntry(loaded.token(), loaded.exchangedAt(), request)));
+                Flight replacement = new Flight();
+                hold(replacement, loaded.token(), loaded.exchangedAt(), request);
+                replacement.finish(null, Source.TOKEN_ENDPOINT);
+                cache.asMap().replace(key, current, replacement);
             } else {
                 remember(key, served.failure());
-                entry.refreshFailed();
+                current.refreshFailed();
             }
         });
     }
@@ -216,8 +219,11 @@ final class ExchangeCache {
         }
     }
 
-    /** The entry of {@code token}, obtained from the token endpoint at {@code created}. */
-    private Entry newEntry(ExchangedToken token, Instant created, ExchangeRequest request) {
+    /**
+     * Puts {@code token}, obtained from the token endpoint at {@code created}, into {@code flight},
+     * with when it stops being served and when to refresh it.
+     */
+    private void hold(Flight flight, ExchangedToken token, Instant created, ExchangeRequest request) {
         Instant subjectExpiry = SubjectExpiry.of(request);
         boolean boundBySubject = EntryLifetime.boundBySubject(token, subjectExpiry);
         Instant staleAt = EntryLifetime.staleAt(token, subjectExpiry, skew);
@@ -228,11 +234,11 @@ final class ExchangeCache {
             long lifeMillis = Duration.between(created, staleAt).toMillis();
             refreshAt = created.plusMillis((long) (lifeMillis * refreshAhead));
         }
-        return new Entry(token, staleAt, refreshAt);
+        flight.hold(token, staleAt, refreshAt);
     }
 
     /** Caffeine's mapping function for one call: it runs only for the call that starts the exchange. */
-    private final class Load implements BiFunction<ExchangeKey, Executor, CompletableFuture<Entry>> {
+    private final class Load implements BiFunction<ExchangeKey, Executor, CompletableFuture<Flight>> {
         private final ExchangeRequest request;
         private boolean started;
 
@@ -241,57 +247,74 @@ final class ExchangeCache {
         }
 
         @Override
-        public CompletableFuture<Entry> apply(ExchangeKey key, Executor executor) {
+        public CompletableFuture<Flight> apply(ExchangeKey key, Executor executor) {
             started = true;
             return start(request, key);
         }
     }
 
     /**
-     * The cache's value for one key: an exchange, shared by every call that finds it. It completes
-     * with the entry, or with {@code null} when the exchange failed: Caffeine then drops the key
-     * quietly (a future failed with an exception would be logged at WARNING for every refused
-     * exchange), and the failure is kept here for the calls that joined.
+     * The cache's value for one key: an exchange, shared by every call that finds it, and once it
+     * succeeded, the cached token itself. It completes with itself when it holds a token, or with
+     * {@code null} when the exchange failed: Caffeine then drops the key quietly (a future failed
+     * with an exception would be logged at WARNING for every refused exchange), and the failure is
+     * kept here for the calls that joined.
+     *
+     * <p>One object per cached token: the future Caffeine needs, the token, the instant it stops
+     * being served ({@link #staleAt}, which Caffeine's expiry reads), the optional refresh-ahead
+     * instant and the refresh claim, with no separate entry or {@code AtomicBoolean} beside it
+     * (docs/benchmarks.md, heap per cached token).
      *
      * <p>Calls are answered once the flight has settled, after its completion has run Caffeine's own
-     * callback, which sets the entry's expiry from {@link Entry#staleAt} or drops a failure: a
-     * caller that asks again at once finds the cache as it will stay, never a token inside the skew
-     * or a failure still in place.
+     * callback, which sets the expiry from {@link #staleAt} or drops a failure: a caller that asks
+     * again at once finds the cache as it will stay, never a token inside the skew or a failure
+     * still in place.
      */
-    private static final class Flight extends CompletableFuture<Entry> {
+    private static final class Flight extends CompletableFuture<Flight> {
         private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
-        private volatile CompletableFuture<Void> settled;
+        private static final AtomicIntegerFieldUpdater<Flight> REFRESHING =
+                AtomicIntegerFieldUpdater.newUpdater(Flight.class, "refreshing");
+
+        private volatile CompletableFuture<Void> settled = new CompletableFuture<>();
         private volatile TokenExchangeException failure;
         private volatile Source origin = Source.TOKEN_ENDPOINT;
+        // Written once by hold(), before complete(this) publishes them: every reader reaches them
+        // through the completed future (or Caffeine's map), which orders the writes before its reads.
+        private ExchangedToken token;
+        private Instant staleAt;
+        private Instant refreshAt;
+        /** 1 while a refresh-ahead exchange runs for this token. */
+        private volatile int refreshing;
 
-        Flight() {
-            this.settled = new CompletableFuture<>();
+        /** The token and its instants; called once, before {@link #finish}. */
+        void hold(ExchangedToken token, Instant staleAt, Instant refreshAt) {
+            this.token = token;
+            this.staleAt = staleAt;
+            this.refreshAt = refreshAt;
         }
 
-        private Flight(Entry entry) {
-            this.settled = SETTLED;
-            complete(entry);
-        }
-
-        /** A settled flight holding {@code entry}, to replace another with. */
-        static Flight of(Entry entry) {
-            return new Flight(entry);
-        }
-
-        /** Completes with {@code entry}, or with the {@code failure}, which came from {@code origin}; then settles. */
-        void finish(Entry entry, TokenExchangeException failure, Source origin) {
+        /**
+         * Completes with the token {@linkplain #hold held}, or with {@code failure}, which came from
+         * {@code origin}; then settles.
+         */
+        void finish(TokenExchangeException failure, Source origin) {
             this.failure = failure;
             this.origin = origin;
-            complete(entry);
+            complete(failure == null ? this : null);
             CompletableFuture<Void> waiting = settled;
-            // The shared constant from now on: a cached entry keeps no future of its own.
+            // The shared constant from now on: a cached token keeps no future of its own.
             settled = SETTLED;
             waiting.complete(null);
         }
 
-        /** The entry once settled with a token, else {@code null}. */
-        Entry settledEntry() {
+        /** This flight once settled with a token, else {@code null}. */
+        Flight settled() {
             return settled.isDone() ? getNow(null) : null;
+        }
+
+        /** Whether this flight has settled with a token that {@code now} is still before the end of. */
+        boolean servableAt(Instant now) {
+            return settled() != null && now.isBefore(staleAt);
         }
 
         /**
@@ -301,37 +324,19 @@ final class ExchangeCache {
         CompletableFuture<Served> answer(Source source) {
             return settled.thenApply(ignored -> {
                 Source s = source != null ? source : origin;
-                Entry entry = getNow(null);
-                return entry != null ? new Served(entry.token, null, s) : new Served(null, failure, s);
+                Flight held = getNow(null);
+                return held != null ? new Served(held.token, null, s) : new Served(null, failure, s);
             });
-        }
-    }
-
-    /** A cached token, the instant it stops being served and, optionally, when to refresh it ahead. */
-    private static final class Entry {
-        final ExchangedToken token;
-        final Instant staleAt;
-        private final Instant refreshAt;
-        private final AtomicBoolean refreshing = new AtomicBoolean();
-
-        Entry(ExchangedToken token, Instant staleAt, Instant refreshAt) {
-            this.token = token;
-            this.staleAt = staleAt;
-            this.refreshAt = refreshAt;
-        }
-
-        boolean servableAt(Instant now) {
-            return now.isBefore(staleAt);
         }
 
         /** Whether a refresh is due at {@code now} and this caller is the one to start it. */
         boolean claimRefresh(Instant now) {
-            return refreshAt != null && !now.isBefore(refreshAt) && refreshing.compareAndSet(false, true);
+            return refreshAt != null && !now.isBefore(refreshAt) && REFRESHING.compareAndSet(this, 0, 1);
         }
 
         /** The refresh failed: a later read may try again. */
         void refreshFailed() {
-            refreshing.set(false);
+            refreshing = 0;
         }
     }
 

@@ -136,7 +136,11 @@ final class TokenResponseReader {
         Set<String> scopes = new LinkedHashSet<>();
         Scope granted = accessToken.getScope();
         if (granted != null) {
-            scopes.addAll(granted.toStringList());
+            for (String scope : granted.toStringList()) {
+                // The cache keeps every granted scope for the token's life; a scope that was asked for
+                // (the usual case) keeps the request's string, which the cache key holds anyway.
+                scopes.add(request.scopes().contains(scope) ? requested(request, scope) : scope);
+            }
         } else {
             // RFC 6749 §5.1: scope omitted means the requested scope was granted.
             scopes.addAll(request.scopes());
@@ -173,6 +177,16 @@ final class TokenResponseReader {
             throw malformed("token_type is " + sanitize(tokenType, 32, request, credentials.secret())
                     + ", not DPoP or Bearer");
         }
+    }
+
+    /** The request's own instance of {@code scope}, which it contains. */
+    private static String requested(ExchangeRequest request, String scope) {
+        for (String s : request.scopes()) {
+            if (s.equals(scope)) {
+                return s;
+            }
+        }
+        return scope;
     }
 
     /**

@@ -14,8 +14,15 @@ final class Attempt {
     boolean fromCache;
     ValidatedToken claims;
 
-    /** {@link TokenHash#fingerprint()} of the token, or {@code null} when it was never hashed. */
+    /**
+     * {@link TokenHash#fingerprint()} of the token, or {@code null} when it was never hashed. A token
+     * served from the verified-token cache gives the fingerprint its cached hash already computed
+     * (the same token, so the same fingerprint), instead of encoding this call's hash again.
+     */
     String fingerprint() {
+        if (fromCache && claims != null) {
+            return claims.fingerprint();
+        }
         return hash == null ? null : hash.fingerprint();
     }
 }

@@ -19,6 +19,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,8 +83,12 @@ public final class JwksCache {
         URI get() throws IOException;
     }
 
-    /** A usable public key: its verifier, the algorithm it is restricted to (or null) and its key type. */
-    record Key(String kid, JWSVerifier verifier, JWSAlgorithm alg, boolean rsa, Curve curve) {
+    /**
+     * A usable public key: the key itself (for {@link JcaSignatures}), its Nimbus verifier (for the
+     * algorithms JcaSignatures leaves to Nimbus), the algorithm it is restricted to (or null) and its
+     * key type.
+     */
+    record Key(String kid, PublicKey publicKey, JWSVerifier verifier, JWSAlgorithm alg, boolean rsa, Curve curve) {
         boolean accepts(JWSAlgorithm tokenAlg) {
             if (alg != null && !alg.equals(tokenAlg)) {
                 return false;
@@ -329,14 +336,17 @@ public final class JwksCache {
                 if (rsa.size() < 2048) {
                     return null;
                 }
-                return new Key(jwk.getKeyID(), new RSASSAVerifier(rsa.toRSAPublicKey()), alg, true, null);
+                RSAPublicKey key = rsa.toRSAPublicKey();
+                return new Key(jwk.getKeyID(), key, new RSASSAVerifier(key), alg, true, null);
             }
             if (jwk instanceof ECKey ec) {
                 Curve c = ec.getCurve();
                 if (!Curve.P_256.equals(c) && !Curve.P_384.equals(c) && !Curve.P_521.equals(c)) {
                     return null;
                 }
-                return new Key(jwk.getKeyID(), new ECDSAVerifier(ec.toECPublicKey()), alg, false, c);
+                // ECDSAVerifier's constructor also checks that the point is on the curve.
+                ECPublicKey key = ec.toECPublicKey();
+                return new Key(jwk.getKeyID(), key, new ECDSAVerifier(key), alg, false, c);
             }
         } catch (JOSEException | RuntimeException e) {
             return null;

@@ -1,9 +1,11 @@
 package dev.baton.internal.validation;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.SignedJWT;
 import dev.baton.TokenValidationException;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -39,6 +41,24 @@ final class SignatureCheck {
             throw reject.invalid("no signing key matches the token");
         }
         byte[] input = jwt.getSigningInput();
+        JWSAlgorithm alg = header.getAlgorithm();
+        if (JcaSignatures.handles(alg)) {
+            // Decoded once for every candidate key, by the JDK's decoder: the token passed the
+            // canonical base64url check, so it gives Nimbus' bytes, several times faster. Checked
+            // with a JDK Signature looked up once per thread.
+            byte[] signatureBytes;
+            try {
+                signatureBytes = Base64.getUrlDecoder().decode(jwt.getSignature().toString());
+            } catch (IllegalArgumentException e) {
+                throw reject.invalid("token signature is invalid");
+            }
+            for (JwksCache.Key k : keys) {
+                if (JcaSignatures.verify(alg, k.publicKey(), input, signatureBytes)) {
+                    return;
+                }
+            }
+            throw reject.invalid("token signature is invalid");
+        }
         for (JwksCache.Key k : keys) {
             try {
                 if (k.verifier().verify(header, input, jwt.getSignature())) {
