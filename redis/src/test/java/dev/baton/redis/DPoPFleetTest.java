@@ -6,36 +6,13 @@ import dev.baton.DPoPKey;
 import dev.baton.ExchangedToken;
 import dev.baton.TokenExchanger;
 import dev.baton.redis.testkit.Fleet;
-import dev.baton.redis.testkit.FleetAuthorizationServer;
-import dev.baton.redis.testkit.RedisProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * DPoP-bound tokens (RFC 9449 §5) in a fleet: replicas that hold the same DPoP key share them, with
  * their binding; replicas with keys of their own never receive a token bound to another's key.
  */
-class DPoPFleetTest {
-    private static RedisProcess redis;
-    private static FleetAuthorizationServer as;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisProcess.start();
-        as = new FleetAuthorizationServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (as != null) {
-            as.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class DPoPFleetTest extends FleetServers {
     @Test
     void replicasSharingADPoPKeyShareItsBoundTokens() throws Exception {
         DPoPKey key = DPoPKey.generate();

@@ -7,7 +7,6 @@ import dev.baton.ExchangedToken;
 import dev.baton.TokenExchanger;
 import dev.baton.redis.testkit.Fleet;
 import dev.baton.redis.testkit.FleetAuthorizationServer;
-import dev.baton.redis.testkit.RedisProcess;
 import dev.baton.redis.testkit.SecondJvm;
 import dev.baton.testkit.RecordingAuditListener;
 import java.util.ArrayList;
@@ -17,8 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,26 +23,7 @@ import org.junit.jupiter.api.Test;
  * makes one token endpoint call per user, and every caller gets its own user's token
  * (docs/security.md cases 28 and 29, across processes).
  */
-class FleetTest {
-    private static RedisProcess redis;
-    private static FleetAuthorizationServer as;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisProcess.start();
-        as = new FleetAuthorizationServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (as != null) {
-            as.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class FleetTest extends FleetServers {
     @Test
     void thousandUsersTwentyCallsEachOnThreeReplicasInTwoJvmsMakeExactlyThousandTokenEndpointCalls()
             throws Exception {

@@ -6,10 +6,7 @@ import dev.baton.ExchangedToken;
 import dev.baton.TokenExchanger;
 import dev.baton.redis.testkit.Fleet;
 import dev.baton.redis.testkit.FleetAuthorizationServer;
-import dev.baton.redis.testkit.RedisProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,29 +15,11 @@ import org.junit.jupiter.api.Test;
  * {@code invalidate(request, rejectedToken)} (the OkHttp interceptor's upstream-401 path) deletes
  * only an entry holding the rejected token, so concurrent 401s do not erase each other's fresh token.
  */
-class InvalidationTest {
-    private static RedisProcess redis;
-    private static FleetAuthorizationServer as;
+class InvalidationTest extends FleetServers {
     private RedisTokenCache sharedA;
     private RedisTokenCache sharedB;
     private TokenExchanger a;
     private TokenExchanger b;
-
-    @BeforeAll
-    static void startServers() {
-        redis = RedisProcess.start();
-        as = new FleetAuthorizationServer();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (as != null) {
-            as.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @BeforeEach
     void startReplicas() {

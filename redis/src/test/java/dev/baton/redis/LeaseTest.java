@@ -6,38 +6,16 @@ import dev.baton.ExchangedToken;
 import dev.baton.TokenExchanger;
 import dev.baton.redis.testkit.Fleet;
 import dev.baton.redis.testkit.FleetAuthorizationServer;
-import dev.baton.redis.testkit.RedisProcess;
 import dev.baton.redis.testkit.SecondJvm;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The lease: a replica that takes it and dies mid-exchange (its JVM killed) delays the others by at
  * most the lease time; one of them then exchanges, and no caller waits past its deadline.
  */
-class LeaseTest {
-    private static RedisProcess redis;
-    private static FleetAuthorizationServer as;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisProcess.start();
-        as = new FleetAuthorizationServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (as != null) {
-            as.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class LeaseTest extends FleetServers {
     @Test
     void whenTheLeaseHolderDiesAnotherReplicaExchangesAfterTheLeaseExpires() throws Exception {
         int user = 42;
