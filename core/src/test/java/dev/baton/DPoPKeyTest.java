@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The DPoP key and the proofs it signs for resource requests (RFC 9449 §4.2, §7). */
+/**
+ * The DPoP key and the proofs it signs for resource requests (RFC 9449 §4.2, §7), checked by Nimbus'
+ * resource-server verifier; keys from a named JCA provider (docs/security.md cases 50 and 54).
+ */
 class DPoPKeyTest {
     private static final String TOKEN = "dpop-bound-access-token-0123456789";
 
