@@ -226,7 +226,7 @@ public final class TokenEndpointClient {
         if (dpop.enabled()) {
             // RFC 9449 §5: a fresh proof for every token request (htm POST, htu the endpoint), with the
             // server's latest nonce when it sent one.
-            nimbus.setHeader("DPoP", dpop.signer().proof("POST", uri, null, nonce));
+            nimbus.setDPoP(dpop.signer().sign("POST", uri, null, nonce));
         }
         HttpRequest.Builder out = HttpRequest.newBuilder(uri)
                 .POST(HttpRequest.BodyPublishers.ofString(nimbus.getBody(), StandardCharsets.UTF_8))
