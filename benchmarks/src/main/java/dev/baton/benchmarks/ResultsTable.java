@@ -454,7 +454,7 @@ public final class ResultsTable {
             out.append("- **JDK:** ").append(results.jdk()).append('\n');
         }
         if (!results.settings().isEmpty()) {
-            out.append("- **JMH settings** (forks × warm-up × measurement, per benchmark): ")
+            out.append("- **JMH settings** (per benchmark; single-shot rows take one shot per iteration): ")
                     .append(String.join("; ", results.settings())).append('\n');
         }
         out.append("- **Scores:** JMH's mean ± 99.9% error; ratios are throughput ratios (or, in rows 5 and 12a,"
@@ -545,9 +545,9 @@ public final class ResultsTable {
                     firstJdk = r.get("vmName") + " " + r.get("vmVersion") + " (" + r.get("jdkVersion") + "), JMH "
                             + r.get("jmhVersion");
                 }
-                settings.add(r.get("forks") + " × " + r.get("warmupIterations") + " × " + r.get("warmupTime")
-                        + " × " + r.get("measurementIterations") + " × " + r.get("measurementTime")
-                        + " (" + r.get("mode") + ")");
+                settings.add(r.get("forks") + " fork(s), " + r.get("warmupIterations") + " × " + r.get("warmupTime")
+                        + " warm-up, " + r.get("measurementIterations") + " × " + r.get("measurementTime")
+                        + " measurement (" + r.get("mode") + ")");
             }
             this.jdk = firstJdk;
         }
@@ -586,7 +586,7 @@ public final class ResultsTable {
             return jdk;
         }
 
-        /** Each distinct combination of settings in the file, e.g. {@code 2 × 2 × 1 s × 4 × 1 s (thrpt)}. */
+        /** Each distinct combination of settings, e.g. {@code 2 fork(s), 2 × 1 s warm-up, 4 × 1 s measurement (thrpt)}. */
         Set<String> settings() {
             return settings;
         }
