@@ -87,6 +87,10 @@ public final class ResultsTable {
                     new AtMost("ExchangeBenchmark.cachedExchange{audit=none}", null, false, null)),
             new Row("13a", "ES256 DPoP proof per outgoing call (baseline: a bare JCA ES256 signature, shown only)",
                     new AtMost("DPoPBenchmark.es256Proof", "DPoPBenchmark.jcaEs256Signature", false, 60.0)),
+            new Row("13a'", "The same proof with BouncyCastle as the key's JCA provider (baseline: a bare BouncyCastle"
+                    + " ES256 signature, shown only)",
+                    new AtMost("DPoPBenchmark.es256ProofBouncyCastle", "DPoPBenchmark.bcEs256Signature", false,
+                            60.0)),
             new Row("13b", "Interceptor overhead on a cache hit with DPoP (with − without)",
                     new AtMost("DPoPBenchmark.interceptorWithDPoP", "DPoPBenchmark.withoutInterceptor", true, null)),
             new Row("13c", "Interceptor overhead on a cache hit with Bearer, same run (with − without)",
