@@ -11,9 +11,12 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -91,7 +94,11 @@ public final class RedisStore implements AutoCloseable {
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         if (cluster) {
             RedisClusterClient c = RedisClusterClient.create(resources, uri);
+            // Follow the topology when it changes (MOVED/ASK redirections, reconnects, a failover).
             c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAdaptiveRefreshTrigger(RefreshTrigger.MOVED_REDIRECT, RefreshTrigger.ASK_REDIRECT,
+                                    RefreshTrigger.PERSISTENT_RECONNECTS).build())
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .requestQueueSize(10_000).build());
             this.client = c;
@@ -227,7 +234,9 @@ public final class RedisStore implements AutoCloseable {
             connection = target;
         }
         startOnOwnThread(target, () -> client instanceof RedisClusterClient cluster
-                ? cluster.connectAsync(CODEC).thenApply(c -> (StatefulConnection<String, byte[]>) c)
+                ? topology(cluster).thenCompose(ignored -> cluster.connectAsync(CODEC))
+                        .thenCompose(RedisStore::withEveryPrimary)
+                        .thenApply(c -> (StatefulConnection<String, byte[]>) c)
                 : ((RedisClient) client).connectAsync(CODEC, uri).toCompletableFuture()
                         .thenApply(c -> (StatefulConnection<String, byte[]>) c));
         return target;
@@ -246,7 +255,8 @@ public final class RedisStore implements AutoCloseable {
         startOnOwnThread(target, () -> {
             CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> connecting =
                     client instanceof RedisClusterClient cluster
-                            ? cluster.connectPubSubAsync(CODEC).thenApply(c -> (StatefulRedisPubSubConnection<String, byte[]>) c)
+                            ? topology(cluster).thenCompose(ignored -> cluster.connectPubSubAsync(CODEC))
+                                    .thenApply(c -> (StatefulRedisPubSubConnection<String, byte[]>) c)
                             : ((RedisClient) client).connectPubSubAsync(CODEC, uri).toCompletableFuture();
             return connecting.thenCompose(c -> {
                 c.addListener(new RedisPubSubAdapter<>() {
@@ -260,6 +270,30 @@ public final class RedisStore implements AutoCloseable {
                 return c.async().subscribe(channel).toCompletableFuture().thenApply(ignored -> c);
             });
         });
+    }
+
+    /**
+     * The cluster's topology, read from the seed node before the first connection: Lettuce's
+     * asynchronous connect, unlike its blocking one, does not load it ("Partitions not
+     * initialized"). Read again for a connection made after a failed attempt.
+     */
+    private static CompletableFuture<Void> topology(RedisClusterClient cluster) {
+        return cluster.refreshPartitionsAsync().toCompletableFuture();
+    }
+
+    /**
+     * {@code cluster} once it is connected to every primary node too: Lettuce connects to a node on
+     * the first command for it, and with commands rejected while disconnected (so that a Redis that
+     * is down costs nothing) that first command would fail.
+     */
+    private static CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> withEveryPrimary(
+            StatefulRedisClusterConnection<String, byte[]> cluster) {
+        CompletableFuture<?>[] nodes = cluster.getPartitions().stream()
+                .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                // By host and port: the connection Lettuce then picks for each of the node's slots.
+                .map(n -> cluster.getConnectionAsync(n.getUri().getHost(), n.getUri().getPort()))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(nodes).thenApply(ignored -> cluster);
     }
 
     private <T> void startOnOwnThread(CompletableFuture<T> target, java.util.function.Supplier<CompletableFuture<T>> connect) {
