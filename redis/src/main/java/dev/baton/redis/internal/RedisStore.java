@@ -27,7 +27,6 @@ import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -37,8 +36,8 @@ import java.util.function.Function;
  * The Redis commands the shared cache uses, on Lettuce: one multiplexed connection for commands and
  * one for pub/sub, connected in the background from the start, on the store's own thread (a Redis
  * that is down at start-up costs nothing but a probe per interval), reconnected by Lettuce after an outage. Every
- * command has a timeout, fails at once while disconnected instead of queueing, and reports to
- * {@link RedisHealth}. Values are bytes, keys and channels UTF-8. Not API.
+ * command has a timeout, fails at once while disconnected instead of queueing, reports to
+ * {@link RedisHealth}, and completes on the store's own threads, never on a Redis I/O thread. Values are bytes, keys and channels UTF-8. Not API.
  */
 public final class RedisStore implements AutoCloseable {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -111,11 +110,6 @@ public final class RedisStore implements AutoCloseable {
         }
     }
 
-    /** Where completions and timers run: never a Redis I/O thread. */
-    public Executor executor() {
-        return resources.eventExecutorGroup();
-    }
-
     /** Runs {@code task} after {@code delayNanos}. */
     public void schedule(long delayNanos, Runnable task) {
         if (!closed) {
@@ -175,13 +169,31 @@ public final class RedisStore implements AutoCloseable {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.whenComplete((value, error) -> {
+        // Answered on this store's own threads, never on a Redis I/O thread: what follows (decrypting
+        // a value, the exchanger's caching and audit, the callers' own continuations) must not hold
+        // up the connection's other replies. One hand-off per command, as a hit costs anyway.
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        result.whenComplete((value, error) -> {
             if (error == null) {
                 health.succeeded();
             } else if (!closed) {
                 health.failed(error);
             }
+            try {
+                resources.eventExecutorGroup().execute(() -> complete(answer, value, error));
+            } catch (RuntimeException closing) {
+                complete(answer, value, error);
+            }
         });
+        return answer;
+    }
+
+    private static <T> void complete(CompletableFuture<T> future, T value, Throwable error) {
+        if (error == null) {
+            future.complete(value);
+        } else {
+            future.completeExceptionally(error);
+        }
     }
 
     @SuppressWarnings("unchecked")
