@@ -11,8 +11,6 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -93,11 +91,9 @@ public final class RedisStore implements AutoCloseable {
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         if (cluster) {
             RedisClusterClient c = RedisClusterClient.create(resources, uri);
-            // Follow the topology when it changes (MOVED/ASK redirections, reconnects, a failover).
+            // Lettuce 7 follows topology changes by default (every adaptive refresh trigger: MOVED and
+            // ASK redirections, persistent reconnects, uncovered slots, unknown nodes).
             c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAdaptiveRefreshTrigger(RefreshTrigger.MOVED_REDIRECT, RefreshTrigger.ASK_REDIRECT,
-                                    RefreshTrigger.PERSISTENT_RECONNECTS).build())
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .requestQueueSize(10_000).build());
             this.client = c;

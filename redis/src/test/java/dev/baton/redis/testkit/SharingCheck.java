@@ -42,4 +42,25 @@ public final class SharingCheck {
         }
         return wrong;
     }
+
+    /**
+     * Waits until {@code b} is served what {@code a} stored, both caches having connected in the
+     * background (a TLS handshake in a cold JVM may take longer than the first calls' connection
+     * wait): exchanges a new user from {@code firstUser} on each attempt, within {@code seconds}.
+     *
+     * @return the first user number not used
+     */
+    public static int awaitSharing(TokenExchanger a, TokenExchanger b, int firstUser, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        int user = firstUser;
+        while (System.nanoTime() < deadline) {
+            String fromA = a.exchange(Fleet.request(user)).accessToken();
+            String fromB = b.exchange(Fleet.request(user)).accessToken();
+            user++;
+            if (fromA.equals(fromB)) {
+                return user;
+            }
+        }
+        throw new IllegalStateException("the replicas did not share a token within " + seconds + " s");
+    }
 }
