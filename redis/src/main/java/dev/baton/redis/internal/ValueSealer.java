@@ -27,9 +27,10 @@ public final class ValueSealer {
     /**
      * One cipher per thread, initialised anew for each value: {@code Cipher.getInstance} and the
      * provider selection of its first {@code init} cost several times the decryption of a value
-     * (benchmarks/RESULTS.md, "Shared cache hit"). The few threads that seal and open are this
-     * cache's own and the exchangers'. A cipher keeps the last value's key until its next init; that
-     * key opens only that one value, whose token the exchanger's local cache holds in the same heap.
+     * (benchmarks/RESULTS.md, "Shared cache hit"). Values are opened on this cache's own threads
+     * and sealed on the threads that complete exchanges; a thread's cipher goes with the thread. A
+     * cipher keeps the last value's key until its next init; that key opens only that one value,
+     * whose token the exchanger's local cache holds in the same heap.
      */
     private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
         try {
