@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -77,7 +76,6 @@ public final class RedisTokenCache implements SharedTokenCache {
     private final FleetLoads loads;
     private final FilledSignals signals;
     private final RedisHealth health;
-    private final Executor executor;
     private final String description;
 
     private RedisTokenCache(Builder b) {
@@ -85,7 +83,6 @@ public final class RedisTokenCache implements SharedTokenCache {
         this.signals = new FilledSignals();
         this.store = new RedisStore(b.uri, b.cluster, b.commandTimeout, health, b.keyPrefix + "filled",
                 signals::filled);
-        this.executor = store.executor();
         this.loads = new FleetLoads(store, new ValueSealer(b.secret), signals, health, b.keyPrefix, b.leaseTime,
                 b.clock);
         // Lettuce's first connection takes seconds in a cold JVM: done now, on the cache's own thread.
@@ -102,13 +99,14 @@ public final class RedisTokenCache implements SharedTokenCache {
     /**
      * {@inheritDoc}
      *
-     * <p>Completes on one of this cache's own threads, never on a Redis I/O thread.
+     * <p>Completes on one of this cache's own threads (or the thread that completed
+     * {@code exchange}), never on a Redis I/O thread.
      */
     @Override
     public CompletableFuture<Loaded> load(Lookup lookup, Supplier<CompletableFuture<ExchangedToken>> exchange) {
         Objects.requireNonNull(lookup, "lookup");
         Objects.requireNonNull(exchange, "exchange");
-        return handOff(loads.load(lookup, exchange));
+        return loads.load(lookup, exchange);
     }
 
     /** {@inheritDoc} */
@@ -118,7 +116,7 @@ public final class RedisTokenCache implements SharedTokenCache {
         Objects.requireNonNull(lookup, "lookup");
         Objects.requireNonNull(staleAt, "staleAt");
         Objects.requireNonNull(exchange, "exchange");
-        return handOff(loads.refresh(lookup, staleAt, exchange));
+        return loads.refresh(lookup, staleAt, exchange);
     }
 
     /** {@inheritDoc} */
@@ -147,26 +145,6 @@ public final class RedisTokenCache implements SharedTokenCache {
     @Override
     public String toString() {
         return description;
-    }
-
-    private <T> CompletableFuture<T> handOff(CompletableFuture<T> future) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        future.whenComplete((value, error) -> {
-            try {
-                executor.execute(() -> complete(out, value, error));
-            } catch (RuntimeException closing) {
-                complete(out, value, error);
-            }
-        });
-        return out;
-    }
-
-    private static <T> void complete(CompletableFuture<T> out, T value, Throwable error) {
-        if (error == null) {
-            out.complete(value);
-        } else {
-            out.completeExceptionally(error);
-        }
     }
 
     private static String hosts(RedisURI uri) {

@@ -2,6 +2,7 @@ package dev.baton.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.AuditListener;
 import dev.baton.ExchangeEvent;
 import dev.baton.ExchangedToken;
 import dev.baton.TokenExchanger;
@@ -92,6 +93,28 @@ class FleetTest extends FleetServers {
             assertThat(auditB.exchanges()).extracting(ExchangeEvent::source)
                     .containsExactly(ExchangeEvent.Source.SHARED_CACHE, ExchangeEvent.Source.CACHE);
             assertThat(auditB.exchanges().get(0).httpStatus()).isZero();
+        }
+    }
+
+    @Test
+    void aSharedHitIsAnsweredOffTheRedisIoThreads() throws Exception {
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        AuditListener recordThread = new AuditListener() {
+            @Override
+            public void onExchange(ExchangeEvent event) {
+                threads.add(event.source() + " on " + Thread.currentThread().getName());
+            }
+        };
+        try (RedisTokenCache sharedA = Fleet.sharedCache(redis.uri()).build();
+                RedisTokenCache sharedB = Fleet.sharedCache(redis.uri()).build();
+                TokenExchanger a = Fleet.exchanger(as.tokenEndpoint(), sharedA).build();
+                TokenExchanger b = Fleet.exchanger(as.tokenEndpoint(), sharedB).auditListener(recordThread).build()) {
+            a.exchange(Fleet.request(5002));
+            b.exchangeAsync(Fleet.request(5002)).get(10, TimeUnit.SECONDS);
+
+            // The exchanger's caching, audit and the callers' continuations never hold up Redis' replies.
+            assertThat(threads).singleElement().asString().startsWith("SHARED_CACHE on ")
+                    .doesNotContain("lettuce-nioEventLoop");
         }
     }
 }

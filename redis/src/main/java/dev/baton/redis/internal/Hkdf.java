@@ -11,6 +11,19 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class Hkdf {
     static final int HASH_LENGTH = 32;
+    /**
+     * One HMAC per thread, initialised anew for each derivation: {@code Mac.getInstance} costs a
+     * provider lookup on every read of a shared value. A Mac keeps the last PRK until its next init;
+     * that PRK derives keys for one user's entries only, whose token the exchanger's local cache
+     * holds in the same heap.
+     */
+    private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+        }
+    });
 
     private Hkdf() {
     }
@@ -26,7 +39,7 @@ final class Hkdf {
             throw new IllegalArgumentException("length must be between 1 and " + HASH_LENGTH);
         }
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MAC.get();
             // RFC 5869 §2.2: a missing salt is a string of HashLen zeros.
             mac.init(new SecretKeySpec(salt.length == 0 ? new byte[HASH_LENGTH] : salt, "HmacSHA256"));
             byte[] prk = mac.doFinal(ikm);

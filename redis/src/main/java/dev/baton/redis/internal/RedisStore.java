@@ -14,6 +14,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -24,7 +25,6 @@ import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -34,8 +34,8 @@ import java.util.function.Function;
  * The Redis commands the shared cache uses, on Lettuce: one multiplexed connection for commands and
  * one for pub/sub, connected in the background from the start, on the store's own thread (a Redis
  * that is down at start-up costs nothing but a probe per interval), reconnected by Lettuce after an outage. Every
- * command has a timeout, fails at once while disconnected instead of queueing, and reports to
- * {@link RedisHealth}. Values are bytes, keys and channels UTF-8. Not API.
+ * command has a timeout, fails at once while disconnected instead of queueing, reports to
+ * {@link RedisHealth}, and completes on the store's own threads, never on a Redis I/O thread. Values are bytes, keys and channels UTF-8. Not API.
  */
 public final class RedisStore implements AutoCloseable {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -91,6 +91,8 @@ public final class RedisStore implements AutoCloseable {
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         if (cluster) {
             RedisClusterClient c = RedisClusterClient.create(resources, uri);
+            // Lettuce 7 follows topology changes by default (every adaptive refresh trigger: MOVED and
+            // ASK redirections, persistent reconnects, uncovered slots, unknown nodes).
             c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .requestQueueSize(10_000).build());
@@ -102,11 +104,6 @@ public final class RedisStore implements AutoCloseable {
                     .requestQueueSize(10_000).build());
             this.client = c;
         }
-    }
-
-    /** Where completions and timers run: never a Redis I/O thread. */
-    public Executor executor() {
-        return resources.eventExecutorGroup();
     }
 
     /** Runs {@code task} after {@code delayNanos}. */
@@ -168,13 +165,31 @@ public final class RedisStore implements AutoCloseable {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.whenComplete((value, error) -> {
+        // Answered on this store's own threads, never on a Redis I/O thread: what follows (decrypting
+        // a value, the exchanger's caching and audit, the callers' own continuations) must not hold
+        // up the connection's other replies. One hand-off per command, as a hit costs anyway.
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        result.whenComplete((value, error) -> {
             if (error == null) {
                 health.succeeded();
             } else if (!closed) {
                 health.failed(error);
             }
+            try {
+                resources.eventExecutorGroup().execute(() -> complete(answer, value, error));
+            } catch (RuntimeException closing) {
+                complete(answer, value, error);
+            }
         });
+        return answer;
+    }
+
+    private static <T> void complete(CompletableFuture<T> future, T value, Throwable error) {
+        if (error == null) {
+            future.complete(value);
+        } else {
+            future.completeExceptionally(error);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -227,7 +242,9 @@ public final class RedisStore implements AutoCloseable {
             connection = target;
         }
         startOnOwnThread(target, () -> client instanceof RedisClusterClient cluster
-                ? cluster.connectAsync(CODEC).thenApply(c -> (StatefulConnection<String, byte[]>) c)
+                ? topology(cluster).thenCompose(ignored -> cluster.connectAsync(CODEC))
+                        .thenCompose(RedisStore::withEveryPrimary)
+                        .thenApply(c -> (StatefulConnection<String, byte[]>) c)
                 : ((RedisClient) client).connectAsync(CODEC, uri).toCompletableFuture()
                         .thenApply(c -> (StatefulConnection<String, byte[]>) c));
         return target;
@@ -246,7 +263,8 @@ public final class RedisStore implements AutoCloseable {
         startOnOwnThread(target, () -> {
             CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> connecting =
                     client instanceof RedisClusterClient cluster
-                            ? cluster.connectPubSubAsync(CODEC).thenApply(c -> (StatefulRedisPubSubConnection<String, byte[]>) c)
+                            ? topology(cluster).thenCompose(ignored -> cluster.connectPubSubAsync(CODEC))
+                                    .thenApply(c -> (StatefulRedisPubSubConnection<String, byte[]>) c)
                             : ((RedisClient) client).connectPubSubAsync(CODEC, uri).toCompletableFuture();
             return connecting.thenCompose(c -> {
                 c.addListener(new RedisPubSubAdapter<>() {
@@ -260,6 +278,30 @@ public final class RedisStore implements AutoCloseable {
                 return c.async().subscribe(channel).toCompletableFuture().thenApply(ignored -> c);
             });
         });
+    }
+
+    /**
+     * The cluster's topology, read from the seed node before the first connection: Lettuce's
+     * asynchronous connect, unlike its blocking one, does not load it ("Partitions not
+     * initialized"). Read again for a connection made after a failed attempt.
+     */
+    private static CompletableFuture<Void> topology(RedisClusterClient cluster) {
+        return cluster.refreshPartitionsAsync().toCompletableFuture();
+    }
+
+    /**
+     * {@code cluster} once it is connected to every primary node too: Lettuce connects to a node on
+     * the first command for it, and with commands rejected while disconnected (so that a Redis that
+     * is down costs nothing) that first command would fail.
+     */
+    private static CompletableFuture<StatefulRedisClusterConnection<String, byte[]>> withEveryPrimary(
+            StatefulRedisClusterConnection<String, byte[]> cluster) {
+        CompletableFuture<?>[] nodes = cluster.getPartitions().stream()
+                .filter(n -> n.is(RedisClusterNode.NodeFlag.UPSTREAM))
+                // By host and port: the connection Lettuce then picks for each of the node's slots.
+                .map(n -> cluster.getConnectionAsync(n.getUri().getHost(), n.getUri().getPort()))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(nodes).thenApply(ignored -> cluster);
     }
 
     private <T> void startOnOwnThread(CompletableFuture<T> target, java.util.function.Supplier<CompletableFuture<T>> connect) {

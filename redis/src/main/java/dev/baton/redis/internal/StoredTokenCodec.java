@@ -2,12 +2,11 @@ package dev.baton.redis.internal;
 
 import dev.baton.ExchangedToken;
 import dev.baton.TokenType;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,8 +60,10 @@ public final class StoredTokenCodec {
         if (plaintext.length > MAX_PLAINTEXT) {
             throw new IllegalArgumentException("shared value too large");
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(plaintext))) {
-            if (in.readUnsignedByte() != FORMAT) {
+        // A ByteBuffer over the plaintext: strings are decoded in place, without a stream's copies.
+        ByteBuffer in = ByteBuffer.wrap(plaintext);
+        try {
+            if (Byte.toUnsignedInt(in.get()) != FORMAT) {
                 throw new IllegalArgumentException("unknown shared value format");
             }
             Instant exchangedAt = readInstant(in);
@@ -70,8 +71,8 @@ public final class StoredTokenCodec {
             Instant expiresAt = readInstant(in);
             String tokenType = readString(in);
             TokenType issuedTokenType = TokenType.of(readString(in));
-            int scopeCount = in.readInt();
-            if (scopeCount < 0 || scopeCount > in.available()) {
+            int scopeCount = in.getInt();
+            if (scopeCount < 0 || scopeCount > in.remaining()) {
                 throw new IllegalArgumentException("bad scope count");
             }
             List<String> scopes = new ArrayList<>(scopeCount);
@@ -80,14 +81,14 @@ public final class StoredTokenCodec {
             }
             String accessToken = readString(in);
             String dpopKeyThumbprint = readString(in);
-            if (in.available() != 0) {
+            if (in.hasRemaining()) {
                 throw new IllegalArgumentException("trailing bytes in shared value");
             }
             return new StoredToken(new ExchangedToken(accessToken, tokenType, issuedTokenType, expiresAt, scopes,
                     dpopKeyThumbprint.isEmpty() ? null : dpopKeyThumbprint), exchangedAt, staleAt);
         } catch (IllegalArgumentException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException("unreadable shared value: " + e.getClass().getSimpleName());
         }
     }
@@ -97,8 +98,8 @@ public final class StoredTokenCodec {
         out.writeInt(instant.getNano());
     }
 
-    private static Instant readInstant(DataInputStream in) throws IOException {
-        return Instant.ofEpochSecond(in.readLong(), in.readInt());
+    private static Instant readInstant(ByteBuffer in) {
+        return Instant.ofEpochSecond(in.getLong(), in.getInt());
     }
 
     private static void writeString(DataOutputStream out, String value) throws IOException {
@@ -107,11 +108,13 @@ public final class StoredTokenCodec {
         out.write(b);
     }
 
-    private static String readString(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > in.available()) {
+    private static String readString(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
             throw new IllegalArgumentException("bad length");
         }
-        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        String value = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return value;
     }
 }

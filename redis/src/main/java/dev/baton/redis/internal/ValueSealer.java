@@ -24,6 +24,21 @@ public final class ValueSealer {
     private static final int TAG_BITS = 128;
     private static final byte[] INFO_PREFIX = "baton-redis/1 shared exchanged token\0".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One cipher per thread, initialised anew for each value: {@code Cipher.getInstance} and the
+     * provider selection of its first {@code init} cost several times the decryption of a value
+     * (benchmarks/RESULTS.md, "Shared cache hit"). Values are opened on this cache's own threads
+     * and sealed on the threads that complete exchanges; a thread's cipher goes with the thread. A
+     * cipher keeps the last value's key until its next init; that key opens only that one value,
+     * whose token the exchanger's local cache holds in the same heap.
+     */
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM/NoPadding is required by every Java platform", e);
+        }
+    });
 
     private final byte[] secret;
 
@@ -72,7 +87,9 @@ public final class ValueSealer {
         byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
         byte[] info = ByteBuffer.allocate(INFO_PREFIX.length + keyBytes.length).put(INFO_PREFIX).put(keyBytes).array();
         byte[] key = Hkdf.deriveKey(secret, subjectToken.getBytes(StandardCharsets.UTF_8), info, 32);
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher cipher = CIPHER.get();
+        // init resets the cipher: nothing of the previous value's key or nonce is used again (a
+        // fresh key and nonce per value, NIST SP 800-38D §8.2).
         cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
         Arrays.fill(key, (byte) 0);
         // The version and the key: a value is bound to the place it was written to.

@@ -28,15 +28,31 @@ public final class RedisProcess implements AutoCloseable {
     private static Path extracted;
 
     private final int port;
+    private final List<String> arguments;
     private Process process;
 
-    private RedisProcess(int port) {
+    private RedisProcess(int port, List<String> arguments) {
         this.port = port;
+        this.arguments = List.copyOf(arguments);
     }
 
     /** Starts a server on a free loopback port and waits until it accepts connections. */
     public static RedisProcess start() {
-        RedisProcess redis = new RedisProcess(freePort());
+        return start(List.of());
+    }
+
+    /**
+     * Starts a server on a free loopback port with further {@code redis-server} arguments (for
+     * example {@code --user}, or a configuration file first and {@code --sentinel}), and waits until
+     * it accepts connections.
+     */
+    public static RedisProcess start(List<String> arguments) {
+        return start(freePort(), arguments);
+    }
+
+    /** As {@link #start(List)}, on {@code port}. */
+    public static RedisProcess start(int port, List<String> arguments) {
+        RedisProcess redis = new RedisProcess(port, arguments);
         redis.startProcess();
         return redis;
     }
@@ -113,10 +129,17 @@ public final class RedisProcess implements AutoCloseable {
 
     private void startProcess() {
         try {
-            process = new ProcessBuilder(List.of(binary().toString(), "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
-                    "--loglevel", "warning"))
-                    .redirectErrorStream(true).start();
+            List<String> command = new java.util.ArrayList<>();
+            command.add(binary().toString());
+            // A configuration file (Sentinel's) must come first; options after it override it.
+            if (!arguments.isEmpty() && !arguments.get(0).startsWith("--")) {
+                command.add(arguments.get(0));
+            }
+            command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+                    "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
+            command.addAll(arguments.isEmpty() || arguments.get(0).startsWith("--") ? arguments
+                    : arguments.subList(1, arguments.size()));
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -179,7 +202,26 @@ public final class RedisProcess implements AutoCloseable {
         return extracted;
     }
 
-    private static int freePort() {
+    /**
+     * A free loopback port below 55536 whose port + 10000 (a cluster node's bus port in Redis 6.2)
+     * is free too.
+     */
+    public static int freeClusterPort() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = freePort();
+            if (port < 55536) {
+                try (ServerSocket bus = new ServerSocket(port + 10_000, 1, InetAddress.getLoopbackAddress())) {
+                    return bus.getLocalPort() - 10_000;
+                } catch (IOException taken) {
+                    // Try another.
+                }
+            }
+        }
+        throw new IllegalStateException("no free port pair for a cluster node");
+    }
+
+    /** A free loopback port. */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.baton.spring.boot;
 
 import dev.baton.AuditListener;
 import dev.baton.EndpointObserver;
+import dev.baton.SharedTokenCache;
 import dev.baton.TokenExchanger;
 import dev.baton.TokenValidator;
 import dev.baton.spring.boot.internal.BatonBeans;
@@ -20,7 +21,8 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * Baton's core objects from {@code baton.*}: the {@link TokenValidator} when a
  * {@code baton.resource-server.*} property is set, the {@link TokenExchanger} when a
- * {@code baton.token-exchange.*} property is set. Each is replaced by the application's own bean of
+ * {@code baton.token-exchange.*} property is set, with the fleet's {@link SharedTokenCache} bean if
+ * there is one. Each is replaced by the application's own bean of
  * that type, and closed by the container when the context closes (its HTTP client and Baton's
  * timer threads with it). Every {@link AuditListener} bean receives their audit events, besides
  * the structured log lines on {@code dev.baton.audit}, and every {@link EndpointObserver} bean
@@ -57,15 +59,19 @@ public class BatonAutoConfiguration {
      * @param properties the bound properties
      * @param listeners the application's audit listeners
      * @param observers the observers of the calls to the authorization server
-     * @param resources where a {@code private-key} location is read from
-     * @return the exchanger, closed with the context
+     * @param resources where a {@code private-key} or {@code dpop-key} location is read from
+     * @param sharedCache the fleet's shared cache, if there is one bean of that type (baton-redis's,
+     *     from {@code baton.token-exchange.shared-cache.redis}, or the application's)
+     * @return the exchanger, closed with the context (before the shared cache)
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @Conditional(Configured.TokenExchange.class)
     public TokenExchanger batonTokenExchanger(BatonProperties properties, ObjectProvider<AuditListener> listeners,
-            ObjectProvider<EndpointObserver> observers, ResourceLoader resources) {
-        return BatonBeans.exchanger(properties.getTokenExchange(), audit(listeners), observer(observers), resources);
+            ObjectProvider<EndpointObserver> observers, ResourceLoader resources,
+            ObjectProvider<SharedTokenCache> sharedCache) {
+        return BatonBeans.exchanger(properties.getTokenExchange(), audit(listeners), observer(observers), resources,
+                sharedCache.getIfUnique());
     }
 
     /** Every endpoint observer bean (meters, observations, the health indicator), in order. */

@@ -340,6 +340,13 @@ public class BatonProperties {
         /** Bind exchanged tokens to a DPoP key (RFC 9449) generated at start-up, as authorization servers that require DPoP ask. */
         private boolean dpop;
 
+        /**
+         * With dpop: the DPoP key pair instead of one generated at start-up, as a private JWK (EC
+         * P-256, or RSA) in JSON or a location such as file:/etc/baton/dpop.jwk. Replicas sharing a
+         * cache (shared-cache.redis) share DPoP-bound tokens only when they hold the same key. Never logged.
+         */
+        private String dpopKey;
+
         /** The most attempts one exchange makes (connection errors, 5xx and 429 only). */
         private Integer maxAttempts;
 
@@ -440,6 +447,16 @@ public class BatonProperties {
         /** @param dpop whether exchanged tokens are DPoP-bound */
         public void setDpop(boolean dpop) {
             this.dpop = dpop;
+        }
+
+        /** @return the DPoP key pair (a private JWK or its location), or {@code null} for a generated one */
+        public String getDpopKey() {
+            return dpopKey;
+        }
+
+        /** @param dpopKey the DPoP key pair (a private JWK or its location) */
+        public void setDpopKey(String dpopKey) {
+            this.dpopKey = dpopKey;
         }
 
         /** @return the deadline */

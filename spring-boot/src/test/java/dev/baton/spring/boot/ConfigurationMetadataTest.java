@@ -29,11 +29,24 @@ class ConfigurationMetadataTest {
     }
 
     @Test
+    void theSharedCachePropertiesAreDescribedWithoutAnyValueForTheSecret() throws IOException {
+        String metadata = resource("META-INF/spring-configuration-metadata.json");
+        assertThat(metadata).contains("\"baton.token-exchange.shared-cache.redis.url\"",
+                "\"baton.token-exchange.shared-cache.redis.secret\"", "\"baton.token-exchange.shared-cache.redis.cluster\"",
+                "\"baton.token-exchange.shared-cache.redis.lease-time\"", "\"baton.token-exchange.dpop-key\"");
+        int secret = metadata.indexOf("\"name\": \"baton.token-exchange.shared-cache.redis.secret\"");
+        assertThat(secret).isPositive();
+        int end = metadata.indexOf('}', secret);
+        assertThat(metadata.substring(secret, end)).doesNotContain("defaultValue");
+    }
+
+    @Test
     void theAutoConfigurationsAreRegistered() throws IOException {
         assertThat(resource("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports").lines())
                 .containsExactlyInAnyOrder(BatonAutoConfiguration.class.getName(),
                         BatonServletAutoConfiguration.class.getName(), BatonHttpClientAutoConfiguration.class.getName(),
                         BatonMcpServerAutoConfiguration.class.getName(), BatonSecurityAutoConfiguration.class.getName(),
-                        BatonObservabilityAutoConfiguration.class.getName());
+                        BatonObservabilityAutoConfiguration.class.getName(),
+                        BatonSharedCacheAutoConfiguration.class.getName());
     }
 }

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.baton.ExchangeCacheStats;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.baton.SharedTokenCache;
 import dev.baton.TokenExchanger;
 import dev.baton.examples.apollo.ApolloBackendProcess;
 import dev.baton.examples.authserver.EmbeddedAuthorizationServer;
 import dev.baton.examples.client.McpClients;
 import dev.baton.examples.client.McpClients.Refusal;
+import dev.baton.redis.RedisTokenCache;
+import dev.baton.redis.testkit.RedisProcess;
+import dev.baton.testkit.IssuedSecrets;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
@@ -19,8 +25,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,22 +57,31 @@ class SpringBootCountriesEndToEndTest {
             backend = ApolloBackendProcess.start(ApolloBackendProcess.defaultDirectory(),
                     as.issuer(EmbeddedAuthorizationServer.BACKEND_ISSUER_ID), "backend", List.of("backend-api:read"),
                     line -> { }, Duration.ofSeconds(60));
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            int port = freePort();
             base = "http://127.0.0.1:" + port;
             endpoint = base + "/mcp";
-            app = new SpringApplicationBuilder(CountriesApplication.class).properties(
-                    "PORT=" + port,
-                    "MCP_ISSUER=" + as.issuer(EmbeddedAuthorizationServer.MCP_ISSUER_ID),
-                    "MCP_RESOURCE=" + endpoint,
-                    "TOKEN_EXCHANGE_ENDPOINT=" + as.tokenEndpoint(EmbeddedAuthorizationServer.BACKEND_ISSUER_ID),
-                    "BACKEND_GRAPHQL_URL=" + backend.graphqlUrl()).run();
+            app = startServer(port, Map.of());
         } catch (IOException | RuntimeException | Error e) {
             stop();
             throw e;
         }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The application on {@code port}, with the addresses of the test's servers and {@code environment}. */
+    private static ConfigurableApplicationContext startServer(int port, Map<String, String> environment) {
+        Map<String, Object> properties = new HashMap<>(environment);
+        properties.put("PORT", port);
+        properties.put("MCP_ISSUER", as.issuer(EmbeddedAuthorizationServer.MCP_ISSUER_ID));
+        properties.put("MCP_RESOURCE", "http://127.0.0.1:" + port + "/mcp");
+        properties.put("TOKEN_EXCHANGE_ENDPOINT", as.tokenEndpoint(EmbeddedAuthorizationServer.BACKEND_ISSUER_ID));
+        properties.put("BACKEND_GRAPHQL_URL", backend.graphqlUrl());
+        return new SpringApplicationBuilder(CountriesApplication.class).properties(properties).run();
     }
 
     @AfterAll
@@ -181,5 +198,53 @@ class SpringBootCountriesEndToEndTest {
         assertThat(backend.lines().stream().filter(line -> line.startsWith("APOLLO_AUDIT ")))
                 .isNotEmpty().noneSatisfy(line -> assertThat(line).contains("mcpserver"))
                 .noneSatisfy(line -> assertThat(line).contains("outcome=rejected"));
+    }
+
+    @Test
+    void twoServersSharingARedisExchangeOncePerUser() throws Exception {
+        try (RedisProcess redis = RedisProcess.start()) {
+            // REDIS_URL, REDIS_SECRET and DPOP_KEY, as an operator sets them for every replica of a
+            // fleet (application.yml, docs/fleet.md): the exchanged tokens are bound to the fleet's key.
+            String dpopKey = IssuedSecrets.remember(new ECKeyGenerator(Curve.P_256).generate().toJSONString());
+            Map<String, String> fleet = Map.of("REDIS_URL", redis.uri(),
+                    "REDIS_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "DPOP_KEY", dpopKey);
+            int portOne = freePort();
+            int portTwo = freePort();
+            try (ConfigurableApplicationContext one = startServer(portOne, fleet);
+                    ConfigurableApplicationContext two = startServer(portTwo, fleet)) {
+                String endpointOne = "http://127.0.0.1:" + portOne + "/mcp";
+                String endpointTwo = "http://127.0.0.1:" + portTwo + "/mcp";
+                TokenExchanger exchangerTwo = two.getBean(TokenExchanger.class);
+                // Each server connects to Redis in the background when it starts (seconds in a cold
+                // JVM, during which it exchanges on its own): a new user per attempt until one is
+                // exchanged by the first server and served to the second from Redis, with a deadline.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                boolean shared = false;
+                for (int n = 0; !shared && System.nanoTime() < deadline; n++) {
+                    String user = "boot-fleet-user-" + n;
+                    // One token for both, as behind a load balancer: the shared entry is the exchange of that token.
+                    String token = as.signIn(user, endpointOne);
+                    long loadsTwo = exchangerTwo.cacheStats().loads();
+                    try (McpSyncClient client = McpClients.client(endpointOne, token)) {
+                        client.initialize();
+                        assertThat(McpClients.call(client, "get_country", Map.of("code", "DE")).isError()).isFalse();
+                    }
+                    try (McpSyncClient client = McpClients.client(endpointTwo, token)) {
+                        client.initialize();
+                        assertThat(McpClients.call(client, "get_country", Map.of("code", "FR")).isError()).isFalse();
+                    }
+                    assertThat(backend.awaitLines(line -> line.contains(" sub=" + user + " "), 2, WAIT)).hasSize(2);
+                    shared = exchangerTwo.cacheStats().loads() == loadsTwo;
+                }
+
+                assertThat(shared).as("a user exchanged once for both servers within 30 s").isTrue();
+                assertThat(one.getBean(SharedTokenCache.class)).isInstanceOf(RedisTokenCache.class);
+            }
+        }
+    }
+
+    @Test
+    void withoutRedisUrlTheServerRunsAloneWithoutASharedCache() {
+        assertThat(app.getBeanProvider(SharedTokenCache.class).getIfAvailable()).isNull();
     }
 }

@@ -1,8 +1,13 @@
 package dev.baton.spring.boot.internal;
 
 import dev.baton.AuditListener;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
 import dev.baton.ClientAuthentication;
+import dev.baton.DPoPKey;
 import dev.baton.EndpointObserver;
+import dev.baton.SharedTokenCache;
 import dev.baton.TokenExchanger;
 import dev.baton.TokenValidator;
 import dev.baton.spring.boot.BatonProperties;
@@ -69,7 +74,7 @@ public final class BatonBeans {
      * @throws BatonConfigurationException naming the property at fault
      */
     public static TokenExchanger exchanger(BatonProperties.TokenExchange te, AuditListener audit,
-            EndpointObserver observer, ResourceLoader resources) {
+            EndpointObserver observer, ResourceLoader resources, SharedTokenCache sharedCache) {
         boolean endpoint = Settings.isSet(te.getTokenEndpoint());
         boolean issuer = Settings.isSet(te.getIssuer());
         if (endpoint == issuer) {
@@ -88,8 +93,17 @@ public final class BatonBeans {
         if (te.getDeadline() != null) {
             Settings.apply(TE + "deadline", () -> b.deadline(te.getDeadline()));
         }
-        if (te.isDpop()) {
+        if (Settings.isSet(te.getDpopKey())) {
+            if (!te.isDpop()) {
+                throw Settings.invalid(TE + "dpop-key", "needs " + TE + "dpop=true");
+            }
+            DPoPKey key = dpopKey(te.getDpopKey(), resources);
+            b.dpop(key);
+        } else if (te.isDpop()) {
             b.dpop();
+        }
+        if (sharedCache != null) {
+            b.sharedCache(sharedCache);
         }
         if (te.getMaxAttempts() != null) {
             Settings.apply(TE + "max-attempts", () -> b.maxAttempts(te.getMaxAttempts()));
@@ -136,6 +150,49 @@ public final class BatonBeans {
                     "one of client_secret_basic, client_secret_post, private_key_jwt, none");
         }
         return result[0];
+    }
+
+    /**
+     * The DPoP key pair (RFC 9449) of {@code dpop-key}: a private JWK, EC P-256 (ES256) or RSA
+     * (RS256, or PS256 when its {@code alg} says so), given as its JSON text or as a Spring resource
+     * location. Replicas that share a cache need the same key to share DPoP-bound tokens
+     * (docs/fleet.md). Never echoed: messages name only the property and the kind of problem.
+     */
+    private static DPoPKey dpopKey(String value, ResourceLoader resources) {
+        String property = TE + "dpop-key";
+        String json = value.strip();
+        if (!json.startsWith("{")) {
+            try (InputStream in = resources.getResource(json).getInputStream()) {
+                json = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw Settings.invalid(property, "cannot read the key at the given location");
+            }
+        }
+        JWK jwk;
+        try {
+            jwk = JWK.parse(json);
+        } catch (java.text.ParseException e) {
+            throw Settings.invalid(property, "not a JWK (a private EC P-256 or RSA key in JSON)");
+        }
+        if (!jwk.isPrivate()) {
+            throw Settings.invalid(property, "the JWK holds no private key");
+        }
+        DPoPKey[] key = new DPoPKey[1];
+        Settings.apply(property, () -> {
+            try {
+                if (jwk instanceof ECKey ec) {
+                    key[0] = DPoPKey.of(ec.toKeyPair(), "ES256");
+                } else if (jwk instanceof RSAKey rsa) {
+                    key[0] = DPoPKey.of(rsa.toKeyPair(),
+                            jwk.getAlgorithm() != null && "PS256".equals(jwk.getAlgorithm().getName()) ? "PS256" : "RS256");
+                } else {
+                    throw new IllegalArgumentException("an EC P-256 or RSA JWK is required, not " + jwk.getKeyType());
+                }
+            } catch (com.nimbusds.jose.JOSEException e) {
+                throw new IllegalArgumentException("the JWK's key pair cannot be used");
+            }
+        });
+        return key[0];
     }
 
     /** A PKCS#8 PEM private key, given as its text or as a Spring resource location; never echoed. */
