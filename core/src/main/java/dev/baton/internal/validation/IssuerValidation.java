@@ -44,8 +44,8 @@ public final class IssuerValidation {
         JwksCache jwks = new JwksCache(settings.httpClient(), settings.endpointObserver(), endpoints.jwks(), settings.clock(),
                 settings.httpTimeout());
         RegisteredClaims registered = new RegisteredClaims(reject);
-        this.jwt = new JwtCheck(new JwsHeaderCheck(settings.algorithms(), settings.strictType(), reject), registered,
-                new SignatureCheck(jwks, reject), claims, tokens, reject);
+        this.jwt = new JwtCheck(new JwsHeaderCheck(settings.algorithms(), settings.strictType(), reject),
+                new VerifiedHeaders(), registered, new SignatureCheck(jwks, reject), claims, tokens, reject);
         this.introspection = !settings.introspection() ? null : new IntrospectionCheck(
                 new Introspector(settings.httpClient(), settings.endpointObserver(), endpoints.introspection(), settings.introspectionAuth(),
                         settings.clock(), settings.httpTimeout()),

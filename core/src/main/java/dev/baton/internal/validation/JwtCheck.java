@@ -25,16 +25,17 @@ import java.util.Map;
  */
 final class JwtCheck {
     private final JwsHeaderCheck header;
-    private final VerifiedHeaders verifiedHeaders = new VerifiedHeaders();
+    private final VerifiedHeaders verifiedHeaders;
     private final RegisteredClaims registered;
     private final SignatureCheck signature;
     private final ClaimsCheck claims;
     private final ValidatedTokenFactory tokens;
     private final Rejections reject;
 
-    JwtCheck(JwsHeaderCheck header, RegisteredClaims registered, SignatureCheck signature, ClaimsCheck claims,
-            ValidatedTokenFactory tokens, Rejections reject) {
+    JwtCheck(JwsHeaderCheck header, VerifiedHeaders verifiedHeaders, RegisteredClaims registered,
+            SignatureCheck signature, ClaimsCheck claims, ValidatedTokenFactory tokens, Rejections reject) {
         this.header = header;
+        this.verifiedHeaders = verifiedHeaders;
         this.registered = registered;
         this.signature = signature;
         this.claims = claims;

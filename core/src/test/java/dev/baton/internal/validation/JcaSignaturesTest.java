@@ -89,4 +89,15 @@ class JcaSignaturesTest {
         assertThat(JcaSignatures.handles(JWSAlgorithm.RS256)).isTrue();
         assertThat(JcaSignatures.handles(JWSAlgorithm.ES512)).isTrue();
     }
+
+    @Test
+    void verifiesOnlyThePrefixItIsGiven() throws Exception {
+        byte[] withSignaturePart = Arrays.copyOf(INPUT, INPUT.length + 5);
+        withSignaturePart[INPUT.length] = '.';
+
+        assertThat(JcaSignatures.verify(JWSAlgorithm.RS256, rsa.toRSAPublicKey(), withSignaturePart, INPUT.length,
+                rsaSignature(INPUT))).isTrue();
+        assertThat(JcaSignatures.verify(JWSAlgorithm.RS256, rsa.toRSAPublicKey(), withSignaturePart,
+                withSignaturePart.length, rsaSignature(INPUT))).isFalse();
+    }
 }
