@@ -31,11 +31,11 @@ final class CanonicalBase64Url {
     }
 
     /**
-     * Whether each of the three parts of the compact JWS {@code token} is canonical, given its
-     * {@link TokenShape}: the shape's scan has already checked the alphabet of every character, so
-     * only each part's length and its last character remain to check.
+     * Whether {@code token} is a compact JWS (exactly two dots) whose three parts are each
+     * canonical, given its {@link TokenShape}: the shape's scan has already checked the alphabet of
+     * every character, so only each part's length and its last character remain to check.
      *
-     * @param token a string with exactly two {@code '.'}
+     * @param token the token
      * @param shape {@code token}'s shape
      */
     static boolean isCanonicalJws(String token, TokenShape shape) {
