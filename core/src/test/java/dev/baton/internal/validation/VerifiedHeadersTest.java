@@ -62,7 +62,7 @@ class VerifiedHeadersTest {
     }
 
     private TokenValidationException rejection(String token) {
-        return catchThrowableOfType(() -> check(token), TokenValidationException.class);
+        return catchThrowableOfType(TokenValidationException.class, () -> check(token));
     }
 
     private static String headerOf(String token) {
