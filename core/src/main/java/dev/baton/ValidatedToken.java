@@ -1,6 +1,7 @@
 package dev.baton;
 
 import dev.baton.internal.TokenHash;
+import dev.baton.internal.validation.ClaimMaps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,10 +41,15 @@ public final class ValidatedToken {
     private final String dpopKeyThumbprint;
     private volatile TokenHash hash;
 
-    private ValidatedToken(String value, Map<String, Object> claims, TokenHash hash) {
+    /**
+     * @param claims the claims to read
+     * @param kept the claims to keep: unmodifiable all the way down
+     * @param hash the token's hash, or {@code null} to compute it on first use
+     */
+    private ValidatedToken(String value, Map<String, Object> claims, Map<String, Object> kept, TokenHash hash) {
         this.value = value;
         this.hash = hash;
-        this.claims = deepUnmodifiable(claims);
+        this.claims = kept;
         this.subject = stringClaim(claims, "sub");
         this.issuer = stringClaim(claims, "iss");
         this.audiences = stringList(claims.get("aud"));
@@ -80,19 +86,21 @@ public final class ValidatedToken {
     public static ValidatedToken of(String value, Map<String, Object> claims) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(claims, "claims");
-        return new ValidatedToken(value, claims, null);
+        return new ValidatedToken(value, claims, ClaimMaps.copy(claims), null);
     }
 
     /**
-     * As {@link #of(String, Map)}, carrying the hash the validator computed while checking
-     * {@code value}, so neither the fingerprint nor the exchange cache hashes the token again. For
-     * Baton's own validators in this package, which hand it to the validation engine; not API.
+     * As {@link #of(String, Map)} for the validation engine, without its copy and with the hash the
+     * validator computed, if any, so neither the fingerprint nor the exchange cache hashes the token
+     * again. For Baton's own validators in this package, which hand it to the engine; not API.
      *
-     * @param hash {@link TokenHash#of(String)} of {@code value}
+     * @param claims the claims, unmodifiable all the way down ({@link ClaimMaps}); kept as they are
+     * @param hash {@link TokenHash#of(String)} of {@code value}, or {@code null} to compute it on first use
      */
     static ValidatedToken verified(String value, Map<String, Object> claims, TokenHash hash) {
-        return new ValidatedToken(Objects.requireNonNull(value, "value"), Objects.requireNonNull(claims, "claims"),
-                Objects.requireNonNull(hash, "hash"));
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(claims, "claims");
+        return new ValidatedToken(value, claims, claims, hash);
     }
 
     /**
@@ -199,7 +207,7 @@ public final class ValidatedToken {
         private final Actor previous;
 
         private Actor(Map<String, Object> claims) {
-            this.claims = deepUnmodifiable(claims);
+            this.claims = ClaimMaps.copy(claims);
             this.subject = stringClaim(claims, "sub");
             this.issuer = stringClaim(claims, "iss");
             this.clientId = stringClaim(claims, "client_id");
@@ -306,26 +314,5 @@ public final class ValidatedToken {
             return Instant.ofEpochSecond(n.longValue());
         }
         return null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> deepUnmodifiable(Map<String, Object> claims) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        claims.forEach((k, v) -> copy.put(k, unmodifiableValue(v)));
-        return Collections.unmodifiableMap(copy);
-    }
-
-    private static Object unmodifiableValue(Object v) {
-        if (v instanceof Map<?, ?> m) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            m.forEach((k, x) -> copy.put(String.valueOf(k), unmodifiableValue(x)));
-            return Collections.unmodifiableMap(copy);
-        }
-        if (v instanceof Collection<?> c) {
-            List<Object> copy = new ArrayList<>(c.size());
-            c.forEach(x -> copy.add(unmodifiableValue(x)));
-            return Collections.unmodifiableList(copy);
-        }
-        return v;
     }
 }

@@ -10,9 +10,10 @@ import java.util.Arrays;
  * spellings, each with its own fingerprint, missing every cache and deny-list keyed by it.
  *
  * <p>A string is canonical exactly when decoding it and encoding the bytes again gives the same
- * string back. That is checked here in one pass without decoding or allocating: only the 64
- * url-safe characters, no padding, a length that is not 1 modulo 4 (a lone trailing character
- * carries no whole byte), and zero unused bits in the last character (RFC 4648 §3.5). Not API.
+ * string back. That is checked without decoding or allocating: only the 64 url-safe characters
+ * (checked by {@link TokenShape}'s one pass over the token), no padding, a length that is not 1
+ * modulo 4 (a lone trailing character carries no whole byte), and zero unused bits in the last
+ * character (RFC 4648 §3.5). Not API.
  */
 final class CanonicalBase64Url {
     /** The 6-bit value of each ASCII character of the url-safe alphabet; -1 for every other one. */
@@ -30,41 +31,30 @@ final class CanonicalBase64Url {
     }
 
     /**
-     * Whether {@code s[from, to)} is the canonical base64url encoding of some byte string (the
-     * empty string is: it encodes no bytes).
+     * Whether {@code token} is a compact JWS (exactly two dots) whose three parts are each
+     * canonical, given its {@link TokenShape}: the shape's scan has already checked the alphabet of
+     * every character, so only each part's length and its last character remain to check.
      *
-     * @throws IndexOutOfBoundsException if the range does not lie within {@code s}
+     * @param token the token
+     * @param shape {@code token}'s shape
      */
-    static boolean isCanonical(String s, int from, int to) {
-        int length = to - from;
-        if (length % 4 == 1) {
-            return false;
-        }
-        int last = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c >= 128) {
-                return false;
-            }
-            last = VALUES[c];
-            if (last < 0) {
-                return false;
-            }
-        }
-        // Two trailing characters carry one byte (4 unused bits), three carry two (2 unused bits).
-        int remainder = length % 4;
-        return remainder == 0 || (last & (remainder == 2 ? 0x0F : 0x03)) == 0;
+    static boolean isCanonicalJws(String token, TokenShape shape) {
+        return shape.base64Url() && shape.dots() == 2
+                && hasCanonicalEnd(token, 0, shape.firstDot())
+                && hasCanonicalEnd(token, shape.firstDot() + 1, shape.secondDot())
+                && hasCanonicalEnd(token, shape.secondDot() + 1, token.length());
     }
 
     /**
-     * Whether each of the three parts of the compact JWS {@code token} is canonical.
-     *
-     * @param token a string with exactly two {@code '.'}
+     * The rest of the test for a range of base64url characters: a length that is not 1
+     * modulo 4, and zero unused bits in the last character.
      */
-    static boolean isCanonicalJws(String token) {
-        int first = token.indexOf('.');
-        int second = token.indexOf('.', first + 1);
-        return isCanonical(token, 0, first) && isCanonical(token, first + 1, second)
-                && isCanonical(token, second + 1, token.length());
+    private static boolean hasCanonicalEnd(String s, int from, int to) {
+        // Two trailing characters carry one byte (4 unused bits), three carry two (2 unused bits).
+        int remainder = (to - from) % 4;
+        if (remainder == 0) {
+            return true;
+        }
+        return remainder != 1 && (VALUES[s.charAt(to - 1)] & (remainder == 2 ? 0x0F : 0x03)) == 0;
     }
 }

@@ -91,7 +91,8 @@ final class IntrospectionCheck {
         }
         // RFC 7662 §2.2 gives each member its type; exp, iat and nbf are NumericDates in range.
         RegisteredClaims.Times times = registered.check(answer);
-        ValidatedToken v = tokens.create(token, answer, hash);
+        // Nested members of the answer may be shared with concurrent callers of the same token: copied.
+        ValidatedToken v = tokens.create(token, ClaimMaps.copy(answer), hash);
         attempt.claims = v;
         // RFC 6749 §1.5: a refresh token (or an ID token) is never accepted as an access token.
         AccessTokenKind.require(answer, reject);

@@ -1,12 +1,12 @@
 package dev.baton.internal.validation;
 
 import dev.baton.AuditContext;
+import dev.baton.AuditListener;
 import dev.baton.PresentedToken;
 import dev.baton.TokenValidationException;
 import dev.baton.ValidatedToken;
 import dev.baton.ValidationEvent;
 import dev.baton.internal.Listeners;
-import dev.baton.internal.TokenHash;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +18,8 @@ import java.util.Set;
  * ({@link IntrospectionCheck}). Before either, the {@linkplain TokenShape shape} and length of the
  * token are checked and the {@link VerifiedTokenCache} is asked; after either, how the token was
  * presented (a DPoP-bound token only with a DPoP proof, checked by {@link DPoPProofCheck}), then the
- * required scopes. Emits exactly one audit event per call. Thread-safe.
+ * required scopes. Emits exactly one audit event per call (none is built for
+ * {@link AuditListener#none()}). Thread-safe.
  *
  * <p>The API's validator wraps this engine; the engine knows only the API's value types. Not API.
  */
@@ -43,8 +44,8 @@ public final class IssuerValidation {
         JwksCache jwks = new JwksCache(settings.httpClient(), settings.endpointObserver(), endpoints.jwks(), settings.clock(),
                 settings.httpTimeout());
         RegisteredClaims registered = new RegisteredClaims(reject);
-        this.jwt = new JwtCheck(new JwsHeaderCheck(settings.algorithms(), settings.strictType(), reject), registered,
-                new SignatureCheck(jwks, reject), claims, tokens, reject);
+        this.jwt = new JwtCheck(new JwsHeaderCheck(settings.algorithms(), settings.strictType(), reject),
+                new VerifiedHeaders(), registered, new SignatureCheck(jwks, reject), claims, tokens, reject);
         this.introspection = !settings.introspection() ? null : new IntrospectionCheck(
                 new Introspector(settings.httpClient(), settings.endpointObserver(), endpoints.introspection(), settings.introspectionAuth(),
                         settings.clock(), settings.httpTimeout()),
@@ -77,20 +78,28 @@ public final class IssuerValidation {
     /** @param dpop the DPoP presentation of {@code token}, or {@code null} for a bearer token */
     private ValidatedToken validate(String token, PresentedToken dpop, AuditContext context)
             throws TokenValidationException {
-        long started = System.nanoTime();
+        // No listener to tell: no event to build, no clock to read (docs/benchmarks.md, row 1).
+        boolean audited = s.audit() != AuditListener.none();
+        long started = audited ? System.nanoTime() : 0;
         Attempt a = new Attempt();
         try {
             ValidatedToken v = check(token, dpop, a);
-            emit(a, v, null, started, context);
+            if (audited) {
+                emit(a, v, null, started, context);
+            }
             return v;
         } catch (TokenValidationException e) {
-            emit(a, a.claims, e, started, context);
+            if (audited) {
+                emit(a, a.claims, e, started, context);
+            }
             throw e;
         } catch (RuntimeException e) {
             // Nimbus and the JDK may throw unchecked exceptions on hostile input; the contract is
             // invalid_token, never an unchecked exception (docs/security.md case 5).
             TokenValidationException x = reject.invalid("token is malformed");
-            emit(a, a.claims, x, started, context);
+            if (audited) {
+                emit(a, a.claims, x, started, context);
+            }
             throw x;
         }
     }
@@ -103,44 +112,45 @@ public final class IssuerValidation {
             // docs/security.md case 6: the cap comes before any decoding, and before hashing.
             throw reject.invalid("token is too long");
         }
-        TokenHash hash = TokenHash.of(token);
-        a.hash = hash;
+        a.hashable(token);
         Instant now = s.clock().instant();
         if (cache != null) {
             // Asked before the shape check: a hit is a string equal to one that passed every check,
             // shape included, so scanning it again would only repeat a verdict (docs/benchmarks.md, row 3).
-            ValidatedToken seen = cache.find(hash, token, now);
+            ValidatedToken seen = cache.find(a.hash(), token, now);
             if (seen != null) {
                 a.fromCache = true;
                 a.claims = seen;
-                return requireScopes(requirePresentation(seen, presented, hash));
+                return requireScopes(requirePresentation(seen, presented, a));
             }
         }
-        int dots = TokenShape.dots(token);
-        if (dots == TokenShape.MALFORMED) {
+        TokenShape shape = TokenShape.of(token);
+        if (shape == null) {
             throw reject.invalid("token is malformed");
         }
         ValidatedToken v;
         Instant notAfter;
-        if (dots == 2) {
-            v = jwt.check(token, hash, now, a);
+        if (shape.dots() == 2) {
+            // The hash only when the cache computed it: otherwise the token computes its own if
+            // and when something asks (an audit fingerprint, an exchange).
+            v = jwt.check(token, shape, a.hashIfComputed(), now, a);
             notAfter = v.expiresAt();
-        } else if (dots == 4) {
+        } else if (shape.dots() == 4) {
             throw reject.invalid("encrypted tokens are not accepted");
         } else if (introspection != null) {
             // Anything that is not a compact JWS or JWE is opaque to us, dots or not (Ory issues
             // "ory_at_<payload>.<signature>"): only the authorization server can judge it (RFC 7662 §2).
-            v = introspection.check(token, hash, now, a);
+            v = introspection.check(token, a.hash(), now, a);
             notAfter = introspection.reusableUntil(v, now);
-        } else if (dots == 0) {
+        } else if (shape.dots() == 0) {
             throw reject.invalid("token is not a signed JWT");
         } else {
             throw reject.invalid("token is malformed");
         }
         if (cache != null) {
-            cache.put(hash, v, notAfter, now);
+            cache.put(a.hash(), v, notAfter, now);
         }
-        return requireScopes(requirePresentation(v, presented, hash));
+        return requireScopes(requirePresentation(v, presented, a));
     }
 
     /**
@@ -150,10 +160,10 @@ public final class IssuerValidation {
      *
      * @param presented the DPoP presentation, or {@code null} for a bearer token
      */
-    private ValidatedToken requirePresentation(ValidatedToken v, PresentedToken presented, TokenHash hash)
+    private ValidatedToken requirePresentation(ValidatedToken v, PresentedToken presented, Attempt a)
             throws TokenValidationException {
         if (presented != null) {
-            dpop.verify(presented, v, hash);
+            dpop.verify(presented, v, a.hash());
         } else if (v.dpopKeyThumbprint().isPresent()) {
             throw reject.invalid("token is DPoP-bound; send it with the DPoP scheme and a proof");
         }

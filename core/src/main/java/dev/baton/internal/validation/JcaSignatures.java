@@ -8,6 +8,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The signature check of RS256/384/512 and ES256/384/512 with the JDK's own {@link Signature}, one
@@ -68,10 +69,15 @@ final class JcaSignatures {
     }
 
     /**
-     * Whether {@code signature} is {@code key}'s valid signature of {@code input} under {@code alg}
-     * (one {@link #handles handled}); {@code false} for any malformed signature or unusable key.
+     * Whether {@code signature} is {@code key}'s valid signature of the signing input
+     * {@code input[0, length)} under {@code alg} (one {@link #handles handled}); {@code false} for
+     * any malformed signature or unusable key. The input is a prefix so that a token's bytes need
+     * not be copied to drop its signature part.
+     *
+     * @throws IndexOutOfBoundsException if {@code length} is negative or beyond {@code input}
      */
-    static boolean verify(JWSAlgorithm alg, PublicKey key, byte[] input, byte[] signature) {
+    static boolean verify(JWSAlgorithm alg, PublicKey key, byte[] input, int length, byte[] signature) {
+        Objects.checkFromIndexSize(0, length, input.length);
         Alg a = Alg.of(alg);
         if (a == null) {
             return false;
@@ -90,7 +96,7 @@ final class JcaSignatures {
                 mine.put(a, s);
             }
             s.initVerify(key);
-            s.update(input);
+            s.update(input, 0, length);
             return s.verify(signature);
         } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
             // An illegal signature, a key of the wrong type or a provider failure: not verified.

@@ -15,8 +15,10 @@ public interface ValidatedTokenFactory {
 
     /**
      * @param token the raw token
-     * @param claims its claims (JWT claims or an RFC 7662 introspection response)
-     * @param hash {@link TokenHash#of(String)} of {@code token}
+     * @param claims its claims (JWT claims or an RFC 7662 introspection response), unmodifiable all
+     *     the way down ({@link ClaimMaps}): the token keeps them as they are
+     * @param hash {@link TokenHash#of(String)} of {@code token}, or {@code null} when the validation
+     *     did not need it (the token then computes it on first use)
      * @return the validated token
      */
     ValidatedToken create(String token, Map<String, Object> claims, TokenHash hash);

@@ -9,8 +9,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The one-pass canonical check agrees with its definition: decoding and re-encoding gives the
- * string back (RFC 4648 §3.5, RFC 7515 §2).
+ * The canonical check (the shape's one pass over the token, then each part's length and last
+ * character) agrees with its definition: decoding and re-encoding gives the string back (RFC 4648
+ * §3.5, RFC 7515 §2), for a part in each of the three positions of a compact JWS.
  */
 class CanonicalBase64UrlTest {
     /** The alphabet plus every character a lenient decoder might let through. */
@@ -27,8 +28,18 @@ class CanonicalBase64UrlTest {
         }
     }
 
+    /** Whether a compact JWS passes, the other two parts being empty (which is canonical). */
+    private static boolean jwsPasses(String token) {
+        TokenShape shape = TokenShape.of(token);
+        return shape != null && CanonicalBase64Url.isCanonicalJws(token, shape);
+    }
+
+    /** The verdict on {@code s} as the header, the payload and the signature of a JWS; all three must agree. */
     private static boolean canonical(String s) {
-        return CanonicalBase64Url.isCanonical(s, 0, s.length());
+        boolean asHeader = jwsPasses(s + "..");
+        assertThat(jwsPasses("." + s + ".")).as("'%s' as the payload", s).isEqualTo(asHeader);
+        assertThat(jwsPasses(".." + s)).as("'%s' as the signature", s).isEqualTo(asHeader);
+        return asHeader;
     }
 
     @Test
@@ -83,10 +94,11 @@ class CanonicalBase64UrlTest {
 
     @Test
     void checksEachPartOfACompactJwsWithinItsBounds() {
-        assertThat(CanonicalBase64Url.isCanonicalJws("QUJD.QQ.QUI")).isTrue();
-        assertThat(CanonicalBase64Url.isCanonicalJws("..")).isTrue();
-        assertThat(CanonicalBase64Url.isCanonicalJws("QUJD.QQ.QUI=")).isFalse();
-        assertThat(CanonicalBase64Url.isCanonicalJws("QUJD.QR.QUI")).isFalse();
-        assertThat(CanonicalBase64Url.isCanonicalJws("QUJD=.QQ.QUI")).isFalse();
+        assertThat(jwsPasses("QUJD.QQ.QUI")).isTrue();
+        assertThat(jwsPasses("..")).isTrue();
+        assertThat(jwsPasses("QUJD.QQ.QUI=")).isFalse();
+        assertThat(jwsPasses("QUJD.QR.QUI")).isFalse();
+        assertThat(jwsPasses("QUJD=.QQ.QUI")).isFalse();
+        assertThat(jwsPasses("QUJD.QQ.QUI.")).isFalse();
     }
 }

@@ -41,7 +41,7 @@ class JcaSignaturesTest {
 
     @Test
     void verifiesAnRs256SignatureByItsKey() throws Exception {
-        assertThat(JcaSignatures.verify(JWSAlgorithm.RS256, rsa.toRSAPublicKey(), INPUT, rsaSignature(INPUT))).isTrue();
+        assertThat(JcaSignatures.verify(JWSAlgorithm.RS256, rsa.toRSAPublicKey(), INPUT, INPUT.length, rsaSignature(INPUT))).isTrue();
     }
 
     @Test
@@ -49,15 +49,15 @@ class JcaSignaturesTest {
         byte[] signature = es256Signature(INPUT);
 
         assertThat(signature).hasSize(64);
-        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, ec.toECPublicKey(), INPUT, signature)).isTrue();
+        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, ec.toECPublicKey(), INPUT, INPUT.length, signature)).isTrue();
     }
 
     @Test
     void rejectsASignatureOfOtherBytes() throws Exception {
         byte[] other = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0".getBytes(StandardCharsets.US_ASCII);
 
-        assertThat(JcaSignatures.verify(JWSAlgorithm.RS256, rsa.toRSAPublicKey(), INPUT, rsaSignature(other))).isFalse();
-        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, ec.toECPublicKey(), INPUT, es256Signature(other))).isFalse();
+        assertThat(JcaSignatures.verify(JWSAlgorithm.RS256, rsa.toRSAPublicKey(), INPUT, INPUT.length, rsaSignature(other))).isFalse();
+        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, ec.toECPublicKey(), INPUT, INPUT.length, es256Signature(other))).isFalse();
     }
 
     @Test
@@ -65,22 +65,22 @@ class JcaSignaturesTest {
         byte[] signature = es256Signature(INPUT);
         byte[] longer = Arrays.copyOf(signature, 65);
 
-        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, ec.toECPublicKey(), INPUT, longer)).isFalse();
-        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, ec.toECPublicKey(), INPUT, Arrays.copyOf(signature, 63)))
+        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, ec.toECPublicKey(), INPUT, INPUT.length, longer)).isFalse();
+        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, ec.toECPublicKey(), INPUT, INPUT.length, Arrays.copyOf(signature, 63)))
                 .isFalse();
     }
 
     @Test
     void rejectsTheAllZeroEs256Signature() throws Exception {
         // CVE-2022-21449 ("psychic signatures"): R = S = 0 must never verify.
-        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, ec.toECPublicKey(), INPUT, new byte[64])).isFalse();
+        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, ec.toECPublicKey(), INPUT, INPUT.length, new byte[64])).isFalse();
     }
 
     @Test
     void rejectsAKeyOfAnotherType() throws Exception {
-        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, rsa.toRSAPublicKey(), INPUT, es256Signature(INPUT)))
+        assertThat(JcaSignatures.verify(JWSAlgorithm.ES256, rsa.toRSAPublicKey(), INPUT, INPUT.length, es256Signature(INPUT)))
                 .isFalse();
-        assertThat(JcaSignatures.verify(JWSAlgorithm.RS256, ec.toECPublicKey(), INPUT, rsaSignature(INPUT))).isFalse();
+        assertThat(JcaSignatures.verify(JWSAlgorithm.RS256, ec.toECPublicKey(), INPUT, INPUT.length, rsaSignature(INPUT))).isFalse();
     }
 
     @Test
@@ -88,5 +88,16 @@ class JcaSignaturesTest {
         assertThat(JcaSignatures.handles(JWSAlgorithm.PS256)).isFalse();
         assertThat(JcaSignatures.handles(JWSAlgorithm.RS256)).isTrue();
         assertThat(JcaSignatures.handles(JWSAlgorithm.ES512)).isTrue();
+    }
+
+    @Test
+    void verifiesOnlyThePrefixItIsGiven() throws Exception {
+        byte[] withSignaturePart = Arrays.copyOf(INPUT, INPUT.length + 5);
+        withSignaturePart[INPUT.length] = '.';
+
+        assertThat(JcaSignatures.verify(JWSAlgorithm.RS256, rsa.toRSAPublicKey(), withSignaturePart, INPUT.length,
+                rsaSignature(INPUT))).isTrue();
+        assertThat(JcaSignatures.verify(JWSAlgorithm.RS256, rsa.toRSAPublicKey(), withSignaturePart,
+                withSignaturePart.length, rsaSignature(INPUT))).isFalse();
     }
 }
