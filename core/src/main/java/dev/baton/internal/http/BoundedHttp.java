@@ -356,6 +356,11 @@ public final class BoundedHttp {
 
     /** {@code uri} without its query, fragment and user info. */
     static URI withoutQuery(URI uri) {
+        if (uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null
+                && uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+            // Nothing to strip (a token endpoint's usual URL): the same URI, not a new one parsed per call.
+            return uri;
+        }
         String authority = uri.getRawAuthority();
         int at = authority == null ? -1 : authority.lastIndexOf('@');
         if (at >= 0) {

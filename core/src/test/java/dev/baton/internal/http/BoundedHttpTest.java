@@ -227,6 +227,13 @@ class BoundedHttpTest {
     }
 
     @Test
+    void showsTheObserverAUrlWithNothingToStripAsItIs() {
+        URI uri = URI.create("https://as.example.com:8443/oauth2/v1/token");
+
+        assertThat(BoundedHttp.withoutQuery(uri)).isSameAs(uri);
+    }
+
+    @Test
     void anObserverThatReturnsNoCallIsIgnored() throws Exception {
         server.enqueue(new MockResponse.Builder().code(200).body("{}").build());
 
