@@ -54,7 +54,7 @@ public final class BoundedHttp {
      * completes the returned future through CompletableFuture's default executor, which on a machine
      * with one or two cores (common-pool parallelism below 2) starts a new thread for every
      * response. That thread start, not Baton's work, was most of the cost of a token endpoint call
-     * against a raw send (docs/benchmarks.md, row 5). HttpClient.send runs the exchange inline on
+     * against a raw send (benchmarks/RESULTS.md, row 5). HttpClient.send runs the exchange inline on
      * the calling thread until it waits for the response, and a parked sender thread is woken far
      * more cheaply than a thread is started. The pool is bounded: when every sender is busy (slow
      * authorization servers, many distinct calls at once), a call falls back to sendAsync instead
