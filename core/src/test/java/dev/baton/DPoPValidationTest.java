@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * DPoP-bound tokens at the validator (RFC 9449 §4.3, §6, §7.1, §7.2, §9): every rule of the proof
  * check, the Bearer downgrade, the nonce dance and the introspection path. Proofs are made with
- * Nimbus' {@code DefaultDPoPProofFactory} ({@link DPoPProofs}), or by hand for the hostile ones.
+ * Nimbus' {@code DefaultDPoPProofFactory} ({@link DPoPProofs}), or by hand for the hostile ones
+ * (docs/security.md cases 41-50).
  */
 class DPoPValidationTest extends ValidatorTestSupport {
     static final String URL = "https://mcp.example.com/mcp";

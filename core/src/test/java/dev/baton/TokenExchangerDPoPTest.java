@@ -25,7 +25,10 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 
-/** DPoP on the token exchange: proofs (RFC 9449 §4, §5), server nonces (§8), DPoP-bound tokens. */
+/**
+ * DPoP on the token exchange: proofs (RFC 9449 §4, §5), server nonces (§8), DPoP-bound tokens
+ * (docs/security.md cases 51, 53 and 54).
+ */
 class TokenExchangerDPoPTest {
     private static final String ISSUED = "\"issued_token_type\":\"urn:ietf:params:oauth:token-type:access_token\"";
     private static final String DPOP_TOKEN = "dpop-bound-backend-token-0123456789";

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Provider;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.List;
@@ -26,6 +27,7 @@ import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -44,6 +46,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *       {@code htu}, {@code ath} of the token, a fresh {@code jti}, signed by an EC P-256 key). Goal
  *       ≤ 60 µs. Beside it {@link #jcaEs256Signature}, a bare JCA {@code SHA256withECDSA} signature of
  *       as many bytes with a P-256 key: the floor no proof can go under.</li>
+ *   <li>{@link #es256ProofBouncyCastle}: the same proof from a key whose JCA provider is BouncyCastle
+ *       ({@code DPoPKey.of(keyPair, "ES256", provider)}), beside {@link #bcEs256Signature}, BouncyCastle's
+ *       bare signature of as many bytes with the same key: what a user gains by naming a provider
+ *       (docs/dpop.md "Cost").</li>
  *   <li>{@link #interceptorWithDPoP}: the interceptor's whole overhead on a cache hit for a
  *       DPoP-bound token: both halves that {@code installOn} adds, on a canned chain without I/O
  *       ({@link CannedChain}): route, cache hit, {@code Authorization: DPoP}, and the network half
@@ -63,6 +69,9 @@ public class DPoPBenchmark {
     private URI target;
     private String token;
     private KeyPair jcaKey;
+    private Provider bouncyCastle;
+    private KeyPair bcKey;
+    private DPoPKey bcDPoPKey;
     private byte[] signingInput;
     private Interceptor dpopInterceptor;
     private CannedChain dpopChain;
@@ -80,6 +89,12 @@ public class DPoPBenchmark {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         jcaKey = generator.generateKeyPair();
+        // Not installed with Security.addProvider: named where it is used, as an application would.
+        bouncyCastle = new BouncyCastleProvider();
+        KeyPairGenerator bcGenerator = KeyPairGenerator.getInstance("EC", bouncyCastle);
+        bcGenerator.initialize(new ECGenParameterSpec("secp256r1"));
+        bcKey = bcGenerator.generateKeyPair();
+        bcDPoPKey = DPoPKey.of(bcKey, "ES256", bouncyCastle);
         AtomicInteger calls = new AtomicInteger();
         // The first exchange is answered DPoP, the second Bearer; any later one fails the run.
         as.route("/v1/token", r -> switch (calls.getAndIncrement()) {
@@ -150,6 +165,21 @@ public class DPoPBenchmark {
     public byte[] jcaEs256Signature() throws GeneralSecurityException {
         Signature signature = Signature.getInstance("SHA256withECDSA");
         signature.initSign(jcaKey.getPrivate());
+        signature.update(signingInput);
+        return signature.sign();
+    }
+
+    /** One ES256 proof for a call carrying the token, signed by BouncyCastle's provider. */
+    @Benchmark
+    public String es256ProofBouncyCastle() {
+        return bcDPoPKey.proof("GET", target, token, null);
+    }
+
+    /** BouncyCastle's bare ES256 signature over as many bytes as a proof signs, with the same key. */
+    @Benchmark
+    public byte[] bcEs256Signature() throws GeneralSecurityException {
+        Signature signature = Signature.getInstance("SHA256withECDSA", bouncyCastle);
+        signature.initSign(bcKey.getPrivate());
         signature.update(signingInput);
         return signature.sign();
     }

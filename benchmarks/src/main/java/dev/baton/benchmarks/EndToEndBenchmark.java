@@ -47,23 +47,27 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Issue 11, row 9: an MCP {@code tools/call} ({@code get_country ES}) end to end, over HTTP/1.1
- * with keep-alive in one MCP session, against two servers on loopback that share a stub GraphQL
+ * with keep-alive in one MCP session, against three servers on loopback that share a stub GraphQL
  * backend on Jetty:
  *
  * <ul>
- *   <li>{@link #batonOn}: the example's {@link CountriesMcpServer} as it ships: Baton's
- *       {@code McpAuthorizationFilter} (Origin/Host, token from the verified-token cache, tool
- *       scopes, session owner), the MCP SDK's Streamable HTTP transport, the tool, and an OkHttp call
- *       through {@code TokenExchangeInterceptor} (an exchange-cache hit for a DPoP-bound token, as the
- *       example exchanges with DPoP, and a fresh DPoP proof signed for the call) to the backend;
+ *   <li>{@link #batonOn}: the example's {@link CountriesMcpServer} configured for Bearer tokens
+ *       ({@code TOKEN_EXCHANGE_DPOP=false}, as a user whose authorization server issues no DPoP-bound
+ *       tokens runs it): Baton's {@code McpAuthorizationFilter} (Origin/Host, token from the
+ *       verified-token cache, tool scopes, session owner), the MCP SDK's Streamable HTTP transport,
+ *       the tool, and an OkHttp call through {@code TokenExchangeInterceptor} (an exchange-cache hit)
+ *       to the backend with {@code Authorization: Bearer}. This is row 9 as issue 11 defines it;
+ *   <li>{@link #batonOnDPoP}: the same server as the example ships it, exchanging for DPoP-bound
+ *       tokens: each backend call also carries a fresh ES256 DPoP proof (RFC 9449 §7), whose cost
+ *       {@code DPoPBenchmark} measures alone. Reported beside row 9, with no goal of its own;
  *   <li>{@link #batonOff}: the same transport, tools, backend client and Jetty, assembled the same way
  *       but with Baton off: a filter hands the tools a fixed user without checking anything, and the
  *       OkHttp client sends a fixed backend token instead of exchanging.
  * </ul>
  *
- * The exchange and the JWKS come from a loopback MockWebServer during set-up only (the first call
- * fills both caches); the tear-down fails the run if it saw a request during measurement. Two
- * client threads share one JDK {@link HttpClient}.
+ * The exchanges and the JWKS come from a loopback MockWebServer during set-up only (the first call
+ * to each Baton server fills its caches); the tear-down fails the run if it saw a request during
+ * measurement. Two client threads share one JDK {@link HttpClient}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -79,10 +83,12 @@ public class EndToEndBenchmark {
     private LoopbackJetty graphql;
     private GraphqlStubServlet backend;
     private CountriesMcpServer on;
+    private CountriesMcpServer onDPoP;
     private Off off;
     private HttpClient http;
     private String token;
     private Session onSession;
+    private Session onDPoPSession;
     private Session offSession;
     private final AtomicLong ids = new AtomicLong(10);
     private int requestsAfterSetUp;
@@ -107,31 +113,48 @@ public class EndToEndBenchmark {
         keys = Fixtures.loopbackServer();
         as = new TestAuthorizationServer(keys);
         String exchanged = Fixtures.accessToken(as, "backend-alice").audience("backend").sign();
-        AtomicInteger exchanges = new AtomicInteger();
-        // The example exchanges with DPoP (RFC 9449) and refuses a Bearer answer: a DPoP-bound token.
-        as.route("/v1/token", r -> exchanges.getAndIncrement() == 0
-                ? TestAuthorizationServer.json(Fixtures.tokenResponse(exchanged).replace("\"Bearer\"", "\"DPoP\""))
-                : TestAuthorizationServer.json(503, "{\"error\":\"temporarily_unavailable\"}"));
+        AtomicInteger bearerExchanges = new AtomicInteger();
+        AtomicInteger dpopExchanges = new AtomicInteger();
+        // One exchange per server: a DPoP-bound token for the exchanger that sends a proof (RFC 9449 §5;
+        // it refuses a Bearer answer), a Bearer token for the other; any further exchange fails.
+        as.route("/v1/token", r -> {
+            boolean dpop = r.getHeaders().get("DPoP") != null;
+            AtomicInteger count = dpop ? dpopExchanges : bearerExchanges;
+            if (count.getAndIncrement() > 0) {
+                return TestAuthorizationServer.json(503, "{\"error\":\"temporarily_unavailable\"}");
+            }
+            String response = Fixtures.tokenResponse(exchanged);
+            return TestAuthorizationServer.json(dpop ? response.replace("\"Bearer\"", "\"DPoP\"") : response);
+        });
         token = Fixtures.accessToken(as, "alice").sign();
         backend = new GraphqlStubServlet();
         graphql = LoopbackJetty.start("/graphql", backend, null);
         String graphqlUrl = graphql.uri("/graphql").toString();
 
-        CountriesServerConfig config = new CountriesServerConfig(as.issuer(), Fixtures.AUDIENCE, as.jwksUri(),
-                List.of("mcp:tools:call"), List.of(), null, as.tokenEndpoint(), "mcp-server", "benchmark-secret",
-                "backend", List.of("backend-api:read"), graphqlUrl, "127.0.0.1", 0, null, null, null);
-        on = CountriesMcpServer.start(config, AuditListener.none());
+        on = CountriesMcpServer.start(config(graphqlUrl, false), AuditListener.none());
+        onDPoP = CountriesMcpServer.start(config(graphqlUrl, true), AuditListener.none());
         off = Off.start(graphqlUrl, Fixtures.validated(Fixtures.accessToken(as, "alice")), exchanged);
 
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .build();
         onSession = open(URI.create(on.endpoint()));
+        onDPoPSession = open(URI.create(onDPoP.endpoint()));
         offSession = open(off.endpoint);
         require(call(onSession).contains("Spain"), "the Baton server's tools/call did not answer Spain");
-        require(("DPoP " + exchanged).equals(backend.lastAuthorization()), "the backend got no exchanged token");
+        require(("Bearer " + exchanged).equals(backend.lastAuthorization()), "the backend got no exchanged token");
+        require(call(onDPoPSession).contains("Spain"), "the Baton server with DPoP did not answer Spain");
+        require(("DPoP " + exchanged).equals(backend.lastAuthorization()), "the backend got no DPoP-bound token");
         require(call(offSession).contains("Spain"), "the Baton-off server's tools/call did not answer Spain");
-        require(exchanges.get() == 1, "expected exactly one token exchange in set-up");
+        require(bearerExchanges.get() == 1 && dpopExchanges.get() == 1,
+                "expected exactly one token exchange per Baton server in set-up");
         requestsAfterSetUp = as.totalRequests();
+    }
+
+    /** The example's settings against the set-up's authorization server and backend, with or without DPoP. */
+    private CountriesServerConfig config(String graphqlUrl, boolean dpop) {
+        return new CountriesServerConfig(as.issuer(), Fixtures.AUDIENCE, as.jwksUri(), List.of("mcp:tools:call"),
+                List.of(), null, as.tokenEndpoint(), "mcp-server", "benchmark-secret", "backend",
+                List.of("backend-api:read"), graphqlUrl, "127.0.0.1", 0, null, null, null, dpop);
     }
 
     private Session open(URI endpoint) throws IOException, InterruptedException {
@@ -184,6 +207,9 @@ public class EndToEndBenchmark {
         if (on != null) {
             on.close();
         }
+        if (onDPoP != null) {
+            onDPoP.close();
+        }
         if (off != null) {
             off.close();
         }
@@ -195,10 +221,16 @@ public class EndToEndBenchmark {
         }
     }
 
-    /** tools/call through the example server with Baton. */
+    /** tools/call through the example server with Baton, Bearer tokens to the backend (row 9). */
     @Benchmark
     public String batonOn() throws IOException, InterruptedException {
         return call(onSession);
+    }
+
+    /** tools/call through the example server with Baton as it ships, DPoP-bound tokens and a proof per call. */
+    @Benchmark
+    public String batonOnDPoP() throws IOException, InterruptedException {
+        return call(onDPoPSession);
     }
 
     /** tools/call through the same server with Baton off. */

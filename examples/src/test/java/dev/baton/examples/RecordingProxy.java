@@ -5,6 +5,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.ValidatedToken;
+import dev.baton.testkit.IssuedSecrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -110,6 +111,12 @@ final class RecordingProxy implements AutoCloseable {
                 body = in.readNBytes(MAX_BODY);
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            // The exchanged token and each DPoP proof are credentials: the test kit's log check must
+            // know them (docs/security.md cases 34 and 54).
+            if (authorization != null && authorization.indexOf(' ') > 0) {
+                IssuedSecrets.rememberToken(authorization.substring(authorization.indexOf(' ') + 1).trim());
+            }
+            exchange.getRequestHeaders().getOrDefault("DPoP", List.of()).forEach(IssuedSecrets::rememberToken);
             String subject = record(authorization, exchange.getRequestHeaders().getOrDefault("DPoP", List.of()).size());
             if (subject != null && together.contains(subject) && arrived.add(subject)) {
                 allArrived.countDown();

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * DPoP-bound tokens (RFC 9449 §4.3, §7.1, §7.2, §9) sent as real HTTP requests to the filter in
  * Jetty 12 and Tomcat 11, with the real {@link TokenValidator} and the test kit's issuer: each proof
  * rule, the challenges of each {@link DPoPPolicy}, the metadata, the nonce dance and proxies. No
- * refused request reaches the servlet, and no answer quotes the token or the proof.
+ * refused request reaches the servlet, and no answer quotes the token or the proof (docs/security.md
+ * cases 41-50 and 54).
  */
 @ClassTemplate
 class DPoPFilterTest {

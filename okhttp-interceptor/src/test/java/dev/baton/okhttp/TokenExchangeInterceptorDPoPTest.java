@@ -23,7 +23,10 @@ import okhttp3.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** DPoP-bound tokens on outgoing calls (RFC 9449 §7, §9): scheme, per-request proofs, nonces, redirects. */
+/**
+ * DPoP-bound tokens on outgoing calls (RFC 9449 §7, §9): scheme, per-request proofs, nonces, redirects
+ * (docs/security.md cases 51-53).
+ */
 class TokenExchangeInterceptorDPoPTest extends InterceptorTestSupport {
     private static final String NONCE_CHALLENGE = "DPoP error=\"use_dpop_nonce\", "
             + "error_description=\"Resource server requires nonce in DPoP proof\"";

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The latest {@code DPoP-Nonce} each resource server sent (RFC 9449 §9), by origin, so the next
@@ -39,6 +38,6 @@ public final class NonceMemory {
     }
 
     private static String origin(URI url) {
-        return ProofSigner.targetUri(url).resolve("/").toString().toLowerCase(Locale.ROOT);
+        return ProofSigner.origin(url);
     }
 }

@@ -106,9 +106,11 @@ public final class CountriesMcpServer implements AutoCloseable {
                     .tokenEndpoint(config.tokenExchangeUrl())
                     .clientAuthentication(ClientAuthentication.clientSecretBasic(config.clientId(), config.clientSecret()))
                     .auditListener(listeners);
-            // RFC 9449: tokens bound to a key generated here (or the fleet's, DPOP_KEY_FILE), useless to
-            // whoever steals one (Okta's "Require DPoP" for API Services apps, on by default).
-            FleetCache.dpop(exchangerBuilder, config);
+            if (config.dpop()) {
+                // RFC 9449: tokens bound to a key generated here (or the fleet's, DPOP_KEY_FILE), useless to
+                // whoever steals one (Okta's "Require DPoP" for API Services apps, on by default).
+                FleetCache.dpop(exchangerBuilder, config);
+            }
             // REDIS_URL: a fleet of these servers shares its exchanged tokens (docs/fleet.md).
             sharedCache = FleetCache.of(config);
             if (sharedCache != null) {

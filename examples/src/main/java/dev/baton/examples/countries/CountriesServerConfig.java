@@ -46,6 +46,9 @@ import java.util.Set;
  *   <tr><td>{@code DPOP_KEY_FILE}</td><td>(none)</td><td>a file holding the fleet's DPoP key, a private EC P-256
  *       JWK, the same on every replica (tokens are bound to it, so replicas share only tokens bound to the
  *       key they hold); required with {@code REDIS_URL}; unset: a key of this server's own</td></tr>
+ *   <tr><td>{@code TOKEN_EXCHANGE_DPOP}</td><td>(none)</td><td>{@code true} (the default): exchanged tokens
+ *       are DPoP-bound (RFC 9449) and every backend call carries a proof; {@code false}: plain Bearer tokens,
+ *       for an authorization server that does not issue DPoP-bound ones (the demo's requires DPoP)</td></tr>
  * </table>
  *
  * @param issuer issuer of incoming tokens
@@ -67,6 +70,7 @@ import java.util.Set;
  * @param redisSecret the deployment secret of the shared cache (base64), or {@code null} without Redis
  * @param dpopKeyFile the file of the fleet's DPoP key (a private EC P-256 JWK), or {@code null} for a
  *     key generated at start
+ * @param dpop whether exchanged tokens are DPoP-bound (RFC 9449); {@code false} exchanges for Bearer tokens
  */
 public record CountriesServerConfig(
         String issuer,
@@ -85,7 +89,8 @@ public record CountriesServerConfig(
         int port,
         String redisUrl,
         String redisSecret,
-        String dpopKeyFile) {
+        String dpopKeyFile,
+        boolean dpop) {
 
     /**
      * The OpenID Connect scopes (Core §5.4 and §11): they say what a client asked the authorization
@@ -128,8 +133,14 @@ public record CountriesServerConfig(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("PORT must be between 0 and 65535: " + port);
         }
+        if (!dpop && dpopKeyFile != null) {
+            throw new IllegalArgumentException("DPOP_KEY_FILE is set but TOKEN_EXCHANGE_DPOP is false: the key "
+                    + "would never be used");
+        }
         if (redisUrl != null) {
             requireSet(redisSecret, "REDIS_SECRET (required with REDIS_URL)");
+        }
+        if (redisUrl != null && dpop) {
             // Tokens are DPoP-bound: only servers holding the same key can use each other's.
             requireSet(dpopKeyFile, "DPOP_KEY_FILE (required with REDIS_URL: replicas share only tokens bound to "
                     + "the DPoP key they hold)");
@@ -139,13 +150,14 @@ public record CountriesServerConfig(
     /**
      * Defaults for everything that has a sensible one: {@code aud=mcpserver} and
      * {@code mcp:tools:call} in, {@code aud=backend} and {@code backend-api:read} out, 127.0.0.1
-     * and any free port. The issuer, token endpoint, client and GraphQL URL are the caller's.
+     * and any free port, DPoP-bound exchanged tokens. The issuer, token endpoint, client and GraphQL
+     * URL are the caller's.
      */
     public static CountriesServerConfig defaults(String issuer, String tokenExchangeUrl, String clientId,
             String clientSecret, String graphqlUrl) {
         return new CountriesServerConfig(issuer, "mcpserver", null, List.of("mcp:tools:call"), List.of(), null,
                 tokenExchangeUrl, clientId, clientSecret, "backend", List.of("backend-api:read"), graphqlUrl,
-                "127.0.0.1", 0, null, null, null);
+                "127.0.0.1", 0, null, null, null, true);
     }
 
     /**
@@ -204,21 +216,22 @@ public record CountriesServerConfig(
                 parsedPort,
                 value(env, "REDIS_URL", redisUrl),
                 value(env, "REDIS_SECRET", redisSecret),
-                value(env, "DPOP_KEY_FILE", dpopKeyFile));
+                value(env, "DPOP_KEY_FILE", dpopKeyFile),
+                bool(env, "TOKEN_EXCHANGE_DPOP", dpop));
     }
 
     /** The same settings with another GraphQL endpoint. */
     public CountriesServerConfig withGraphqlUrl(String url) {
         return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, advertisedScopes, resourceUrl,
                 tokenExchangeUrl, clientId, clientSecret, exchangeAudience, exchangeScopes, url, host, port, redisUrl,
-                redisSecret, dpopKeyFile);
+                redisSecret, dpopKeyFile, dpop);
     }
 
     /** The same settings with another exchanging client secret. */
     public CountriesServerConfig withClientSecret(String secret) {
         return new CountriesServerConfig(issuer, audience, jwksUrl, requiredScopes, advertisedScopes, resourceUrl,
                 tokenExchangeUrl, clientId, secret, exchangeAudience, exchangeScopes, graphqlUrl, host, port, redisUrl,
-                redisSecret, dpopKeyFile);
+                redisSecret, dpopKeyFile, dpop);
     }
 
     /** The settings for printing: the secret is never shown. */
@@ -243,7 +256,10 @@ public record CountriesServerConfig(
         if (redisUrl != null) {
             out.put("REDIS_SECRET", "(set, not shown)");
         }
-        out.put("DPOP_KEY_FILE", dpopKeyFile == null ? "(a key of this server's own)" : dpopKeyFile);
+        out.put("TOKEN_EXCHANGE_DPOP", Boolean.toString(dpop));
+        if (dpop) {
+            out.put("DPOP_KEY_FILE", dpopKeyFile == null ? "(a key of this server's own)" : dpopKeyFile);
+        }
         return out;
     }
 
@@ -263,6 +279,17 @@ public record CountriesServerConfig(
 
     private static String value(Map<String, String> env, String name, String fallback) {
         return setting(env, name).orElse(fallback);
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        String v = value(env, name, null);
+        if (v == null) {
+            return fallback;
+        }
+        if (!"true".equalsIgnoreCase(v) && !"false".equalsIgnoreCase(v)) {
+            throw new IllegalArgumentException(name + " must be true or false: " + v);
+        }
+        return Boolean.parseBoolean(v);
     }
 
     private static List<String> list(Map<String, String> env, String name, List<String> fallback) {

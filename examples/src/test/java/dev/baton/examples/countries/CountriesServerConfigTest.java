@@ -205,4 +205,42 @@ class CountriesServerConfigTest {
         assertThat(config.toString()).doesNotContain("redis-password-value").doesNotContain("MDEyMzQ1")
                 .contains("REDIS_URL=(set, not shown)");
     }
+
+    @Test
+    void exchangesForDPoPBoundTokensByDefault() {
+        assertThat(DEFAULTS.dpop()).isTrue();
+        assertThat(DEFAULTS.describe()).containsEntry("TOKEN_EXCHANGE_DPOP", "true");
+    }
+
+    @Test
+    void tokenExchangeDPoPFalseExchangesForBearerTokens() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of("TOKEN_EXCHANGE_DPOP", "false"));
+
+        assertThat(config.dpop()).isFalse();
+        assertThat(config.describe()).containsEntry("TOKEN_EXCHANGE_DPOP", "false").doesNotContainKey("DPOP_KEY_FILE");
+    }
+
+    @Test
+    void tokenExchangeDPoPMustBeTrueOrFalse() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of("TOKEN_EXCHANGE_DPOP", "off")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("TOKEN_EXCHANGE_DPOP must be true or false: off");
+    }
+
+    @Test
+    void aDPoPKeyFileWithoutDPoPIsRefused() {
+        assertThatThrownBy(() -> DEFAULTS.withEnvironment(Map.of("TOKEN_EXCHANGE_DPOP", "false",
+                "DPOP_KEY_FILE", "/run/secrets/dpop-key.json")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("DPOP_KEY_FILE is set but TOKEN_EXCHANGE_DPOP is false");
+    }
+
+    @Test
+    void aBearerFleetNeedsNoDPoPKey() {
+        CountriesServerConfig config = DEFAULTS.withEnvironment(Map.of("TOKEN_EXCHANGE_DPOP", "false",
+                "REDIS_URL", "redis://127.0.0.1:6379", "REDIS_SECRET", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
+
+        assertThat(config.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
+        assertThat(config.dpop()).isFalse();
+    }
 }

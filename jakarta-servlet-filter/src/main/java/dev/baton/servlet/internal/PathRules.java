@@ -20,12 +20,15 @@ public final class PathRules {
     private final List<PathPattern> openPaths;
     private final Map<PathPattern, Set<String>> scopeRules;
     private final Set<String> validatorScopes;
+    /** What a path no scope rule matches needs: built once, as most requests ask for it. */
+    private final Scopes validatorOnly;
 
     private PathRules(List<PathPattern> openPaths, Map<PathPattern, Set<String>> scopeRules,
             Set<String> validatorScopes) {
         this.openPaths = openPaths;
         this.scopeRules = scopeRules;
         this.validatorScopes = validatorScopes;
+        this.validatorOnly = new Scopes(Set.of(), validatorScopes);
     }
 
     /** Starts collecting rules. */
@@ -56,12 +59,19 @@ public final class PathRules {
 
     /** The scopes a request to {@code path} needs, in the order they were configured. */
     public Scopes scopesFor(String path) {
-        Set<String> pathScopes = new LinkedHashSet<>();
-        scopeRules.forEach((pattern, scopes) -> {
-            if (pattern.matches(path)) {
-                pathScopes.addAll(scopes);
+        // Runs for every request: no set is built unless a rule matches.
+        Set<String> pathScopes = null;
+        for (Map.Entry<PathPattern, Set<String>> rule : scopeRules.entrySet()) {
+            if (rule.getKey().matches(path)) {
+                if (pathScopes == null) {
+                    pathScopes = new LinkedHashSet<>();
+                }
+                pathScopes.addAll(rule.getValue());
             }
-        });
+        }
+        if (pathScopes == null) {
+            return validatorOnly;
+        }
         Set<String> advertised = new LinkedHashSet<>(validatorScopes);
         advertised.addAll(pathScopes);
         return new Scopes(pathScopes, advertised);

@@ -4,6 +4,7 @@ import dev.baton.DPoPKey;
 import dev.baton.ExchangedToken;
 import dev.baton.internal.dpop.NonceMemory;
 import dev.baton.okhttp.TokenInjectionException;
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import okhttp3.Request;
@@ -84,12 +85,14 @@ public final class DPoPGrant {
         if (!route.matches(request.url())) {
             return null;
         }
-        return key.proof(request.method(), request.url().uri(), accessToken, nonces.nonceFor(request.url().uri()));
+        // HttpUrl.uri() builds and parses a new URI on every call: once per proof.
+        URI url = request.url().uri();
+        return key.proof(request.method(), url, accessToken, nonces.nonceFor(url));
     }
 
     /** Keeps the nonce a response from {@code request}'s origin carried, if any (RFC 9449 §9). */
     void remember(Request request, List<String> nonceHeaders) {
-        if (route.matches(request.url())) {
+        if (!nonceHeaders.isEmpty() && route.matches(request.url())) {
             nonces.remember(request.url().uri(), nonceHeaders);
         }
     }

@@ -29,7 +29,8 @@ public final class DPoPProofWriter implements Interceptor {
         if (grant == null) {
             return chain.proceed(request);
         }
-        Request withoutProof = request.newBuilder().removeHeader("DPoP").build();
+        Request withoutProof = request.header("DPoP") == null ? request
+                : request.newBuilder().removeHeader("DPoP").build();
         String proof;
         try {
             proof = grant.proofFor(request);
