@@ -264,7 +264,7 @@ public final class TokenEndpointClient {
         if (dpop.enabled()) {
             // RFC 9449 §5: a fresh proof for every token request (htm POST, htu the endpoint), with the
             // server's latest nonce when it sent one.
-            out.header("DPoP", dpop.signer().sign("POST", uri, null, nonce).serialize());
+            out.header("DPoP", dpop.signer().proof("POST", uri, null, nonce));
         }
         return out.build();
     }
