@@ -131,7 +131,7 @@ public final class TokenEndpointClient {
         HttpRequest httpRequest;
         String usedNonce = dpopNonce.get();
         try {
-            httpRequest = httpRequest(uri, request, usedNonce);
+            httpRequest = httpRequest(uri, request, usedNonce, Duration.ofNanos(remaining));
         } catch (RuntimeException e) {
             // Never include e's message: it could echo a parameter value.
             result.completeExceptionally(new TokenExchangeException("cannot build the token exchange request: "
@@ -205,7 +205,7 @@ public final class TokenEndpointClient {
         return nonce;
     }
 
-    private HttpRequest httpRequest(URI uri, ExchangeRequest request, String nonce) {
+    private HttpRequest httpRequest(URI uri, ExchangeRequest request, String nonce, Duration deadline) {
         List<Audience> audiences = new ArrayList<>();
         for (String a : request.audiences()) {
             audiences.add(new Audience(a));
@@ -252,6 +252,8 @@ public final class TokenEndpointClient {
             form.put("resource", resources);
         }
         HttpRequest.Builder out = HttpRequest.newBuilder(uri)
+                // The JDK's own timeout as a second stop behind BoundedHttp's abort (see BoundedHttp.withTimeout).
+                .timeout(deadline)
                 .POST(HttpRequest.BodyPublishers.ofString(URLUtils.serializeParameters(form), StandardCharsets.UTF_8))
                 .header("Content-Type", FORM_CONTENT_TYPE)
                 .header("Accept", "application/json")

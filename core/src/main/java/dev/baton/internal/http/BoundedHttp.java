@@ -141,7 +141,7 @@ public final class BoundedHttp {
             HttpRequest request, Duration deadline, int maxBodyBytes) throws IOException {
         Call call = new Call(Report.start(observer, endpoint, request.uri()));
         // The calling thread waits, so its own timed wait is the deadline: no timer task.
-        call.start(client, request, maxBodyBytes);
+        call.start(client, withTimeout(request, deadline), maxBodyBytes);
         try {
             return call.result.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -173,8 +173,19 @@ public final class BoundedHttp {
         // Baton's own timer fires it and hands it to its async pool: callers' callbacks then run
         // there, never on the timer thread, so one blocking callback cannot postpone other deadlines.
         call.timer = Timers.schedule(deadline, () -> call.abort(timeout(deadline)));
-        call.start(client, request, maxBodyBytes);
+        call.start(client, withTimeout(request, deadline), maxBodyBytes);
         return call.result;
+    }
+
+    /**
+     * The request with the JDK's own response timeout set to the deadline, unless it has one (the
+     * token endpoint client sets it when it builds the request, sparing this copy). Baton's abort
+     * is what ends a call at its deadline; the JDK's timeout is a second, independent stop, so that an
+     * exchange the JDK's cancellation did not reach still ends and releases its client.
+     */
+    static HttpRequest withTimeout(HttpRequest request, Duration deadline) {
+        return request.timeout().isPresent() ? request
+                : HttpRequest.newBuilder(request, (name, value) -> true).timeout(deadline).build();
     }
 
     private static java.util.concurrent.ThreadFactory senderThreads() {
