@@ -16,6 +16,18 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.id.Audience;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
+import com.nimbusds.oauth2.sdk.token.TypelessToken;
+import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +39,8 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What goes on the wire: the RFC 8693 §2.1 form, field by field, and each client authentication method. */
 class TokenExchangerRequestTest {
@@ -90,6 +104,50 @@ class TokenExchangerRequestTest {
                 Map.entry("audience", List.of("backend", "reporting")),
                 Map.entry("resource", List.of("https://api.example.com/graphql", "https://files.example.com/")),
                 Map.entry("scope", List.of("backend-api:read files:write")));
+    }
+
+    /**
+     * Baton writes the form from Nimbus' models without building Nimbus' {@code TokenRequest}: the
+     * bytes must be the ones {@code TokenRequest.toHTTPRequest()} writes, for each way a client
+     * authenticates with a body or a header.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"basic", "post", "none"})
+    void theFormIsByteForByteTheOneNimbusTokenRequestWrites(String method) throws Exception {
+        ClientAuthentication authentication = switch (method) {
+            case "basic" -> ClientAuthentication.clientSecretBasic("tool hive:é", "p@ss:w&rd=+ /ü");
+            case "post" -> ClientAuthentication.clientSecretPost("tool hive:é", "p@ss:w&rd=+ /ü");
+            default -> ClientAuthentication.none("tool hive:é");
+        };
+        TokenExchanger exchanger = ExchangeFixtures.exchanger(server).clientAuthentication(authentication).build();
+        ExchangeRequest request = ExchangeRequest.builder()
+                .subjectToken(SUBJECT_TOKEN, TokenType.ACCESS_TOKEN)
+                .actorToken("actor-token", TokenType.JWT)
+                .requestedTokenType(TokenType.ACCESS_TOKEN)
+                .audience("backend", "reporting")
+                .resource("https://api.example.com/graphql?x=1&y=2", "https://files.example.com/")
+                .scopes("backend-api:read", "files:write")
+                .build();
+        URI endpoint = server.url("/token").uri();
+        TokenExchangeGrant grant = new TokenExchangeGrant(new TypelessToken(SUBJECT_TOKEN),
+                TokenTypeURI.ACCESS_TOKEN, new TypelessToken("actor-token"), TokenTypeURI.JWT,
+                TokenTypeURI.ACCESS_TOKEN, List.of(new Audience("backend"), new Audience("reporting")));
+        ClientID id = new ClientID("tool hive:é");
+        Secret secret = new Secret("p@ss:w&rd=+ /ü");
+        TokenRequest.Builder nimbus = switch (method) {
+            case "basic" -> new TokenRequest.Builder(endpoint, new ClientSecretBasic(id, secret), grant);
+            case "post" -> new TokenRequest.Builder(endpoint, new ClientSecretPost(id, secret), grant);
+            default -> new TokenRequest.Builder(endpoint, id, grant);
+        };
+        HTTPRequest expected = nimbus.scope(new Scope("backend-api:read", "files:write"))
+                .resources(URI.create("https://api.example.com/graphql?x=1&y=2"), URI.create("https://files.example.com/"))
+                .build().toHTTPRequest();
+
+        RecordedRequest r = exchangeOnce(exchanger, request);
+
+        assertThat(r.getBody().string(StandardCharsets.UTF_8)).isEqualTo(expected.getBody());
+        assertThat(r.getHeaders().get("Content-Type")).isEqualTo(expected.getHeaderValue("Content-Type"));
+        assertThat(r.getHeaders().get("Authorization")).isEqualTo(expected.getAuthorization());
     }
 
     @Test

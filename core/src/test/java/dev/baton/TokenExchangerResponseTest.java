@@ -118,6 +118,12 @@ class TokenExchangerResponseTest {
         assertUnusable(json(200, "{\"access_token\":" + value + ",\"token_type\":\"Bearer\"," + ISSUED_AT + "}"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\"scope\":42", "\"scope\":[\"backend-api:read\"]", "\"refresh_token\":{\"v\":1}"})
+    void rejectsScopeOrRefreshTokenThatIsNotAString(String member) {
+        assertUnusable(json(200, "{\"access_token\":\"t\",\"token_type\":\"Bearer\"," + ISSUED_AT + "," + member + "}"));
+    }
+
     @Test
     void rejectsMissingIssuedTokenType() {
         assertUnusable(json(200, "{\"access_token\":\"t\",\"token_type\":\"Bearer\"}"));

@@ -33,9 +33,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@link #batonMiss}: {@link TokenExchanger#exchange} with the cache off ({@code noCache()}):
  *       every call builds the RFC 8693 request, POSTs it through Baton's bounded client (deadline,
  *       size cap, no redirects), checks and parses the response into an {@link ExchangedToken};
- *   <li>{@link #rawPost}: {@link HttpClient#send} of the bytes and headers Baton sent in set-up (the
- *       token endpoint recorded them), with a client built as Baton builds its own (no redirects,
- *       5 s connect timeout), reading the body as a string.
+ *   <li>{@link #rawPost}: {@link HttpClient#send} of the body and every header Baton chose in set-up
+ *       (the token endpoint recorded them; the client writes the rest itself, as Baton's does), with
+ *       a client built as Baton builds its own (no redirects, 5 s connect timeout, the JDK's
+ *       defaults otherwise), reading the body as a string.
  * </ul>
  *
  * The subject token is a validated RS256 access token; the endpoint reads the whole form and
@@ -78,13 +79,11 @@ public class CacheMissBenchmark {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+        // Every header Baton chose (content type, Basic authentication, Accept, the no-cache
+        // directives), so both sides send the same bytes.
         HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(endpoint.firstBody()))
-                .header("Content-Type", endpoint.firstContentType())
-                .header("Accept", "application/json");
-        if (endpoint.firstAuthorization() != null) {
-            b.header("Authorization", endpoint.firstAuthorization());
-        }
+                .POST(HttpRequest.BodyPublishers.ofByteArray(endpoint.firstBody()));
+        endpoint.firstHeaders().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
         rawRequest = b.build();
         if (!rawPost().contains("\"access_token\"")) {
             throw new IllegalStateException("the raw POST got no token");

@@ -5,7 +5,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,11 +21,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TokenEndpointServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    /**
+     * Headers the JDK HttpClient writes itself (framing, host, the h2c upgrade offer, its user agent):
+     * a replay through the same kind of client sends them as they were, so they are not recorded.
+     */
+    private static final Set<String> CLIENT_OWN_HEADERS =
+            Set.of("connection", "content-length", "host", "upgrade", "http2-settings", "user-agent");
 
     private final AtomicLong calls = new AtomicLong();
     private volatile byte[] firstBody;
-    private volatile String firstAuthorization;
-    private volatile String firstContentType;
+    private volatile Map<String, List<String>> firstHeaders;
 
     /** The POSTs answered so far. */
     long calls() {
@@ -32,22 +42,26 @@ final class TokenEndpointServlet extends HttpServlet {
         return firstBody;
     }
 
-    /** The {@code Authorization} header of the first POST (client authentication), or {@code null}. */
-    String firstAuthorization() {
-        return firstAuthorization;
-    }
-
-    /** The {@code Content-Type} of the first POST. */
-    String firstContentType() {
-        return firstContentType;
+    /**
+     * The headers of the first POST that the client chose (content type, client authentication,
+     * accept, cache directives, ...), in the order they came, without those the JDK client writes
+     * itself.
+     */
+    Map<String, List<String>> firstHeaders() {
+        return firstHeaders;
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         byte[] form = request.getInputStream().readAllBytes();
         if (firstBody == null) {
-            firstAuthorization = request.getHeader("Authorization");
-            firstContentType = request.getContentType();
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            for (String name : Collections.list(request.getHeaderNames())) {
+                if (!CLIENT_OWN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                    headers.put(name, Collections.list(request.getHeaders(name)));
+                }
+            }
+            firstHeaders = headers;
             firstBody = form;
         }
         String token = String.format(Locale.ROOT, "xt-%013d", calls.incrementAndGet());

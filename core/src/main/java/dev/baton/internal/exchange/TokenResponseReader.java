@@ -1,11 +1,9 @@
 package dev.baton.internal.exchange;
 
-import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenErrorResponse;
-import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import dev.baton.ExchangeRequest;
 import dev.baton.ExchangedToken;
@@ -27,7 +25,8 @@ import net.minidev.json.JSONObject;
  * Reads a token endpoint's answer to an exchange (RFC 8693 §2.2): a success must carry a string
  * {@code access_token}, an {@code issued_token_type} and, unless another type was requested,
  * {@code token_type} Bearer; an error answer yields its OAuth {@code error} and description, made
- * safe to log and show (no token, no secret, printable ASCII, bounded). Nimbus parses the JSON.
+ * safe to log and show (no token, no secret, printable ASCII, bounded). Nimbus parses the JSON and
+ * reads its members.
  * Not API.
  */
 final class TokenResponseReader {
@@ -116,25 +115,24 @@ final class TokenResponseReader {
         if (accessTokenWanted) {
             checkAccessTokenType(tokenType, bearer, dpopBound, request);
         }
-        Duration lifetime = lifetime(json.remove("expires_in"));
-        if (dpopBound) {
-            json.put("token_type", "DPoP");
-        } else if (!accessTokenWanted && !bearer) {
-            // Nimbus models only Bearer, DPoP and N_A; the caller asked for a non-access token, so the
-            // type is informative (RFC 8693 §2.2.1) and only the token itself is parsed here.
-            json.put("token_type", "N_A");
-        }
-        AccessToken accessToken;
+        Duration lifetime = lifetime(json.get("expires_in"));
+        // The members Baton uses, read with Nimbus' JSON accessors rather than by building its whole
+        // AccessTokenResponse, which was most of the cost of reading an answer: access_token must be
+        // a string (RFC 6749 §5.1), and scope and refresh_token, when present, strings, as Nimbus'
+        // model requires too.
+        String accessToken;
+        Scope granted;
         try {
-            accessToken = AccessTokenResponse.parse(json).getTokens().getAccessToken();
+            accessToken = JSONObjectUtils.getString(json, "access_token");
+            granted = Scope.parse(JSONObjectUtils.getString(json, "scope", null));
+            JSONObjectUtils.getString(json, "refresh_token", null);
         } catch (ParseException e) {
-            throw malformed("access_token is missing or not a string");
+            throw malformed("access_token is missing or not a string, or scope or refresh_token is not a string");
         }
-        if (accessToken.getValue().isBlank()) {
+        if (accessToken.isBlank()) {
             throw malformed("access_token is empty");
         }
         Set<String> scopes = new LinkedHashSet<>();
-        Scope granted = accessToken.getScope();
         if (granted != null) {
             for (String scope : granted.toStringList()) {
                 // The cache keeps every granted scope for the token's life; a scope that was asked for
@@ -151,7 +149,7 @@ final class TokenResponseReader {
         if (dpopBound && jkt == null) {
             throw malformed("token_type is DPoP, but the exchanger sent no DPoP proof");
         }
-        return new ExchangedToken(accessToken.getValue(), tokenType, issuedTokenType, expiresAt, scopes, jkt);
+        return new ExchangedToken(accessToken, tokenType, issuedTokenType, expiresAt, scopes, jkt);
     }
 
     /**

@@ -22,9 +22,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,6 +43,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class BoundedHttp {
     /** Connect timeout of the default client. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Calls sent on Baton's sender threads at once; beyond them, calls go through {@code sendAsync}. */
+    static final int MAX_SENDERS = 64;
+    /** How long an idle sender thread waits for another call before it ends. */
+    static final long SENDER_KEEP_ALIVE_SECONDS = 3;
+
+    /*
+     * Why calls are sent with the blocking HttpClient.send on threads of Baton's own rather than with
+     * sendAsync: the JDK's sendAsync hands the start of every exchange to the client's executor and
+     * completes the returned future through CompletableFuture's default executor, which on a machine
+     * with one or two cores (common-pool parallelism below 2) starts a new thread for every
+     * response. That thread start, not Baton's work, was most of the cost of a token endpoint call
+     * against a raw send (benchmarks/RESULTS.md, row 5). HttpClient.send runs the exchange inline on
+     * the calling thread until it waits for the response, and a parked sender thread is woken far
+     * more cheaply than a thread is started. The pool is bounded: when every sender is busy (slow
+     * authorization servers, many distinct calls at once), a call falls back to sendAsync instead
+     * of queueing, so no call ever waits for a thread.
+     */
+    private static final ThreadPoolExecutor SENDERS = new ThreadPoolExecutor(0, MAX_SENDERS,
+            SENDER_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), senderThreads());
 
     private BoundedHttp() {
     }
@@ -115,32 +139,23 @@ public final class BoundedHttp {
      */
     public static Response send(HttpClient client, EndpointObserver observer, EndpointObserver.Endpoint endpoint,
             HttpRequest request, Duration deadline, int maxBodyBytes) throws IOException {
-        Report report = Report.start(observer, endpoint, request.uri());
-        CompletableFuture<HttpResponse<byte[]>> future;
+        Call call = new Call(Report.start(observer, endpoint, request.uri()));
+        // The calling thread waits, so its own timed wait is the deadline: no timer task.
+        call.start(client, request, maxBodyBytes);
         try {
-            future = sendAsync(client, request, deadline, maxBodyBytes);
-        } catch (RuntimeException e) {
-            report.failed(e);
-            throw e;
-        }
-        try {
-            HttpResponse<byte[]> r = future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-            report.responded(r.statusCode());
-            return new Response(r.statusCode(), r.headers(), r.body());
+            return call.result.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            future.cancel(true);
-            HttpTimeoutException timeout = timeout(deadline);
-            report.failed(timeout);
-            throw timeout;
+            call.abort(timeout(deadline));
         } catch (InterruptedException e) {
-            future.cancel(true);
             Thread.currentThread().interrupt();
-            InterruptedIOException interrupted =
-                    new InterruptedIOException("interrupted while waiting for the authorization server");
-            report.failed(interrupted);
-            throw interrupted;
+            call.abort(new InterruptedIOException("interrupted while waiting for the authorization server"));
         } catch (ExecutionException e) {
-            report.failed(e.getCause());
+            throw unwrap(e.getCause());
+        }
+        // Aborted here, or settled a moment before the abort: the call's own outcome either way.
+        try {
+            return call.result.getNow(null);
+        } catch (java.util.concurrent.CompletionException e) {
             throw unwrap(e.getCause());
         }
     }
@@ -152,58 +167,130 @@ public final class BoundedHttp {
      */
     public static CompletableFuture<Response> sendAsyncBounded(HttpClient client, EndpointObserver observer,
             EndpointObserver.Endpoint endpoint, HttpRequest request, Duration deadline, int maxBodyBytes) {
-        Report report = Report.start(observer, endpoint, request.uri());
-        CompletableFuture<HttpResponse<byte[]>> future;
-        try {
-            future = sendAsync(client, request, deadline, maxBodyBytes);
-        } catch (RuntimeException e) {
-            report.failed(e);
-            throw e;
-        }
-        CompletableFuture<Response> result = new CompletableFuture<>();
-        // Whichever comes first, the deadline or the exchange's end, settles the call: it alone is
-        // reported, and reported before the result completes, so whoever waits on the result (a retry,
-        // a test) sees the observer already told.
-        AtomicBoolean settled = new AtomicBoolean();
-        // At the deadline the timer cancels the exchange itself, so the connection is aborted instead
-        // of reading a trickled body on in the background (orTimeout would only complete the future).
+        Call call = new Call(Report.start(observer, endpoint, request.uri()));
+        // At the deadline the timer aborts the exchange itself, so the connection is closed instead of
+        // reading a trickled body on in the background (orTimeout would only complete the future).
         // Baton's own timer fires it and hands it to its async pool: callers' callbacks then run
         // there, never on the timer thread, so one blocking callback cannot postpone other deadlines.
-        ScheduledFuture<?> timeout = Timers.schedule(deadline, () -> {
-            if (settled.compareAndSet(false, true)) {
-                HttpTimeoutException failure = timeout(deadline);
-                report.failed(failure);
-                result.completeExceptionally(failure);
-                future.cancel(true);
-            }
-        });
-        future.whenComplete((r, t) -> {
-            if (!settled.compareAndSet(false, true)) {
-                return;
-            }
-            // Done in time: drop the timer task now rather than keep it (and this exchange) until the deadline.
-            timeout.cancel(false);
-            if (t == null) {
-                report.responded(r.statusCode());
-                result.complete(new Response(r.statusCode(), r.headers(), r.body()));
-                return;
-            }
-            Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
-                    ? t.getCause() : t;
-            report.failed(cause);
-            result.completeExceptionally(unwrap(cause));
-        });
-        return result;
+        call.timer = Timers.schedule(deadline, () -> call.abort(timeout(deadline)));
+        call.start(client, request, maxBodyBytes);
+        return call.result;
+    }
+
+    private static java.util.concurrent.ThreadFactory senderThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            // Daemon: an idle sender never keeps the application's JVM alive; idle ones end on their own
+            // after SENDER_KEEP_ALIVE_SECONDS, so a redeployed application leaves none behind.
+            Thread t = new Thread(r, "baton-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static HttpTimeoutException timeout(Duration deadline) {
         return new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms");
     }
 
-    private static CompletableFuture<HttpResponse<byte[]>> sendAsync(HttpClient client, HttpRequest request,
-            Duration deadline, int maxBodyBytes) {
-        HttpRequest bounded = HttpRequest.newBuilder(request, (n, v) -> true).timeout(deadline).build();
-        return client.sendAsync(bounded, capped(maxBodyBytes));
+    /**
+     * One call: sent by {@link HttpClient#send} on one of the {@link #SENDERS}, or by
+     * {@link HttpClient#sendAsync} when all of them are busy, and settled exactly once, by its
+     * response, its failure or {@link #abort} (the deadline, an interrupted caller), whichever comes
+     * first. Only the first is reported, and reported before {@link #result} completes, so whoever
+     * waits on the result (a retry, a test) sees the observer already told.
+     */
+    private static final class Call {
+        private final Report report;
+        private final AtomicBoolean settled = new AtomicBoolean();
+        final CompletableFuture<Response> result = new CompletableFuture<>();
+        /** The deadline's timer task, or {@code null} when the caller waits with its own deadline. */
+        volatile ScheduledFuture<?> timer;
+        /** What {@link #abort} cancels: the sender's task, or the JDK's future on the fallback path. */
+        private volatile Future<?> sending;
+
+        Call(Report report) {
+            this.report = report;
+        }
+
+        void start(HttpClient client, HttpRequest request, int maxBodyBytes) {
+            Future<?> task;
+            try {
+                task = SENDERS.submit(() -> sendOnThisThread(client, request, maxBodyBytes));
+            } catch (RejectedExecutionException allBusy) {
+                try {
+                    task = client.sendAsync(request, capped(maxBodyBytes)).whenComplete(this::settle);
+                } catch (RuntimeException e) {
+                    settle(null, e);
+                    return;
+                }
+            }
+            sending = task;
+            if (settled.get()) {
+                // Aborted before the task was known to abort(): cancel it here (cancelling twice is harmless).
+                task.cancel(true);
+            }
+        }
+
+        private void sendOnThisThread(HttpClient client, HttpRequest request, int maxBodyBytes) {
+            if (settled.get()) {
+                return;
+            }
+            try {
+                settle(client.send(request, capped(maxBodyBytes)), null);
+            } catch (InterruptedException e) {
+                // Only abort() interrupts a sender, once the call is settled; HttpClient.send has
+                // cancelled the exchange (and closed its connection) on the way out.
+                settle(null, e);
+            } catch (IOException | RuntimeException e) {
+                settle(null, e);
+            }
+        }
+
+        /** Ends the call with {@code failure} unless it has ended, and stops the exchange. */
+        void abort(IOException failure) {
+            if (settle(null, failure)) {
+                Future<?> s = sending;
+                if (s != null) {
+                    s.cancel(true);
+                }
+            }
+        }
+
+        private boolean settle(HttpResponse<byte[]> response, Throwable error) {
+            if (!settled.compareAndSet(false, true)) {
+                return false;
+            }
+            ScheduledFuture<?> t = timer;
+            if (t != null) {
+                // Done in time: drop the timer task now rather than keep it (and this call) until the deadline.
+                t.cancel(false);
+            }
+            if (error == null) {
+                report.responded(response.statusCode());
+                result.complete(new Response(response.statusCode(), response.headers(), response.body()));
+                return true;
+            }
+            Throwable cause = original(error);
+            report.failed(cause);
+            result.completeExceptionally(unwrap(cause));
+            return true;
+        }
+
+        /**
+         * The failure as it happened: {@link HttpClient#send} rethrows a body handler's exception
+         * wrapped in a plain {@link IOException} (ours is a {@link BodyTooLargeException}), and the
+         * asynchronous path wraps failures in a {@code CompletionException}.
+         */
+        private static Throwable original(Throwable error) {
+            Throwable t = error;
+            if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+                t = t.getCause();
+            }
+            if (t.getClass() == IOException.class && t.getCause() instanceof BodyTooLargeException tooLarge) {
+                return tooLarge;
+            }
+            return t;
+        }
     }
 
     private static IOException unwrap(Throwable t) {
@@ -269,6 +356,11 @@ public final class BoundedHttp {
 
     /** {@code uri} without its query, fragment and user info. */
     static URI withoutQuery(URI uri) {
+        if (uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null
+                && uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+            // Nothing to strip (a token endpoint's usual URL): the same URI, not a new one parsed per call.
+            return uri;
+        }
         String authority = uri.getRawAuthority();
         int at = authority == null ? -1 : authority.lastIndexOf('@');
         if (at >= 0) {

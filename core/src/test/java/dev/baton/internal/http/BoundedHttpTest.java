@@ -11,11 +11,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class BoundedHttpTest {
@@ -24,6 +31,34 @@ class BoundedHttpTest {
 
     @StartStop
     private final MockWebServer server = new MockWebServer();
+
+    /** Released after each test in any case, so no held answer outlives its test. */
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void releaseHeldAnswers() {
+        release.countDown();
+    }
+
+    /** Answers 200 to every request, each once the test counts {@link #release} down. */
+    private void holdEveryAnswer() {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                release.await(10, TimeUnit.SECONDS);
+                return new MockResponse.Builder().code(200).body("{}").build();
+            }
+        });
+    }
+
+    /** Waits (at most 10 s) until the server has received {@code n} requests. */
+    private void awaitRequests(int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.getRequestCount() < n && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(server.getRequestCount()).as("requests received").isEqualTo(n);
+    }
 
     private HttpRequest get() {
         return HttpRequest.newBuilder(server.url("/x").uri()).GET().build();
@@ -80,6 +115,62 @@ class BoundedHttpTest {
     }
 
     @Test
+    void theAsyncAnswerCompletesOnOneOfBatonsSenderThreads() throws Exception {
+        holdEveryAnswer();
+        CompletableFuture<BoundedHttp.Response> call = BoundedHttp.sendAsyncBounded(BoundedHttp.newClient(), NONE,
+                ANY, get(), Duration.ofSeconds(10), 1024);
+        // Attached while the answer is held, so the callback runs on the thread that completes the call.
+        CompletableFuture<String> thread = call.thenApply(r -> Thread.currentThread().getName());
+
+        release.countDown();
+
+        assertThat(thread.get(10, TimeUnit.SECONDS)).startsWith("baton-http-");
+    }
+
+    @Test
+    void callsBeyondTheSenderThreadsAreSentAsynchronouslyAndAnswered() throws Exception {
+        holdEveryAnswer();
+        HttpClient client = BoundedHttp.newClient();
+        List<CompletableFuture<BoundedHttp.Response>> calls = new ArrayList<>();
+        for (int i = 0; i <= BoundedHttp.MAX_SENDERS; i++) {
+            calls.add(BoundedHttp.sendAsyncBounded(client, NONE, ANY, get(), Duration.ofSeconds(20), 1024));
+        }
+        awaitRequests(BoundedHttp.MAX_SENDERS + 1);
+        List<CompletableFuture<String>> threads = new ArrayList<>();
+        for (CompletableFuture<BoundedHttp.Response> call : calls) {
+            threads.add(call.thenApply(r -> r.status() + " " + Thread.currentThread().getName()));
+        }
+
+        release.countDown();
+
+        List<String> answers = new ArrayList<>();
+        for (CompletableFuture<String> t : threads) {
+            answers.add(t.get(20, TimeUnit.SECONDS));
+        }
+        assertThat(answers).hasSize(BoundedHttp.MAX_SENDERS + 1).allMatch(a -> a.startsWith("200 "));
+        // Every sender was busy with a held call: at least the last went through sendAsync.
+        assertThat(answers).anyMatch(a -> !a.startsWith("200 baton-http-"));
+    }
+
+    @Test
+    void aSenderWhoseCallWasCutAtTheDeadlineSendsTheNextCallsNormally() throws Exception {
+        server.enqueue(new MockResponse.Builder().body("x".repeat(100))
+                .throttleBody(1, 100, TimeUnit.MILLISECONDS).build());
+        assertThatThrownBy(() -> send(Duration.ofMillis(300))).isInstanceOf(HttpTimeoutException.class);
+        for (int i = 0; i < 5; i++) {
+            server.enqueue(new MockResponse.Builder().code(200).body("{}").build());
+        }
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            statuses.add(send(Duration.ofSeconds(5)).status());
+        }
+
+        // The abort interrupted a sender thread: the interrupt must not leak into a later call.
+        assertThat(statuses).containsOnly(200).hasSize(5);
+    }
+
+    @Test
     void doesNotFollowRedirects() throws Exception {
         server.enqueue(new MockResponse.Builder().code(307).addHeader("Location", "http://127.0.0.2:1/elsewhere").build());
 
@@ -133,6 +224,13 @@ class BoundedHttpTest {
         URI uri = URI.create("https://client:s3cret@as.example.com:8443/oauth2/v1/keys?api_key=k#frag");
 
         assertThat(BoundedHttp.withoutQuery(uri)).isEqualTo(URI.create("https://as.example.com:8443/oauth2/v1/keys"));
+    }
+
+    @Test
+    void showsTheObserverAUrlWithNothingToStripAsItIs() {
+        URI uri = URI.create("https://as.example.com:8443/oauth2/v1/token");
+
+        assertThat(BoundedHttp.withoutQuery(uri)).isSameAs(uri);
     }
 
     @Test
