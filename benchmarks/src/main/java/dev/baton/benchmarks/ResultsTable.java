@@ -91,6 +91,10 @@ public final class ResultsTable {
                     + " ES256 signature, shown only)",
                     new AtMost("DPoPBenchmark.es256ProofBouncyCastle", "DPoPBenchmark.bcEs256Signature", false,
                             60.0)),
+            new Row("13a''", "The same proof with Conscrypt (BoringSSL) as the key's JCA provider (baseline: a bare"
+                    + " Conscrypt ES256 signature, shown only)",
+                    new AtMost("DPoPBenchmark.es256ProofConscrypt", "DPoPBenchmark.conscryptEs256Signature", false,
+                            60.0)),
             new Row("13b", "Interceptor overhead on a cache hit with DPoP (with − without)",
                     new AtMost("DPoPBenchmark.interceptorWithDPoP", "DPoPBenchmark.withoutInterceptor", true, null)),
             new Row("13c", "Interceptor overhead on a cache hit with Bearer, same run (with − without)",

@@ -115,6 +115,16 @@ class ResultsTableTest {
     }
 
     @Test
+    void theConscryptProofHasARowOfItsOwn() throws Exception {
+        String table = render(avgt("DPoPBenchmark.es256ProofConscrypt", 30, 2),
+                avgt("DPoPBenchmark.conscryptEs256Signature", 21, 1));
+
+        assertThat(row(table, "13a''")).contains("| 30.0 ± 2.00 us/op | 21.0 ± 1.00 us/op |")
+                .endsWith("| ≤ 60.0 µs | met |");
+        assertThat(table).doesNotContain("- `DPoPBenchmark.es256ProofConscrypt`:");
+    }
+
+    @Test
     void theFleetRowIsMetOnlyWhenEveryShotCountedExactlyAThousandCalls() throws Exception {
         String exact = render(shots("FleetBenchmark.thousandUsersOnFourReplicas", "tokenEndpointCalls", 1000, 1000));
         String over = render(shots("FleetBenchmark.thousandUsersOnFourReplicas", "tokenEndpointCalls", 1000, 1001));
