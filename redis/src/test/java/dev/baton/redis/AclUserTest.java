@@ -76,7 +76,7 @@ class AclUserTest {
 
             assertThat(wrong).isZero();
             assertThat(as.calls() - before).isEqualTo(20);
-            assertThat(sharedA.isDegraded()).isTrue();
+            assertThat(SharingCheck.becomesDegraded(sharedA, a)).isTrue();
         }
     }
 }

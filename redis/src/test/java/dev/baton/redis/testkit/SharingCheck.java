@@ -63,4 +63,22 @@ public final class SharingCheck {
         }
         throw new IllegalStateException("the replicas did not share a token within " + seconds + " s");
     }
+
+    /**
+     * Whether {@code cache} comes to consider Redis down within 10 s while {@code exchanger} (which
+     * uses it) keeps exchanging for fresh users: Redis is marked down after several failed commands
+     * in a row, and which commands a batch of exchanges sends (and when they fail) depends on the
+     * timing of the connection attempts, so the test goes on calling, as traffic would.
+     */
+    public static boolean becomesDegraded(dev.baton.redis.RedisTokenCache cache, TokenExchanger exchanger)
+            throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (int user = 5_000; !cache.isDegraded(); user++) {
+            if (System.nanoTime() - end > 0) {
+                return false;
+            }
+            exchanger.exchange(Fleet.request(user));
+        }
+        return true;
+    }
 }
