@@ -28,7 +28,8 @@ import java.util.Objects;
  * "Cost"). By default the JCA picks the provider ({@code Signature.getInstance}: the first installed one
  * that can sign with the key). {@link #of(KeyPair, String, Provider)} and {@link #generate(Provider)}
  * name it: the PKCS#11 provider of a hardware module that holds the key, or a provider that signs
- * faster than the JDK's own on older JDKs (on JDK 17, BouncyCastle signs ES256 in about half the time).
+ * faster than the JDK's own: on JDK 17 an ES256 proof costs about 0.5 ms with the JDK's provider, about
+ * 85 µs with BouncyCastle and about 30 µs with a native provider such as Conscrypt (BoringSSL).
  *
  * <p>Every factory method signs one proof and verifies it with the public key before it returns, so a
  * provider that lacks the algorithm, a key it cannot use, or a private key of another pair fails when

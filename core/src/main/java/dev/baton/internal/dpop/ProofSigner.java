@@ -16,7 +16,6 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.dpop.DPoPProofFactory;
 import com.nimbusds.oauth2.sdk.dpop.DPoPUtils;
 import com.nimbusds.oauth2.sdk.dpop.DefaultDPoPProofFactory;
@@ -218,23 +217,6 @@ public final class ProofSigner {
             throw new IllegalStateException("cannot sign the DPoP proof with the " + algorithm + " key"
                     + (providerName == null ? "" : " of JCA provider " + providerName) + ": "
                     + e.getClass().getSimpleName());
-        }
-    }
-
-    /**
-     * {@link #proof}, as Nimbus' {@link SignedJWT}: for the token endpoint, whose request Nimbus'
-     * {@code HTTPRequest} builds. Parsed back from the compact form, once per token request, which is
-     * nothing next to the round trip; resource requests use {@link #proof} directly.
-     *
-     * @throws IllegalArgumentException as {@link #proof}
-     * @throws IllegalStateException as {@link #proof}
-     */
-    public SignedJWT sign(String method, URI url, String accessToken, String nonce) {
-        String proof = proof(method, url, accessToken, nonce);
-        try {
-            return SignedJWT.parse(proof);
-        } catch (ParseException e) {
-            throw new IllegalStateException("cannot read back the DPoP proof just signed");
         }
     }
 
