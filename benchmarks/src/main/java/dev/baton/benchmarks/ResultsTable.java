@@ -80,7 +80,7 @@ public final class ResultsTable {
             new Row("10", "Heap per cached exchanged token beyond its characters (ExchangeCacheHeap, not JMH)",
                     new Heap(512)),
             new Row("12a", "Shared (Redis) cache hit vs raw Lettuce GET of the same size (time ratio)",
-                    new TimeRatio("SharedCacheBenchmark.sharedHit", "SharedCacheBenchmark.rawGet", 1.3)),
+                    new Ratio("SharedCacheBenchmark.sharedHit", "SharedCacheBenchmark.rawGet", 1.3, false)),
             new Row("12b", "Token-endpoint calls, 4 replicas sharing Redis, 1,000 users × 20 calls",
                     new Shots("FleetBenchmark.thousandUsersOnFourReplicas", "tokenEndpointCalls", 1000, 20_000)),
             new Row("12c", "Local hit with the shared cache in place (row 4a: a local hit never reaches Redis)",
@@ -137,7 +137,7 @@ public final class ResultsTable {
     }
 
     /** How a row reads the results: the benchmarks it uses, and its cells. */
-    sealed interface Comparison permits ThroughputRatio, TimeRatio, PercentileRatio, AtMost, Shots, Heap {
+    sealed interface Comparison permits Ratio, PercentileRatio, AtMost, Shots, Heap {
         /** The benchmark keys ({@code Class.method} or {@code Class.method{param=value}}) this row reads. */
         List<String> benchmarks();
 
@@ -154,14 +154,17 @@ public final class ResultsTable {
 
     /** A throughput row: Baton at least {@code goal} times the baseline's throughput ({@code null}: reported). */
     private static Row faster(String id, String what, String baton, String baseline, Double goal) {
-        return new Row(id, what, new ThroughputRatio(baton, baseline, goal));
+        return new Row(id, what, new Ratio(baton, baseline, goal, true));
     }
 
     /**
-     * Baton's throughput over the baseline's, higher is better. Scores in time per operation are
-     * turned into throughput (the baseline's time over Baton's), so one kind serves every mode.
+     * Baton against its baseline as a ratio of two mean scores. With {@code higherIsBetter} it is
+     * Baton's throughput over the baseline's, at least {@code goal} times; otherwise Baton's time per
+     * operation over the baseline's, at most {@code goal} times. Scores in the other mode are
+     * inverted (time over time is the inverse of throughput over throughput), so one kind serves every
+     * JMH mode.
      */
-    record ThroughputRatio(String baton, String baseline, Double goal) implements Comparison {
+    record Ratio(String baton, String baseline, Double goal, boolean higherIsBetter) implements Comparison {
         @Override
         public List<String> benchmarks() {
             return List.of(baton, baseline);
@@ -169,7 +172,7 @@ public final class ResultsTable {
 
         @Override
         public String goalText() {
-            return goal == null ? "reported" : "≥ " + fmt(goal) + "×";
+            return goal == null ? "reported" : (higherIsBetter ? "≥ " : "≤ ") + fmt(goal) + "×";
         }
 
         @Override
@@ -179,34 +182,10 @@ public final class ResultsTable {
             if (b == null || n == null) {
                 return null;
             }
-            Interval r = b.isThroughput() ? Interval.quotient(b, n) : Interval.quotient(n, b);
+            boolean batonOverBaseline = b.isThroughput() == higherIsBetter;
+            Interval r = batonOverBaseline ? Interval.quotient(b, n) : Interval.quotient(n, b);
             return new Cells(b.show(), n.show(), r.show("×"), goalText(),
-                    verdict(r, goal, true, b.hasNoError() || n.hasNoError()));
-        }
-    }
-
-    /** Baton's time per operation over the baseline's, lower is better (at most {@code goal} times). */
-    record TimeRatio(String baton, String baseline, Double goal) implements Comparison {
-        @Override
-        public List<String> benchmarks() {
-            return List.of(baton, baseline);
-        }
-
-        @Override
-        public String goalText() {
-            return goal == null ? "reported" : "≤ " + fmt(goal) + "×";
-        }
-
-        @Override
-        public Cells cells(Results results) {
-            Score b = results.score(baton);
-            Score n = results.score(baseline);
-            if (b == null || n == null) {
-                return null;
-            }
-            Interval r = b.isThroughput() ? Interval.quotient(n, b) : Interval.quotient(b, n);
-            return new Cells(b.show(), n.show(), r.show("×"), goalText(),
-                    verdict(r, goal, false, b.hasNoError() || n.hasNoError()));
+                    verdict(r, goal, higherIsBetter, b.hasNoError() || n.hasNoError()));
         }
     }
 
