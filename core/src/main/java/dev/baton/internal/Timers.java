@@ -50,7 +50,10 @@ public final class Timers {
         }
 
         void stop() {
-            timer.shutdownNow();
+            for (Runnable dropped : timer.shutdownNow()) {
+                // Marked cancelled, so whoever holds its future (Deadlines) sees it will never run.
+                ((java.util.concurrent.Future<?>) dropped).cancel(false);
+            }
             async.shutdown();
         }
     }

@@ -2,7 +2,7 @@ package dev.baton.internal.http;
 
 import dev.baton.EndpointObserver;
 import dev.baton.internal.Listeners;
-import dev.baton.internal.Timers;
+import dev.baton.internal.Deadlines;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -20,15 +20,12 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,22 +40,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class BoundedHttp {
     /** Connect timeout of the default client. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Calls sent on Baton's sender threads at once; beyond them, calls go through {@code sendAsync}. */
+    /** Asynchronous calls sent on Baton's sender threads at once; beyond them, they go through {@code sendAsync}. */
     static final int MAX_SENDERS = 64;
     /** How long an idle sender thread waits for another call before it ends. */
     static final long SENDER_KEEP_ALIVE_SECONDS = 3;
 
     /*
-     * Why calls are sent with the blocking HttpClient.send on threads of Baton's own rather than with
-     * sendAsync: the JDK's sendAsync hands the start of every exchange to the client's executor and
-     * completes the returned future through CompletableFuture's default executor, which on a machine
-     * with one or two cores (common-pool parallelism below 2) starts a new thread for every
-     * response. That thread start, not Baton's work, was most of the cost of a token endpoint call
-     * against a raw send (benchmarks/RESULTS.md, row 5). HttpClient.send runs the exchange inline on
-     * the calling thread until it waits for the response, and a parked sender thread is woken far
-     * more cheaply than a thread is started. The pool is bounded: when every sender is busy (slow
-     * authorization servers, many distinct calls at once), a call falls back to sendAsync instead
-     * of queueing, so no call ever waits for a thread.
+     * Why every call goes through the blocking HttpClient.send: the JDK's sendAsync hands the start of
+     * every exchange to the client's executor and completes the returned future through
+     * CompletableFuture's default executor, which on a machine with one or two cores (common-pool
+     * parallelism below 2) starts a new thread for every response. That thread start, not Baton's
+     * work, was most of the cost of a token endpoint call against a raw send (benchmarks/RESULTS.md,
+     * row 5). A caller that waits anyway (send) sends on its own thread: every hand-off to another
+     * thread and back costs a wake-up, which on a quiet virtual machine is slow. An asynchronous call
+     * (sendAsyncBounded) is sent on one of a bounded pool of Baton's threads: when every sender is
+     * busy (slow authorization servers, many distinct calls at once), it falls back to sendAsync
+     * instead of queueing, so no call ever waits for a thread.
      */
     private static final ThreadPoolExecutor SENDERS = new ThreadPoolExecutor(0, MAX_SENDERS,
             SENDER_KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), senderThreads());
@@ -129,34 +126,40 @@ public final class BoundedHttp {
     }
 
     /**
-     * Sends {@code request} and reads the whole response within {@code deadline}, reporting the call
-     * to {@code observer} as the {@code endpoint} kind (see {@link Report}).
+     * Sends {@code request} on the calling thread and reads the whole response within {@code
+     * deadline}, reporting the call to {@code observer} as the {@code endpoint} kind (see {@link
+     * Report}). Until the response headers arrive, the JDK's own response timeout (set to the
+     * deadline) ends the call; from then on, the deadline ends the body's reading however slowly it
+     * trickles. The calling thread sends the request itself and is woken by the JDK's client when
+     * the response is read: no hand-off to another thread on the way (benchmarks/RESULTS.md, row 5).
      *
      * @throws HttpTimeoutException if the deadline passed before the body was read completely
      * @throws BodyTooLargeException if the body is larger than {@code maxBodyBytes}
-     * @throws InterruptedIOException if the calling thread was interrupted
+     * @throws InterruptedIOException if the calling thread was interrupted (its interrupt flag is kept)
      * @throws IOException on any connection failure
      */
     public static Response send(HttpClient client, EndpointObserver observer, EndpointObserver.Endpoint endpoint,
             HttpRequest request, Duration deadline, int maxBodyBytes) throws IOException {
-        Call call = new Call(Report.start(observer, endpoint, request.uri()));
-        // The calling thread waits, so its own timed wait is the deadline: no timer task.
-        call.start(client, withTimeout(request, deadline), maxBodyBytes);
+        Report report = Report.start(observer, endpoint, request.uri());
+        WatchedBody body = new WatchedBody(maxBodyBytes, deadline);
+        Deadlines.Watch watch = Deadlines.watch(deadline, body::expire);
         try {
-            return call.result.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            call.abort(timeout(deadline));
+            HttpResponse<byte[]> response = client.send(withTimeout(request, deadline), body);
+            report.responded(response.statusCode());
+            return new Response(response.statusCode(), response.headers(), response.body());
         } catch (InterruptedException e) {
+            // HttpClient.send cancelled the exchange (and closed its connection) on the way out.
             Thread.currentThread().interrupt();
-            call.abort(new InterruptedIOException("interrupted while waiting for the authorization server"));
-        } catch (ExecutionException e) {
-            throw unwrap(e.getCause());
-        }
-        // Aborted here, or settled a moment before the abort: the call's own outcome either way.
-        try {
-            return call.result.getNow(null);
-        } catch (java.util.concurrent.CompletionException e) {
-            throw unwrap(e.getCause());
+            InterruptedIOException failure = new InterruptedIOException(
+                    "interrupted while waiting for the authorization server");
+            report.failed(failure);
+            throw failure;
+        } catch (IOException | RuntimeException e) {
+            Throwable cause = original(e);
+            report.failed(cause);
+            throw unwrap(cause);
+        } finally {
+            watch.cancel();
         }
     }
 
@@ -168,11 +171,11 @@ public final class BoundedHttp {
     public static CompletableFuture<Response> sendAsyncBounded(HttpClient client, EndpointObserver observer,
             EndpointObserver.Endpoint endpoint, HttpRequest request, Duration deadline, int maxBodyBytes) {
         Call call = new Call(Report.start(observer, endpoint, request.uri()));
-        // At the deadline the timer aborts the exchange itself, so the connection is closed instead of
+        // At the deadline the exchange itself is aborted, so the connection is closed instead of
         // reading a trickled body on in the background (orTimeout would only complete the future).
-        // Baton's own timer fires it and hands it to its async pool: callers' callbacks then run
-        // there, never on the timer thread, so one blocking callback cannot postpone other deadlines.
-        call.timer = Timers.schedule(deadline, () -> call.abort(timeout(deadline)));
+        // The abort runs on Baton's async pool: callers' callbacks then run there, never on the timer
+        // thread, so one blocking callback cannot postpone other deadlines.
+        call.watch = Deadlines.watch(deadline, () -> call.abort(timeout(deadline)));
         call.start(client, withTimeout(request, deadline), maxBodyBytes);
         return call.result;
     }
@@ -206,7 +209,7 @@ public final class BoundedHttp {
     /**
      * One call: sent by {@link HttpClient#send} on one of the {@link #SENDERS}, or by
      * {@link HttpClient#sendAsync} when all of them are busy, and settled exactly once, by its
-     * response, its failure or {@link #abort} (the deadline, an interrupted caller), whichever comes
+     * response, its failure or {@link #abort} (the deadline), whichever comes
      * first. Only the first is reported, and reported before {@link #result} completes, so whoever
      * waits on the result (a retry, a test) sees the observer already told.
      */
@@ -214,8 +217,8 @@ public final class BoundedHttp {
         private final Report report;
         private final AtomicBoolean settled = new AtomicBoolean();
         final CompletableFuture<Response> result = new CompletableFuture<>();
-        /** The deadline's timer task, or {@code null} when the caller waits with its own deadline. */
-        volatile ScheduledFuture<?> timer;
+        /** The call's deadline, set right after the call is made. */
+        volatile Deadlines.Watch watch;
         /** What {@link #abort} cancels: the sender's task, or the JDK's future on the fallback path. */
         private volatile Future<?> sending;
 
@@ -271,10 +274,10 @@ public final class BoundedHttp {
             if (!settled.compareAndSet(false, true)) {
                 return false;
             }
-            ScheduledFuture<?> t = timer;
-            if (t != null) {
-                // Done in time: drop the timer task now rather than keep it (and this call) until the deadline.
-                t.cancel(false);
+            Deadlines.Watch w = watch;
+            if (w != null) {
+                // Done in time: stop watching now rather than keep this call referenced until the deadline.
+                w.cancel();
             }
             if (error == null) {
                 report.responded(response.statusCode());
@@ -286,22 +289,22 @@ public final class BoundedHttp {
             result.completeExceptionally(unwrap(cause));
             return true;
         }
+    }
 
-        /**
-         * The failure as it happened: {@link HttpClient#send} rethrows a body handler's exception
-         * wrapped in a plain {@link IOException} (ours is a {@link BodyTooLargeException}), and the
-         * asynchronous path wraps failures in a {@code CompletionException}.
-         */
-        private static Throwable original(Throwable error) {
-            Throwable t = error;
-            if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-                t = t.getCause();
-            }
-            if (t.getClass() == IOException.class && t.getCause() instanceof BodyTooLargeException tooLarge) {
-                return tooLarge;
-            }
-            return t;
+    /**
+     * The failure as it happened: {@link HttpClient#send} rethrows a body handler's exception
+     * wrapped in a plain {@link IOException} (ours is a {@link BodyTooLargeException}), and the
+     * asynchronous path wraps failures in a {@code CompletionException}.
+     */
+    private static Throwable original(Throwable error) {
+        Throwable t = error;
+        if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
         }
+        if (t.getClass() == IOException.class && t.getCause() instanceof BodyTooLargeException tooLarge) {
+            return tooLarge;
+        }
+        return t;
     }
 
     private static IOException unwrap(Throwable t) {
@@ -383,57 +386,63 @@ public final class BoundedHttp {
 
     /** A body handler that fails as soon as the body (declared or read) exceeds {@code max} bytes. */
     public static HttpResponse.BodyHandler<byte[]> capped(int max) {
-        return info -> {
-            long declared = info.headers().firstValueAsLong("content-length").orElse(-1L);
-            if (declared > max) {
-                return new Failing(new BodyTooLargeException(max));
+        return info -> new Capped(max, declared(info));
+    }
+
+    private static long declared(HttpResponse.ResponseInfo info) {
+        return info.headers().firstValueAsLong("content-length").orElse(-1L);
+    }
+
+    /**
+     * The body handler of a call sent on the calling thread: {@link Capped}, and ended by {@link
+     * #expire} at the deadline, which the JDK's response timeout no longer covers once the headers
+     * are in. Expiring before the headers arrive fails the body as soon as it starts.
+     */
+    private static final class WatchedBody implements HttpResponse.BodyHandler<byte[]> {
+        private final int max;
+        private final Duration deadline;
+        private volatile Capped body;
+        private volatile boolean expired;
+
+        WatchedBody(int max, Duration deadline) {
+            this.max = max;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
+            Capped b = new Capped(max, declared(info));
+            body = b;
+            if (expired) {
+                b.fail(timeout(deadline));
             }
-            return new Capped(max);
-        };
-    }
-
-    private static final class Failing implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private final IOException failure;
-
-        Failing(IOException failure) {
-            this.failure = failure;
+            return b;
         }
 
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.cancel();
-            body.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            body.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onComplete() {
-            body.completeExceptionally(failure);
+        void expire() {
+            expired = true;
+            Capped b = body;
+            if (b != null) {
+                b.fail(timeout(deadline));
+            }
         }
     }
 
+    /**
+     * Reads a body into memory up to {@code max} bytes; a larger one, declared or read, fails with a
+     * {@link BodyTooLargeException} and cancels the rest, as does {@link #fail} with its failure.
+     */
     private static final class Capped implements HttpResponse.BodySubscriber<byte[]> {
         private final int max;
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private Flow.Subscription subscription;
+        private volatile Flow.Subscription subscription;
 
-        Capped(int max) {
+        Capped(int max, long declared) {
             this.max = max;
+            if (declared > max) {
+                body.completeExceptionally(new BodyTooLargeException(max));
+            }
         }
 
         @Override
@@ -441,9 +450,24 @@ public final class BoundedHttp {
             return body;
         }
 
+        /** Ends the body with {@code failure} unless it has ended, and stops reading it. */
+        void fail(IOException failure) {
+            if (body.completeExceptionally(failure)) {
+                Flow.Subscription s = subscription;
+                if (s != null) {
+                    s.cancel();
+                }
+            }
+        }
+
         @Override
         public void onSubscribe(Flow.Subscription s) {
-            this.subscription = s;
+            subscription = s;
+            if (body.isDone()) {
+                // Failed before reading began: too large as declared, or the deadline passed.
+                s.cancel();
+                return;
+            }
             s.request(Long.MAX_VALUE);
         }
 
@@ -454,8 +478,7 @@ public final class BoundedHttp {
             }
             for (ByteBuffer b : items) {
                 if (buffer.size() + (long) b.remaining() > max) {
-                    subscription.cancel();
-                    body.completeExceptionally(new BodyTooLargeException(max));
+                    fail(new BodyTooLargeException(max));
                     return;
                 }
                 byte[] chunk = new byte[b.remaining()];
