@@ -134,7 +134,9 @@ public final class TokenExchanger implements AutoCloseable {
      */
     public ExchangedToken exchange(ExchangeRequest request, Duration maxWait) throws TokenExchangeException {
         Objects.requireNonNull(maxWait, "maxWait");
-        return ExchangeService.await(exchangeAsync(request), maxWait);
+        Objects.requireNonNull(request, "request");
+        requireOpen();
+        return service.exchangeAndWait(request, request.subjectHash(), maxWait);
     }
 
     /**
@@ -200,7 +202,9 @@ public final class TokenExchanger implements AutoCloseable {
     /**
      * Releases the HTTP client the exchanger created (never one {@linkplain Builder#httpClient given}
      * to it) and its hold on Baton's timer threads; fails the exchanges still waiting for the token
-     * endpoint, cancels refresh-ahead work and drops the cached tokens. Idempotent; afterwards
+     * endpoint, cancels refresh-ahead work and drops the cached tokens. A thread in {@link #exchange}
+     * that is sending the token request itself (the call that started the exchange) gets the same
+     * failure once the token endpoint answers or the deadline passes. Idempotent; afterwards
      * {@link #exchange}, {@link #exchangeAsync} and {@link #invalidate} throw {@link IllegalStateException}.
      */
     @Override

@@ -37,6 +37,10 @@ public final class ClientCredentials {
     private final PrivateKey privateKey;
     private final String keyId;
     private final JWSAlgorithm algorithm;
+    /** The secret's fixed client authentication (the same for every request), or {@code null}. */
+    private final ClientAuthentication secretAuthentication;
+    /** {@code client_secret_basic}'s {@code Authorization} value, made once, or {@code null}. */
+    private final String basicAuthorization;
 
     private ClientCredentials(String clientId, Secret secret, boolean secretInBody, PrivateKey privateKey,
             String keyId, JWSAlgorithm algorithm) {
@@ -46,6 +50,10 @@ public final class ClientCredentials {
         this.privateKey = privateKey;
         this.keyId = keyId;
         this.algorithm = algorithm;
+        this.secretAuthentication = secret == null ? null
+                : secretInBody ? new ClientSecretPost(this.clientId, secret) : new ClientSecretBasic(this.clientId, secret);
+        this.basicAuthorization = secretAuthentication instanceof ClientSecretBasic basic
+                ? basic.toHTTPAuthorizationHeader() : null;
     }
 
     /** {@code client_secret_basic} (RFC 6749 §2.3.1). */
@@ -81,9 +89,8 @@ public final class ClientCredentials {
      * @throws IllegalStateException if the assertion cannot be signed
      */
     public Optional<ClientAuthentication> forRequest(URI endpoint, Clock clock) {
-        if (secret != null) {
-            return Optional.of(secretInBody ? new ClientSecretPost(clientId, secret)
-                    : new ClientSecretBasic(clientId, secret));
+        if (secretAuthentication != null) {
+            return Optional.of(secretAuthentication);
         }
         if (privateKey == null) {
             return Optional.empty();
@@ -97,6 +104,15 @@ public final class ClientCredentials {
             throw new IllegalStateException("cannot sign the private_key_jwt client assertion: "
                     + e.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * The {@code Authorization} header value of {@code client_secret_basic} (RFC 6749 §2.3.1: id and
+     * secret form-encoded, then Base64), the same for every request, or {@code null} for any other
+     * method. Never logged: it carries the secret.
+     */
+    public String basicAuthorization() {
+        return basicAuthorization;
     }
 
     /** The client secret, or {@code null} when the method has none; only for redaction. */

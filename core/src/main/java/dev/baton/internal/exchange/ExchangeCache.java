@@ -84,11 +84,12 @@ final class ExchangeCache {
      *
      * @param request what is asked
      * @param subject the hash of its subject token
+     * @param here where a miss's first request may be handed for the caller to send, or {@code null}
      */
-    CompletableFuture<Served> serve(ExchangeRequest request, TokenHash subject) {
+    CompletableFuture<Served> serve(ExchangeRequest request, TokenHash subject, CallerSend here) {
         if (cache == null) {
             stats.recordMisses(1);
-            return calls.start(request).handle((token, error) -> Served.of(token, error, Source.TOKEN_ENDPOINT));
+            return calls.start(request, here).handle((token, error) -> Served.of(token, error, Source.TOKEN_ENDPOINT));
         }
         ExchangeKey key = ExchangeKey.of(request, subject);
         Denial denied = denials == null ? null : denials.getIfPresent(key);
@@ -96,7 +97,7 @@ final class ExchangeCache {
             stats.recordHits(1);
             return CompletableFuture.completedFuture(new Served(null, denied.failure(), Source.CACHE));
         }
-        Load load = new Load(request);
+        Load load = new Load(request, here);
         // Caffeine counts a miss when load ran for this call, a hit otherwise.
         Flight flight = (Flight) cache.get(key, load);
         if (load.started) {
@@ -160,9 +161,9 @@ final class ExchangeCache {
         }
     }
 
-    private Flight start(ExchangeRequest request, ExchangeKey key) {
+    private Flight start(ExchangeRequest request, ExchangeKey key, CallerSend here) {
         Flight flight = new Flight();
-        loads.load(request).whenComplete((loaded, error) -> {
+        loads.load(request, here).whenComplete((loaded, error) -> {
             if (error == null) {
                 hold(flight, loaded.token(), loaded.exchangedAt(), request);
                 flight.finish(null, SharedLoads.sourceOf(loaded));
@@ -240,16 +241,19 @@ final class ExchangeCache {
     /** Caffeine's mapping function for one call: it runs only for the call that starts the exchange. */
     private final class Load implements BiFunction<ExchangeKey, Executor, CompletableFuture<Flight>> {
         private final ExchangeRequest request;
+        private final CallerSend here;
         private boolean started;
 
-        Load(ExchangeRequest request) {
+        Load(ExchangeRequest request, CallerSend here) {
             this.request = request;
+            this.here = here;
         }
 
         @Override
         public CompletableFuture<Flight> apply(ExchangeKey key, Executor executor) {
             started = true;
-            return start(request, key);
+            // Inside Caffeine's compute: the request is only built here, and sent once this returns.
+            return start(request, key, here);
         }
     }
 

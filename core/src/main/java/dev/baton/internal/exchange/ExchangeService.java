@@ -29,10 +29,12 @@ public final class ExchangeService {
     private final ExchangeAudit audit;
     private final HttpClient ownHttpClient;
     private final AutoCloseable timerLease;
+    private final long deadlineNanos;
 
     /** Takes a timer lease and, when {@code settings} name no HTTP client, creates one. */
     public ExchangeService(ExchangerSettings settings) {
         this.timerLease = Timers.lease();
+        this.deadlineNanos = Nanos.saturated(settings.deadline());
         this.ownHttpClient = settings.httpClient() == null ? BoundedHttp.newClient() : null;
         HttpClient http = ownHttpClient != null ? ownHttpClient : settings.httpClient();
         // Discovery gets a third of the deadline per request (at most three), so it never outlasts
@@ -55,10 +57,37 @@ public final class ExchangeService {
      * @param subject the hash of its subject token
      */
     public CompletableFuture<ExchangedToken> exchange(ExchangeRequest request, TokenHash subject) {
+        return exchange(request, subject, null);
+    }
+
+    /**
+     * One blocking exchange call: as {@link #exchange(ExchangeRequest, TokenHash)} followed by
+     * {@link #await}. When this call starts an exchange at the token endpoint and may wait at least
+     * the exchange's deadline, it sends the first request on its own thread ({@link CallerSend}),
+     * which the deadline bounds as it bounds the wait; a shorter {@code maxWait} leaves the sending to
+     * Baton's threads, so that this caller can stop waiting while the exchange goes on.
+     */
+    public ExchangedToken exchangeAndWait(ExchangeRequest request, TokenHash subject, Duration maxWait)
+            throws TokenExchangeException {
+        if (Nanos.saturated(maxWait) < deadlineNanos) {
+            return await(exchange(request, subject, null), maxWait);
+        }
+        CallerSend here = new CallerSend();
+        CompletableFuture<ExchangedToken> answer;
+        try {
+            answer = exchange(request, subject, here);
+        } finally {
+            // Also when setting up failed after the request was handed over: others may have joined.
+            here.run();
+        }
+        return await(answer, maxWait);
+    }
+
+    private CompletableFuture<ExchangedToken> exchange(ExchangeRequest request, TokenHash subject, CallerSend here) {
         long start = System.nanoTime();
         CompletableFuture<Served> served;
         try {
-            served = cache.serve(request, subject);
+            served = cache.serve(request, subject, here);
         } catch (RuntimeException e) {
             served = CompletableFuture.completedFuture(Served.of(null, e, ExchangeEvent.Source.TOKEN_ENDPOINT));
         }

@@ -54,12 +54,16 @@ final class SharedLoads {
         return loaded.exchangedHere() ? Source.TOKEN_ENDPOINT : Source.SHARED_CACHE;
     }
 
-    /** The token for a local miss; fails only with the token endpoint exchange's own failure. */
-    CompletableFuture<Loaded> load(ExchangeRequest request) {
-        Exchange exchange = new Exchange(request);
+    /**
+     * The token for a local miss; fails only with the token endpoint exchange's own failure. Without
+     * a shared cache, the exchange's first request may be handed to {@code here} (see {@link
+     * CallerSend}); with one, the shared cache decides when the exchange starts, so it never is.
+     */
+    CompletableFuture<Loaded> load(ExchangeRequest request, CallerSend here) {
         if (shared == null) {
-            return exchange.loaded();
+            return new Exchange(request, here).loaded();
         }
+        Exchange exchange = new Exchange(request, null);
         SharedTokenCache.Lookup lookup = lookup(request);
         return guarded(exchange, () -> shared.load(lookup, exchange), lookup, null);
     }
@@ -69,7 +73,7 @@ final class SharedLoads {
      * is refreshing it (the local entry stays, and a later read asks again).
      */
     CompletableFuture<Loaded> refresh(ExchangeRequest request, Instant staleAt) {
-        Exchange exchange = new Exchange(request);
+        Exchange exchange = new Exchange(request, null);
         if (shared == null) {
             return exchange.loaded();
         }
@@ -157,16 +161,18 @@ final class SharedLoads {
      */
     private final class Exchange implements Supplier<CompletableFuture<ExchangedToken>> {
         private final ExchangeRequest request;
+        private final CallerSend here;
         private CompletableFuture<ExchangedToken> call;
 
-        Exchange(ExchangeRequest request) {
+        Exchange(ExchangeRequest request, CallerSend here) {
             this.request = request;
+            this.here = here;
         }
 
         @Override
         public synchronized CompletableFuture<ExchangedToken> get() {
             if (call == null) {
-                call = calls.start(request);
+                call = calls.start(request, here);
             }
             return call;
         }

@@ -28,8 +28,13 @@ final class TokenEndpointCalls {
      * possibly wrapped in a {@link java.util.concurrent.CompletionException}.
      */
     CompletableFuture<ExchangedToken> start(ExchangeRequest request) {
+        return start(request, null);
+    }
+
+    /** As {@link #start(ExchangeRequest)}, the first request possibly handed to {@code here} (see {@link CallerSend}). */
+    CompletableFuture<ExchangedToken> start(ExchangeRequest request, CallerSend here) {
         long start = System.nanoTime();
-        CompletableFuture<ExchangedToken> call = client.exchange(request);
+        CompletableFuture<ExchangedToken> call = client.exchange(request, here);
         running.add(call);
         if (closed) {
             // close() ran between the caller's check and now: this one ends with the others.

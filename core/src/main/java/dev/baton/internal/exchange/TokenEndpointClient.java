@@ -10,7 +10,6 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.token.TypelessToken;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
-import com.nimbusds.oauth2.sdk.util.URLUtils;
 import dev.baton.EndpointObserver;
 import dev.baton.internal.ClientCredentials;
 import dev.baton.ExchangeRequest;
@@ -22,6 +21,7 @@ import dev.baton.internal.dpop.DPoPNonce;
 import dev.baton.internal.dpop.DPoPBinding;
 import dev.baton.internal.http.BoundedHttp;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,6 +94,15 @@ public final class TokenEndpointClient {
      * Completing the returned future from outside ends the exchange: no further attempt is made.
      */
     public CompletableFuture<ExchangedToken> exchange(ExchangeRequest request) {
+        return exchange(request, null);
+    }
+
+    /**
+     * As {@link #exchange(ExchangeRequest)}; when {@code here} is given and the first attempt is
+     * ready while its caller is still setting the exchange up, that attempt's request is handed to
+     * {@code here} to be sent on the caller's own thread.
+     */
+    CompletableFuture<ExchangedToken> exchange(ExchangeRequest request, CallerSend here) {
         long deadlineAt = System.nanoTime() + deadline.toNanos();
         CompletableFuture<ExchangedToken> result = new CompletableFuture<>();
         CompletableFuture<URI> resolved;
@@ -107,7 +116,7 @@ public final class TokenEndpointClient {
                 result.completeExceptionally(asExchangeException(unwrap(error),
                         "the token endpoint could not be discovered"));
             } else {
-                attempt(uri, request, 1, false, deadlineAt, result);
+                attempt(uri, request, 1, false, deadlineAt, result, here);
             }
         });
         return result;
@@ -118,7 +127,7 @@ public final class TokenEndpointClient {
      * {@code use_dpop_nonce} (RFC 9449 §8), which it does once, at once and outside the retry count.
      */
     private void attempt(URI uri, ExchangeRequest request, int attempt, boolean nonceRetried, long deadlineAt,
-            CompletableFuture<ExchangedToken> result) {
+            CompletableFuture<ExchangedToken> result, CallerSend here) {
         if (result.isDone()) {
             // Ended from outside (the exchanger was closed): no request, no retry.
             return;
@@ -138,10 +147,12 @@ public final class TokenEndpointClient {
                     + e.getClass().getSimpleName(), null, null, 0, false, null));
             return;
         }
+        CompletableFuture<BoundedHttp.Response> deferred = here == null ? null : new CompletableFuture<>();
+        boolean onCallersThread = here != null && here.defer(() -> sendHere(httpRequest, deadlineAt, deferred));
         CompletableFuture<BoundedHttp.Response> sent;
         try {
-            sent = BoundedHttp.sendAsyncBounded(http, observer, EndpointObserver.Endpoint.TOKEN, httpRequest,
-                    Duration.ofNanos(remaining), maxBodyBytes);
+            sent = onCallersThread ? deferred : BoundedHttp.sendAsyncBounded(http, observer,
+                    EndpointObserver.Endpoint.TOKEN, httpRequest, Duration.ofNanos(remaining), maxBodyBytes);
         } catch (RuntimeException e) {
             // The result must always complete: a caller of exchangeAsync would otherwise wait forever.
             result.completeExceptionally(new TokenExchangeException("cannot send the token exchange request: "
@@ -164,11 +175,18 @@ public final class TokenEndpointClient {
                 return;
             }
             TokenExchangeException failure = outcome.failure();
+            if (onCallersThread && unwrap(error) instanceof InterruptedIOException && !result.isDone()) {
+                // The caller's thread was interrupted while it sent the request: that caller stops
+                // waiting (its flag is kept), and the exchange goes on without it for any call that
+                // joined it, as it would have had another thread sent it. Not counted as an attempt.
+                attempt(uri, request, attempt, nonceRetried, deadlineAt, result, null);
+                return;
+            }
             if (newNonce && !nonceRetried && !result.isDone() && failure.httpStatus() == 400
                     && USE_DPOP_NONCE.equals(failure.error())) {
                 // RFC 9449 §8: the server wants its nonce in the proof; one more request, with it,
                 // within the same deadline (attempt() ends at the deadline) and without a backoff.
-                attempt(uri, request, attempt, true, deadlineAt, result);
+                attempt(uri, request, attempt, true, deadlineAt, result, null);
                 return;
             }
             if (!failure.isRetryable() || attempt >= retry.maxAttempts() || result.isDone()) {
@@ -184,8 +202,18 @@ public final class TokenEndpointClient {
             }
             // Baton's timer, not the JDK's shared delay thread; the attempt runs on its async pool and
             // only signs an assertion and hands the request to the non-blocking HttpClient.
-            Timers.schedule(delay, () -> attempt(uri, request, attempt + 1, nonceRetried, deadlineAt, result));
+            Timers.schedule(delay, () -> attempt(uri, request, attempt + 1, nonceRetried, deadlineAt, result, null));
         });
+    }
+
+    /** Sends one attempt's request on the calling thread (see {@link CallerSend}) and completes {@code sent}. */
+    private void sendHere(HttpRequest httpRequest, long deadlineAt, CompletableFuture<BoundedHttp.Response> sent) {
+        try {
+            sent.complete(BoundedHttp.send(http, observer, EndpointObserver.Endpoint.TOKEN, httpRequest,
+                    Duration.ofNanos(Math.max(0, deadlineAt - System.nanoTime())), maxBodyBytes));
+        } catch (IOException | RuntimeException e) {
+            sent.completeExceptionally(e);
+        }
     }
 
     /**
@@ -224,9 +252,10 @@ public final class TokenEndpointClient {
         Map<String, List<String>> form = new LinkedHashMap<>();
         String authorization = null;
         ClientAuthentication auth = clientAuthentication.forRequest(uri, clock).orElse(null);
-        if (auth instanceof ClientSecretBasic basic) {
-            // RFC 6749 §2.3.1: id and secret form-encoded, then Base64, in the Authorization header.
-            authorization = basic.toHTTPAuthorizationHeader();
+        if (auth instanceof ClientSecretBasic) {
+            // RFC 6749 §2.3.1: id and secret form-encoded, then Base64, in the Authorization header
+            // (the same value for every request, made once).
+            authorization = clientAuthentication.basicAuthorization();
         } else if (auth instanceof ClientSecretPost post) {
             form.putAll(post.toParameters());
         } else if (auth instanceof JWTAuthentication assertion) {
@@ -254,7 +283,7 @@ public final class TokenEndpointClient {
         HttpRequest.Builder out = HttpRequest.newBuilder(uri)
                 // The JDK's own timeout as a second stop behind BoundedHttp's abort (see BoundedHttp.withTimeout).
                 .timeout(deadline)
-                .POST(HttpRequest.BodyPublishers.ofString(URLUtils.serializeParameters(form), StandardCharsets.UTF_8))
+                .POST(HttpRequest.BodyPublishers.ofString(FormBody.of(form), StandardCharsets.UTF_8))
                 .header("Content-Type", FORM_CONTENT_TYPE)
                 .header("Accept", "application/json")
                 // The response carries a token: no cache on the way may store or serve it (RFC 9111 §5.2.1).
