@@ -13,23 +13,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * #run runs} it: an attempt that comes later (a retry, an exchange started by another thread) is
  * sent as before. Not API.
  */
-final class CallerSend {
+final class CallerSend extends AtomicReference<Runnable> {
+    private static final long serialVersionUID = 1L;
     private static final Runnable CLOSED = () -> { };
-
-    private final AtomicReference<Runnable> send = new AtomicReference<>();
 
     /**
      * Takes {@code request} for the caller to send; {@code false} when it must be sent otherwise
      * (one was taken already, or the caller has run what it took).
      */
     boolean defer(Runnable request) {
-        return send.compareAndSet(null, request);
+        return compareAndSet(null, request);
     }
 
     /** Runs the request taken, if any, on this thread; after this, nothing more is taken. */
     void run() {
-        Runnable request = send.getAndSet(CLOSED);
-        if (request != null) {
+        Runnable request = getAndSet(CLOSED);
+        if (request != null && request != CLOSED) {
             request.run();
         }
     }
