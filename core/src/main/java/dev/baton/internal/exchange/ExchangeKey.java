@@ -4,6 +4,9 @@ import dev.baton.ExchangeRequest;
 import dev.baton.TokenType;
 import dev.baton.internal.TokenHash;
 import java.net.URI;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,7 +34,7 @@ public record ExchangeKey(
         Set<URI> resources,
         Set<String> scopes) {
 
-    /** Copies the sets, so the key is immutable. */
+    /** Copies the sets, so the key is immutable (an immutable set, as {@link #of} makes, is kept as it is). */
     public ExchangeKey {
         audiences = Set.copyOf(audiences);
         resources = Set.copyOf(resources);
@@ -49,8 +52,33 @@ public record ExchangeKey(
                 request.actorToken().map(TokenHash::of).orElse(null),
                 request.actorTokenType().orElse(null),
                 request.requestedTokenType().orElse(null),
-                Set.copyOf(request.audiences()),
-                Set.copyOf(request.resources()),
-                request.scopes());
+                immutableSet(request.audiences()),
+                immutableSet(request.resources()),
+                immutableSet(request.scopes()));
+    }
+
+    /**
+     * An immutable set of {@code values}: {@code Set.copyOf}, without the hash table it builds for
+     * the usual zero, one or two values (a key is made on every exchange call, cache hits included).
+     */
+    private static <T> Set<T> immutableSet(Collection<T> values) {
+        switch (values.size()) {
+            case 0:
+                return Set.of();
+            case 1:
+                return Set.of(first(values));
+            case 2: {
+                Iterator<T> i = values.iterator();
+                T a = i.next();
+                T b = i.next();
+                return a.equals(b) ? Set.of(a) : Set.of(a, b);
+            }
+            default:
+                return Set.copyOf(values);
+        }
+    }
+
+    private static <T> T first(Collection<T> values) {
+        return values instanceof List<T> list ? list.get(0) : values.iterator().next();
     }
 }

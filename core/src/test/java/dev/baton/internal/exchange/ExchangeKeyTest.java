@@ -49,6 +49,15 @@ class ExchangeKeyTest {
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
     }
 
+    @Test
+    void aRepeatedValueCountsOnceAndAnyNumberOfValuesCompareAsSets() {
+        assertThat(key(request().audience("x", "x").build())).isEqualTo(key(request().audience("x").build()));
+        assertThat(key(request().audience("x", "y", "z").scopes("s1", "s2", "s3").build()))
+                .isEqualTo(key(request().audience("z", "x", "y").scopes("s3", "s1", "s2").build()));
+        assertThat(key(request().audience("x", "y").build())).isNotEqualTo(key(request().audience("x").build()));
+        assertThat(key(request().build())).isNotEqualTo(key(request().audience("x").build()));
+    }
+
     /**
      * Each pair below would share one entry in a key made by joining the values into one string
      * (or the audiences and resources into one set): "ab"+"c" and "a"+"bc", "a b" and "a","b", an
