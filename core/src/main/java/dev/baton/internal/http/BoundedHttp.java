@@ -1,26 +1,18 @@
 package dev.baton.internal.http;
 
 import dev.baton.EndpointObserver;
-import dev.baton.internal.Listeners;
 import dev.baton.internal.Deadlines;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -34,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a total deadline that covers the whole response body (a per-read timeout would let a server
  * trickle bytes forever), a cap on the body size checked while reading, and no redirects
  * (the client given must not follow them). Every call is reported to the validator's or exchanger's
- * {@link EndpointObserver}: this class is the one place that rule lives, since every request Baton
+ * {@link EndpointObserver} (through {@link CallReport}): this class is the one place that rule lives, since every request Baton
  * sends to an authorization server goes through it. Not API.
  */
 public final class BoundedHttp {
@@ -128,7 +120,7 @@ public final class BoundedHttp {
     /**
      * Sends {@code request} on the calling thread and reads the whole response within {@code
      * deadline}, reporting the call to {@code observer} as the {@code endpoint} kind (see {@link
-     * Report}). Until the response headers arrive, the JDK's own response timeout (set to the
+     * CallReport}). Until the response headers arrive, the JDK's own response timeout (set to the
      * deadline) ends the call; from then on, the deadline ends the body's reading however slowly it
      * trickles. The calling thread sends the request itself and is woken by the JDK's client when
      * the response is read: no hand-off to another thread on the way (benchmarks/RESULTS.md, row 5).
@@ -140,8 +132,8 @@ public final class BoundedHttp {
      */
     public static Response send(HttpClient client, EndpointObserver observer, EndpointObserver.Endpoint endpoint,
             HttpRequest request, Duration deadline, int maxBodyBytes) throws IOException {
-        Report report = Report.start(observer, endpoint, request.uri());
-        WatchedBody body = new WatchedBody(maxBodyBytes, deadline);
+        CallReport report = CallReport.start(observer, endpoint, request.uri());
+        CappedBody.Watched body = new CappedBody.Watched(maxBodyBytes, deadline);
         Deadlines.Watch watch = Deadlines.watch(deadline, body::expire);
         try {
             HttpResponse<byte[]> response = client.send(withTimeout(request, deadline), body);
@@ -170,7 +162,7 @@ public final class BoundedHttp {
      */
     public static CompletableFuture<Response> sendAsyncBounded(HttpClient client, EndpointObserver observer,
             EndpointObserver.Endpoint endpoint, HttpRequest request, Duration deadline, int maxBodyBytes) {
-        Call call = new Call(Report.start(observer, endpoint, request.uri()));
+        Call call = new Call(CallReport.start(observer, endpoint, request.uri()));
         // At the deadline the exchange itself is aborted, so the connection is closed instead of
         // reading a trickled body on in the background (orTimeout would only complete the future).
         // The abort runs on Baton's async pool: callers' callbacks then run there, never on the timer
@@ -202,7 +194,7 @@ public final class BoundedHttp {
         };
     }
 
-    private static HttpTimeoutException timeout(Duration deadline) {
+    static HttpTimeoutException timeout(Duration deadline) {
         return new HttpTimeoutException("no complete response within " + deadline.toMillis() + " ms");
     }
 
@@ -214,7 +206,7 @@ public final class BoundedHttp {
      * waits on the result (a retry, a test) sees the observer already told.
      */
     private static final class Call {
-        private final Report report;
+        private final CallReport report;
         private final AtomicBoolean settled = new AtomicBoolean();
         final CompletableFuture<Response> result = new CompletableFuture<>();
         /** The call's deadline, set right after the call is made. */
@@ -222,7 +214,7 @@ public final class BoundedHttp {
         /** What {@link #abort} cancels: the sender's task, or the JDK's future on the fallback path. */
         private volatile Future<?> sending;
 
-        Call(Report report) {
+        Call(CallReport report) {
             this.report = report;
         }
 
@@ -232,7 +224,7 @@ public final class BoundedHttp {
                 task = SENDERS.submit(() -> sendOnThisThread(client, request, maxBodyBytes));
             } catch (RejectedExecutionException allBusy) {
                 try {
-                    task = client.sendAsync(request, capped(maxBodyBytes)).whenComplete(this::settle);
+                    task = client.sendAsync(request, CappedBody.capped(maxBodyBytes)).whenComplete(this::settle);
                 } catch (RuntimeException e) {
                     settle(null, e);
                     return;
@@ -250,7 +242,7 @@ public final class BoundedHttp {
                 return;
             }
             try {
-                settle(client.send(request, capped(maxBodyBytes)), null);
+                settle(client.send(request, CappedBody.capped(maxBodyBytes)), null);
             } catch (InterruptedException e) {
                 // Only abort() interrupts a sender, once the call is settled; HttpClient.send has
                 // cancelled the exchange (and closed its connection) on the way out.
@@ -314,60 +306,6 @@ public final class BoundedHttp {
         return new IOException("request to the authorization server failed: " + t.getClass().getSimpleName(), t);
     }
 
-    /**
-     * One call as its {@link EndpointObserver} sees it: started with the endpoint's URL stripped of
-     * query, fragment and user info (an observer never sees a query string, which could carry a
-     * token or a secret), ended at most once with a status or a short fixed reason, never an
-     * exception's message. Whatever the observer throws is contained ({@link Listeners#safely}).
-     */
-    private static final class Report {
-        private final EndpointObserver.Call call;
-        private final AtomicBoolean ended = new AtomicBoolean();
-
-        private Report(EndpointObserver.Call call) {
-            this.call = call;
-        }
-
-        static Report start(EndpointObserver observer, EndpointObserver.Endpoint endpoint, URI uri) {
-            EndpointObserver.Call[] started = new EndpointObserver.Call[1];
-            Listeners.safely(() -> started[0] = observer.start(endpoint, withoutQuery(uri)));
-            return new Report(started[0]);
-        }
-
-        void responded(int status) {
-            if (call != null && ended.compareAndSet(false, true)) {
-                Listeners.safely(() -> call.responded(status));
-            }
-        }
-
-        void failed(Throwable failure) {
-            if (call != null && ended.compareAndSet(false, true)) {
-                String reason = reason(failure);
-                Listeners.safely(() -> call.failed(reason));
-            }
-        }
-
-        private static String reason(Throwable failure) {
-            if (failure instanceof HttpTimeoutException) {
-                return "timeout";
-            }
-            if (failure instanceof BodyTooLargeException) {
-                return "body too large";
-            }
-            if (failure instanceof InterruptedIOException) {
-                return "interrupted";
-            }
-            if (failure instanceof ConnectException) {
-                return "connection refused";
-            }
-            if (failure instanceof CancellationException) {
-                return "cancelled";
-            }
-            // A class name is a fixed word chosen by the JDK, never remote text or a secret.
-            return failure.getClass().getSimpleName();
-        }
-    }
-
     /** {@code uri} without its query, fragment and user info. */
     static URI withoutQuery(URI uri) {
         if (uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null
@@ -382,119 +320,5 @@ public final class BoundedHttp {
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         return URI.create(uri.getScheme() + "://" + (authority == null ? "" : authority) + path);
-    }
-
-    /** A body handler that fails as soon as the body (declared or read) exceeds {@code max} bytes. */
-    public static HttpResponse.BodyHandler<byte[]> capped(int max) {
-        return info -> new Capped(max, declared(info));
-    }
-
-    private static long declared(HttpResponse.ResponseInfo info) {
-        return info.headers().firstValueAsLong("content-length").orElse(-1L);
-    }
-
-    /**
-     * The body handler of a call sent on the calling thread: {@link Capped}, and ended by {@link
-     * #expire} at the deadline, which the JDK's response timeout no longer covers once the headers
-     * are in. Expiring before the headers arrive fails the body as soon as it starts.
-     */
-    private static final class WatchedBody implements HttpResponse.BodyHandler<byte[]> {
-        private final int max;
-        private final Duration deadline;
-        private volatile Capped body;
-        private volatile boolean expired;
-
-        WatchedBody(int max, Duration deadline) {
-            this.max = max;
-            this.deadline = deadline;
-        }
-
-        @Override
-        public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
-            Capped b = new Capped(max, declared(info));
-            body = b;
-            if (expired) {
-                b.fail(timeout(deadline));
-            }
-            return b;
-        }
-
-        void expire() {
-            expired = true;
-            Capped b = body;
-            if (b != null) {
-                b.fail(timeout(deadline));
-            }
-        }
-    }
-
-    /**
-     * Reads a body into memory up to {@code max} bytes; a larger one, declared or read, fails with a
-     * {@link BodyTooLargeException} and cancels the rest, as does {@link #fail} with its failure.
-     */
-    private static final class Capped implements HttpResponse.BodySubscriber<byte[]> {
-        private final int max;
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private volatile Flow.Subscription subscription;
-
-        Capped(int max, long declared) {
-            this.max = max;
-            if (declared > max) {
-                body.completeExceptionally(new BodyTooLargeException(max));
-            }
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return body;
-        }
-
-        /** Ends the body with {@code failure} unless it has ended, and stops reading it. */
-        void fail(IOException failure) {
-            if (body.completeExceptionally(failure)) {
-                Flow.Subscription s = subscription;
-                if (s != null) {
-                    s.cancel();
-                }
-            }
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (body.isDone()) {
-                // Failed before reading began: too large as declared, or the deadline passed.
-                s.cancel();
-                return;
-            }
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (body.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : items) {
-                if (buffer.size() + (long) b.remaining() > max) {
-                    fail(new BodyTooLargeException(max));
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                buffer.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            body.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            body.complete(buffer.toByteArray());
-        }
     }
 }
