@@ -15,9 +15,9 @@ import java.util.concurrent.ScheduledFuture;
  * watch, and nothing of it stays referenced.
  *
  * <p>The task fires on Baton's {@link Timers} (never on the timer thread itself), expires every
- * watch that is due, and arms itself for the earliest deadline left. When Baton's timer threads
- * stop (the last validator or exchanger closed), the armed task is cancelled with them and the next
- * watch arms a new one. Not API.
+ * watch that is due (each expiry handed to Baton's async pool), and arms itself for the earliest
+ * deadline left. Baton's timer threads do not stop while a call is watched, even when the last
+ * validator or exchanger closed: the last sweep stops them once nothing is left. Not API.
  */
 public final class Deadlines {
     /** The longest deadline watched; a longer one is watched as this (no overflow of {@code nanoTime}). */
@@ -41,8 +41,35 @@ public final class Deadlines {
         // Added before the armed task is read: a sweep that disarms afterwards scans the set after
         // that and finds this watch; one that has not disarmed yet is due no later than this one.
         WATCHED.add(w);
-        arm(w.deadlineAt);
+        try {
+            arm(w.deadlineAt);
+        } catch (RuntimeException | Error e) {
+            // No task could be scheduled: the call fails to start, and leaves nothing watched.
+            WATCHED.remove(w);
+            throw e;
+        }
         return w;
+    }
+
+    /** Whether no call is watched. */
+    static boolean idle() {
+        return WATCHED.isEmpty();
+    }
+
+    /** Arms a task for the earliest watch, if any: the one armed was dropped with the timer threads. */
+    static void rearm() {
+        long now = System.nanoTime();
+        long earliest = 0;
+        boolean any = false;
+        for (Watch w : WATCHED) {
+            if (!any || w.deadlineAt - earliest < 0) {
+                earliest = w.deadlineAt;
+                any = true;
+            }
+        }
+        if (any) {
+            arm(earliest - now < 0 ? now : earliest);
+        }
     }
 
     /** The time left, in nanoseconds, of each watch not yet expired or cancelled (for tests). */
@@ -61,13 +88,15 @@ public final class Deadlines {
             if (coveredBy(current, at)) {
                 return;
             }
+            Armed next = new Armed(at);
+            // Scheduled before it is published: if scheduling fails, the task armed before stays.
+            // (It cannot run before it is published: sweep() waits for LOCK.)
+            next.task = Timers.schedule(at - System.nanoTime(), () -> sweep(next));
             if (current != null) {
                 // Superseded by an earlier one, which arms again for whatever is left.
                 current.task.cancel(false);
             }
-            Armed next = new Armed(at);
             armed = next;
-            next.task = Timers.schedule(at - System.nanoTime(), () -> sweep(next));
         }
     }
 
@@ -76,7 +105,7 @@ public final class Deadlines {
      * (the last validator or exchanger closed) is cancelled there, so it counts as not armed.
      */
     private static boolean coveredBy(Armed a, long at) {
-        return a != null && a.at - at <= 0 && (a.task == null || !a.task.isCancelled());
+        return a != null && a.at - at <= 0 && !a.task.isCancelled();
     }
 
     private static void sweep(Armed mine) {
@@ -90,25 +119,34 @@ public final class Deadlines {
         long now = System.nanoTime();
         long earliest = 0;
         boolean left = false;
-        for (Watch w : WATCHED) {
-            if (w.deadlineAt - now <= 0) {
-                if (WATCHED.remove(w)) {
-                    Listeners.safely(w.expire);
+        try {
+            for (Watch w : WATCHED) {
+                if (w.deadlineAt - now <= 0) {
+                    if (WATCHED.remove(w)) {
+                        // Each on its own thread of the pool: an action that completes an application's
+                        // future runs its callbacks, and a slow one must not hold up the next deadline.
+                        Timers.execute(() -> Listeners.safely(w.expire));
+                    }
+                } else if (!left || w.deadlineAt - earliest < 0) {
+                    earliest = w.deadlineAt;
+                    left = true;
                 }
-            } else if (!left || w.deadlineAt - earliest < 0) {
-                earliest = w.deadlineAt;
-                left = true;
             }
-        }
-        if (left) {
-            arm(earliest);
+        } finally {
+            if (left) {
+                arm(earliest);
+            } else {
+                // Nothing watched (a watch added since found nothing armed and armed its own task):
+                // the timer threads may stop, if no lease holds them either.
+                Timers.stopIfUnused();
+            }
         }
     }
 
-    /** The armed task; {@link #task} is set right after the task is scheduled, under {@link #LOCK}. */
+    /** The armed task; {@link #task} is set before it is published, under {@link #LOCK}. */
     private static final class Armed {
         final long at;
-        volatile ScheduledFuture<?> task;
+        ScheduledFuture<?> task;
 
         Armed(long at) {
             this.at = at;

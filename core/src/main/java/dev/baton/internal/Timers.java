@@ -81,13 +81,38 @@ public final class Timers {
                 return;
             }
             synchronized (LOCK) {
-                if (--leases == 0 && pools != null) {
-                    // Tasks still pending belong to closed owners: their deadlines no longer matter.
-                    pools.stop();
-                    pools = null;
-                }
+                leases--;
             }
+            stopIfUnused();
         };
+    }
+
+    /**
+     * Stops the threads when no lease holds them and no call to an authorization server is still
+     * watched by {@link Deadlines}: a call in flight keeps its deadline even when its owner closed
+     * meanwhile (Deadlines calls this again once its last watch has ended). Other pending tasks
+     * (backoffs, shared-cache timeouts) belong to closed owners and are dropped.
+     */
+    static void stopIfUnused() {
+        synchronized (LOCK) {
+            if (leases != 0 || pools == null || !Deadlines.idle()) {
+                return;
+            }
+            pools.stop();
+            pools = null;
+        }
+        // A watch that arrived while the threads stopped lost its task with them: arm it afresh
+        // (outside LOCK: Deadlines schedules while holding its own lock).
+        Deadlines.rearm();
+    }
+
+    /** Runs {@code task} on the async pool now, never on the calling thread. */
+    static void execute(Runnable task) {
+        try {
+            pools().async().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stoppedMeanwhile) {
+            pools().async().execute(task);
+        }
     }
 
     /**

@@ -57,6 +57,30 @@ class DeadlinesTest {
     }
 
     @Test
+    void aSlowExpiryDoesNotHoldUpAnotherDeadline() throws Exception {
+        CountDownLatch slowStarted = new CountDownLatch(1);
+        CountDownLatch releaseSlow = new CountDownLatch(1);
+        CountDownLatch other = new CountDownLatch(1);
+        try {
+            Deadlines.watch(Duration.ofMillis(50), () -> {
+                slowStarted.countDown();
+                try {
+                    releaseSlow.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Deadlines.watch(Duration.ofMillis(60), other::countDown);
+
+            assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            // The first action is still blocked: the second deadline is handled anyway.
+            assertThat(other.await(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            releaseSlow.countDown();
+        }
+    }
+
+    @Test
     void everyWatchExpiresWhateverTheOrderOfItsDeadlines() throws Exception {
         int n = 50;
         CountDownLatch expired = new CountDownLatch(n);

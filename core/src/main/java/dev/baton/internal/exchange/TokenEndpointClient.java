@@ -148,7 +148,8 @@ public final class TokenEndpointClient {
             return;
         }
         CompletableFuture<BoundedHttp.Response> deferred = here == null ? null : new CompletableFuture<>();
-        boolean onCallersThread = here != null && here.defer(() -> sendHere(httpRequest, deadlineAt, deferred));
+        boolean onCallersThread = here != null
+                && here.defer(() -> sendHere(httpRequest, deadlineAt, deferred, result));
         CompletableFuture<BoundedHttp.Response> sent;
         try {
             sent = onCallersThread ? deferred : BoundedHttp.sendAsyncBounded(http, observer,
@@ -206,13 +207,25 @@ public final class TokenEndpointClient {
         });
     }
 
-    /** Sends one attempt's request on the calling thread (see {@link CallerSend}) and completes {@code sent}. */
-    private void sendHere(HttpRequest httpRequest, long deadlineAt, CompletableFuture<BoundedHttp.Response> sent) {
+    /**
+     * Sends one attempt's request on the calling thread (see {@link CallerSend}) and completes {@code
+     * sent}, whatever happens: the exchange's callers, joined ones included, wait on it.
+     */
+    private void sendHere(HttpRequest httpRequest, long deadlineAt, CompletableFuture<BoundedHttp.Response> sent,
+            CompletableFuture<ExchangedToken> result) {
+        if (result.isDone()) {
+            // Ended between set-up and sending (the exchanger was closed): nothing is sent.
+            sent.completeExceptionally(new IOException("the exchange ended before its request was sent"));
+            return;
+        }
         try {
             sent.complete(BoundedHttp.send(http, observer, EndpointObserver.Endpoint.TOKEN, httpRequest,
                     Duration.ofNanos(Math.max(0, deadlineAt - System.nanoTime())), maxBodyBytes));
         } catch (IOException | RuntimeException e) {
             sent.completeExceptionally(e);
+        } catch (Error e) {
+            sent.completeExceptionally(e);
+            throw e;
         }
     }
 
