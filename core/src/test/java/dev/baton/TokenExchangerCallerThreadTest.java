@@ -10,12 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +23,9 @@ import org.junit.jupiter.api.Test;
  * thread would: interrupted, it stops waiting with its flag kept while the exchange goes on for
  * whoever joined it; a caller with a shorter budget leaves the sending to Baton's threads.
  */
-class TokenExchangerCallerThreadTest {
+class TokenExchangerCallerThreadTest extends HeldResponsesTestSupport {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    @StartStop
-    private final MockWebServer server = new MockWebServer();
-    private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger tokenRequests = new AtomicInteger();
     /** The thread each token endpoint call ended on, as the endpoint observer saw it. */
     private final List<String> answeredOn = new CopyOnWriteArrayList<>();
@@ -65,6 +59,7 @@ class TokenExchangerCallerThreadTest {
 
     @AfterEach
     void closeExchanger() {
+        // Released first: from Java 21 closing the exchanger's client waits for calls in flight.
         release.countDown();
         exchanger.close();
     }

@@ -58,7 +58,6 @@ public final class Deadlines {
 
     /** Arms a task for the earliest watch, if any: the one armed was dropped with the timer threads. */
     static void rearm() {
-        long now = System.nanoTime();
         long earliest = 0;
         boolean any = false;
         for (Watch w : WATCHED) {
@@ -68,7 +67,7 @@ public final class Deadlines {
             }
         }
         if (any) {
-            arm(earliest - now < 0 ? now : earliest);
+            arm(earliest);
         }
     }
 

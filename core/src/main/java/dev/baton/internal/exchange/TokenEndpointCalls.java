@@ -27,11 +27,6 @@ final class TokenEndpointCalls {
      * Starts one exchange; completes as {@link TokenEndpointClient#exchange} does, a failure
      * possibly wrapped in a {@link java.util.concurrent.CompletionException}.
      */
-    CompletableFuture<ExchangedToken> start(ExchangeRequest request) {
-        return start(request, null);
-    }
-
-    /** As {@link #start(ExchangeRequest)}, the first request possibly handed to {@code here} (see {@link CallerSend}). */
     CompletableFuture<ExchangedToken> start(ExchangeRequest request, CallerSend here) {
         long start = System.nanoTime();
         CompletableFuture<ExchangedToken> call = client.exchange(request, here);

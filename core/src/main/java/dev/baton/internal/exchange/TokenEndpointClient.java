@@ -92,15 +92,11 @@ public final class TokenEndpointClient {
     /**
      * Exchanges; completes with the token or exceptionally with a {@link TokenExchangeException}.
      * Completing the returned future from outside ends the exchange: no further attempt is made.
-     */
-    public CompletableFuture<ExchangedToken> exchange(ExchangeRequest request) {
-        return exchange(request, null);
-    }
-
-    /**
-     * As {@link #exchange(ExchangeRequest)}; when {@code here} is given and the first attempt is
-     * ready while its caller is still setting the exchange up, that attempt's request is handed to
-     * {@code here} to be sent on the caller's own thread.
+     * When {@code here} is given and the first attempt is ready while its caller is still setting
+     * the exchange up, that attempt's request is handed to {@code here} to be sent on the caller's
+     * own thread ({@link CallerSend}); otherwise, and for every later attempt, Baton's threads send it.
+     *
+     * @param here the caller that may send the first request itself, or {@code null}
      */
     CompletableFuture<ExchangedToken> exchange(ExchangeRequest request, CallerSend here) {
         long deadlineAt = System.nanoTime() + deadline.toNanos();
