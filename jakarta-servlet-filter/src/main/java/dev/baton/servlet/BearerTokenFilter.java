@@ -179,7 +179,7 @@ public final class BearerTokenFilter implements Filter {
                 dpop = presented.isDPoP();
             } catch (Refusal refusal) {
                 refusal.report(p.audit(), context);
-                p.challenges().write(resp, refusal, scopes.advertised());
+                p.challenges().write(req, resp, refusal, scopes.advertised());
                 return;
             }
         }

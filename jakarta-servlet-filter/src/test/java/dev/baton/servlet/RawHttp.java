@@ -17,7 +17,7 @@ import java.util.TreeMap;
 /**
  * Sends bytes no well-behaved client would (bare CR, control and non-ASCII characters, folded or
  * oversize headers) over a plain loopback socket and reads the answer of a {@code Connection:
- * close} request. A connection the server resets or closes without answering is status -1.
+ * close} request, or only the first answer. A connection the server resets or closes without answering is status -1.
  */
 final class RawHttp {
     private static final int MAX_RESPONSE = 1 << 20;
@@ -47,6 +47,44 @@ final class RawHttp {
         } catch (IOException reset) {
             return new Response(-1, Map.of(), "");
         }
+    }
+
+    /**
+     * Sends {@code request} and reads one answer, its head and its {@code Content-Length} body,
+     * without waiting for the server to close the connection.
+     */
+    static Response firstAnswer(URI base, byte[] request) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            int expected = -1;
+            for (int b; buffer.size() < MAX_RESPONSE && (expected < 0 || buffer.size() < expected)
+                    && (b = in.read()) >= 0;) {
+                buffer.write(b);
+                if (expected < 0 && b == '\n') {
+                    String text = buffer.toString(StandardCharsets.ISO_8859_1);
+                    if (text.endsWith("\r\n\r\n")) {
+                        expected = text.length() + contentLength(text);
+                    }
+                }
+            }
+            return parse(buffer.toByteArray());
+        } catch (IOException reset) {
+            return new Response(-1, Map.of(), "");
+        }
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                return Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        return 0;
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

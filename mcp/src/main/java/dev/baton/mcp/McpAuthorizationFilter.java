@@ -97,7 +97,7 @@ public final class McpAuthorizationFilter implements Filter {
             try {
                 guard.check(req);
             } catch (JsonRpcRefusal refusal) {
-                refusal.write(resp);
+                refusal.write(req, resp);
                 return;
             }
         }

@@ -56,6 +56,8 @@ class RequestBodyTest {
                         + padding + "\"}}", "Mcp-Session-Id", alice.id());
 
         assertThat(response.statusCode()).isEqualTo(413);
+        // The body was not read: the connection ends rather than being dropped after the answer.
+        assertThat(response.headers().firstValue("Connection")).hasValue("close");
         assertThat(Raw.error(response.body())).containsEntry("code", -32600L);
         assertThat(server.calls).doesNotContain("whoami as alice");
     }
@@ -71,6 +73,7 @@ class RequestBodyTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))));
 
         assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Connection")).hasValue("close");
         assertThat(Raw.error(response.body()).get("message").toString()).contains("4096 bytes");
     }
 

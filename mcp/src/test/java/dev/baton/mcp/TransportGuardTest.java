@@ -22,6 +22,8 @@ class TransportGuardTest {
 
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.headers().firstValue("WWW-Authenticate")).isEmpty();
+        // Refused unread: the client learns the connection ends instead of finding it dropped.
+        assertThat(response.headers().firstValue("Connection")).hasValue("close");
         assertThat(Raw.json(response.body())).containsEntry("jsonrpc", "2.0").doesNotContainKey("id");
         assertThat(Raw.error(response.body())).containsKey("code");
     }
@@ -94,6 +96,24 @@ class TransportGuardTest {
         HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), null, Raw.INITIALIZE);
 
         assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Connection")).hasValue("close");
+    }
+
+    @Test
+    void refusedPostsInARowEachGetTheirAnswer() {
+        // Each refusal ends its connection before the body is read; the client's next POST must
+        // still find a live connection (a dropped one fails with no response at all).
+        try (McpTestServer strict = McpTestServer.start(b -> b.allowedOrigins("https://app.example"))) {
+            for (int i = 0; i < 50; i++) {
+                HttpResponse<String> app = Raw.post(URI.create(strict.endpoint()), null, Raw.INITIALIZE,
+                        "Origin", "https://app.example");
+                HttpResponse<String> local = Raw.post(URI.create(strict.endpoint()), null, Raw.INITIALIZE,
+                        "Origin", "http://localhost:6274");
+
+                assertThat(app.statusCode()).isEqualTo(401);
+                assertThat(local.statusCode()).isEqualTo(403);
+            }
+        }
     }
 
     @Test

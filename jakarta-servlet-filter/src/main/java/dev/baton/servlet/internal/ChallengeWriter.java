@@ -3,6 +3,7 @@ package dev.baton.servlet.internal;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.baton.BearerError;
 import dev.baton.servlet.DPoPPolicy;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +21,8 @@ import java.util.Set;
  * challenge with its {@code algs}, each with the RFC 9728 §5.1 {@code resource_metadata} parameter;
  * a {@code DPoP-Nonce} header when the validator asks for a nonce (RFC 9449 §9); a small JSON body,
  * {@code Cache-Control: no-store}, and the CORS headers a browser-based client needs to read the
- * challenge. Not API.
+ * challenge; {@code Connection: close} when the request's body may still be on its way
+ * ({@link UnreadBody}). Not API.
  */
 public final class ChallengeWriter {
     /** The longest {@code error_description} sent; longer ones are cut. */
@@ -66,7 +68,9 @@ public final class ChallengeWriter {
      * @param requestScopes the scopes this request needs (the validator's and the path's), for
      *     the challenge's {@code scope}
      */
-    public void write(HttpServletResponse response, Refusal refusal, Set<String> requestScopes) throws IOException {
+    public void write(HttpServletRequest request, HttpServletResponse response, Refusal refusal,
+            Set<String> requestScopes) throws IOException {
+        UnreadBody.endConnection(request, response);
         if (refusal.unavailable()) {
             write(response, 503, List.of(), null, body("temporarily_unavailable", safeDescription(refusal.description())));
             return;

@@ -1,6 +1,8 @@
 package dev.baton.mcp.internal;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.baton.servlet.internal.UnreadBody;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -68,8 +70,11 @@ public final class JsonRpcRefusal extends Exception {
         return code;
     }
 
-    /** Writes the refusal: the status, a JSON-RPC error body, {@code Cache-Control: no-store}. */
-    public void write(HttpServletResponse response) throws IOException {
+    /**
+     * Writes the refusal: the status, a JSON-RPC error body, {@code Cache-Control: no-store}, and
+     * {@code Connection: close} when the request's body may not have been read ({@link UnreadBody}).
+     */
+    public void write(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", getMessage());
@@ -81,6 +86,7 @@ public final class JsonRpcRefusal extends Exception {
         body.put("error", error);
         byte[] bytes = JSONObjectUtils.toJSONString(body).getBytes(StandardCharsets.UTF_8);
         response.resetBuffer();
+        UnreadBody.endConnection(request, response);
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("application/json");

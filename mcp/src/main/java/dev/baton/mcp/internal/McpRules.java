@@ -74,7 +74,7 @@ public final class McpRules {
                 other(request, response, chain, user);
             }
         } catch (JsonRpcRefusal refusal) {
-            refusal.write(response);
+            refusal.write(request, response);
         }
     }
 
@@ -124,7 +124,7 @@ public final class McpRules {
         Refusal refusal = Refusal.missingOperationScope(user, "The token lacks a scope " + what + " requires.",
                 TokenHandOff.isDPoP(request));
         refusal.report(audit, AuditContext.of(request.getMethod(), request.getRequestURI()));
-        challenges.write(response, refusal, scopes.challengeScopes(user.scopes(), required));
+        challenges.write(request, response, refusal, scopes.challengeScopes(user.scopes(), required));
     }
 
     /** The one {@code Mcp-Session-Id}, or {@code null}; several are refused. */
