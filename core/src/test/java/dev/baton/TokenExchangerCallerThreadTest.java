@@ -1,17 +1,13 @@
 package dev.baton;
 
-import static dev.baton.ExchangeFixtures.SECRET;
 import static dev.baton.ExchangeFixtures.SUBJECT_TOKEN;
-import static dev.baton.ExchangeFixtures.issued;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.testkit.TestAuthorizationServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,23 +22,14 @@ import org.junit.jupiter.api.Test;
 class TokenExchangerCallerThreadTest extends HeldResponsesTestSupport {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
-    private final AtomicInteger tokenRequests = new AtomicInteger();
     /** The thread each token endpoint call ended on, as the endpoint observer saw it. */
     private final List<String> answeredOn = new CopyOnWriteArrayList<>();
     private TokenExchanger exchanger;
 
-    /** A token endpoint that answers once the test releases it (bounded), observed call by call. */
+    /** A held token endpoint, observed call by call. */
     @BeforeEach
     void heldTokenEndpoint() {
-        TestAuthorizationServer as = new TestAuthorizationServer(server, "/oauth2/backend");
-        as.route("/v1/token", r -> {
-            tokenRequests.incrementAndGet();
-            ExchangeFixtures.awaitQuietly(release);
-            return issued("backend-token", 300);
-        });
-        exchanger = TokenExchanger.builder().tokenEndpoint(as.tokenEndpoint())
-                .clientAuthentication(ClientAuthentication.clientSecretBasic("baton", SECRET))
-                .deadline(DEADLINE)
+        exchanger = heldTokenEndpointExchanger().deadline(DEADLINE)
                 .endpointObserver((endpoint, uri) -> new EndpointObserver.Call() {
                     @Override
                     public void responded(int status) {
@@ -156,10 +143,7 @@ class TokenExchangerCallerThreadTest extends HeldResponsesTestSupport {
     }
 
     private void awaitTokenRequests(int n) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (tokenRequests.get() < n && System.nanoTime() < end) {
-            Thread.sleep(5);
-        }
+        ExchangeFixtures.awaitTrue(() -> tokenRequests.get() >= n);
         assertThat(tokenRequests).as("token requests received").hasValue(n);
     }
 }

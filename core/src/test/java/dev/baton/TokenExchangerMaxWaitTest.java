@@ -1,19 +1,13 @@
 package dev.baton;
 
-import static dev.baton.ExchangeFixtures.SECRET;
 import static dev.baton.ExchangeFixtures.SUBJECT_TOKEN;
-import static dev.baton.ExchangeFixtures.issued;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.testkit.RecordingAuditListener;
-import dev.baton.testkit.TestAuthorizationServer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,13 +16,9 @@ import org.junit.jupiter.api.Test;
  * {@code exchange(request, maxWait)}: a caller with a budget shorter than the exchange deadline
  * stops waiting at its budget; the exchange itself goes on.
  */
-class TokenExchangerMaxWaitTest {
+class TokenExchangerMaxWaitTest extends HeldResponsesTestSupport {
     private static final Duration MAX_WAIT = Duration.ofMillis(200);
 
-    @StartStop
-    private final MockWebServer server = new MockWebServer();
-    private final CountDownLatch release = new CountDownLatch(1);
-    private final AtomicInteger tokenRequests = new AtomicInteger();
     private final RecordingAuditListener audit = new RecordingAuditListener();
     private final CountDownLatch audited = new CountDownLatch(1);
     private TokenExchanger exchanger;
@@ -36,15 +26,7 @@ class TokenExchangerMaxWaitTest {
     /** A token endpoint that answers only once the test releases it (bounded). */
     @BeforeEach
     void slowTokenEndpoint() {
-        TestAuthorizationServer as = new TestAuthorizationServer(server, "/oauth2/backend");
-        as.route("/v1/token", r -> {
-            tokenRequests.incrementAndGet();
-            ExchangeFixtures.awaitQuietly(release);
-            return issued("backend-token", 300);
-        });
-        exchanger = TokenExchanger.builder().tokenEndpoint(as.tokenEndpoint())
-                .clientAuthentication(ClientAuthentication.clientSecretBasic("baton", SECRET))
-                .deadline(Duration.ofSeconds(20))
+        exchanger = heldTokenEndpointExchanger()
                 .auditListener(AuditListener.of(audit, new AuditListener() {
                     @Override
                     public void onExchange(ExchangeEvent event) {
