@@ -5,6 +5,8 @@ import static dev.baton.ExchangeFixtures.issued;
 
 import dev.baton.testkit.TestAuthorizationServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockWebServer;
@@ -39,8 +41,19 @@ abstract class HeldResponsesTestSupport {
                 .deadline(Duration.ofSeconds(20));
     }
 
+    private final List<TokenExchanger> exchangers = new ArrayList<>();
+
+    /** Builds {@code builder}'s exchanger, closed after the test once the held answers are released. */
+    TokenExchanger closedAfterTheTest(TokenExchanger.Builder builder) {
+        TokenExchanger exchanger = builder.build();
+        exchangers.add(exchanger);
+        return exchanger;
+    }
+
     @AfterEach
     void releaseHeldResponses() {
+        // Released first: from Java 21 closing an exchanger's client waits for the calls in flight.
         release.countDown();
+        exchangers.forEach(TokenExchanger::close);
     }
 }

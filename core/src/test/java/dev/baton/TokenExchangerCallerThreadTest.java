@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +28,7 @@ class TokenExchangerCallerThreadTest extends HeldResponsesTestSupport {
     /** A held token endpoint, observed call by call. */
     @BeforeEach
     void heldTokenEndpoint() {
-        exchanger = heldTokenEndpointExchanger().deadline(DEADLINE)
+        exchanger = closedAfterTheTest(heldTokenEndpointExchanger().deadline(DEADLINE)
                 .endpointObserver((endpoint, uri) -> new EndpointObserver.Call() {
                     @Override
                     public void responded(int status) {
@@ -40,15 +39,7 @@ class TokenExchangerCallerThreadTest extends HeldResponsesTestSupport {
                     public void failed(String reason) {
                         answeredOn.add(Thread.currentThread().getName());
                     }
-                })
-                .build();
-    }
-
-    @AfterEach
-    void closeExchanger() {
-        // Released first: from Java 21 closing the exchanger's client waits for calls in flight.
-        release.countDown();
-        exchanger.close();
+                }));
     }
 
     @Test

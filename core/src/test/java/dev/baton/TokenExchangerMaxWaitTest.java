@@ -8,7 +8,6 @@ import dev.baton.testkit.RecordingAuditListener;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,20 +25,13 @@ class TokenExchangerMaxWaitTest extends HeldResponsesTestSupport {
     /** A token endpoint that answers only once the test releases it (bounded). */
     @BeforeEach
     void slowTokenEndpoint() {
-        exchanger = heldTokenEndpointExchanger()
+        exchanger = closedAfterTheTest(heldTokenEndpointExchanger()
                 .auditListener(AuditListener.of(audit, new AuditListener() {
                     @Override
                     public void onExchange(ExchangeEvent event) {
                         audited.countDown();
                     }
-                }))
-                .build();
-    }
-
-    @AfterEach
-    void closeExchanger() {
-        release.countDown();
-        exchanger.close();
+                })));
     }
 
     @Test
