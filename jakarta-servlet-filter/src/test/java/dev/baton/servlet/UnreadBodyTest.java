@@ -82,8 +82,8 @@ class UnreadBodyTest {
     }
 
     @Test
-    void aClientReusingItsConnectionAfterRefusedPostsGetsEveryAnswer() {
-        // Each refused POST ends its connection, so the client opens a new one for the next request.
+    void refusedPostsInARowEachGetAnAnswer() {
+        // Each refused POST says Connection: close, so the client sends the next on a new connection.
         for (int i = 0; i < 50; i++) {
             HttpResponse<String> post = Http.send("POST", containers.server().uri("/mcp"), "application/json",
                     "{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"initialize\"}");

@@ -101,6 +101,8 @@ class SessionBindingTest {
                 Raw.callTool("whoami"), "Mcp-Session-Id", "00000000-0000-0000-0000-000000000000");
 
         assertThat(response.statusCode()).isEqualTo(404);
+        // The body was read before the refusal: the client may re-initialize on the same connection.
+        assertThat(response.headers().firstValue("Connection")).isEmpty();
         assertThat(server.calls).doesNotContain("whoami as erin");
     }
 

@@ -35,6 +35,8 @@ class ToolScopesTest {
                 Raw.callTool("get_country_details"), "Mcp-Session-Id", session);
 
         assertThat(response.statusCode()).isEqualTo(403);
+        // Refused after the body was read: the step-up retry may reuse the connection.
+        assertThat(response.headers().firstValue("Connection")).isEmpty();
         Map<String, String> challenge = Raw.bearerParams(response.headers().firstValue("WWW-Authenticate").orElseThrow());
         assertThat(challenge).containsEntry("error", "insufficient_scope")
                 .containsEntry("scope", "mcp:tools:call countries:details")

@@ -101,13 +101,20 @@ class TransportGuardTest {
         HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), null, Raw.INITIALIZE);
 
         assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aRefusalBeforeTheBodyIsReadEndsTheConnection() {
+        HttpResponse<String> response = Raw.post(URI.create(server.endpoint()), null, Raw.INITIALIZE);
+
+        assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("Connection")).hasValue("close");
     }
 
     @Test
     void refusedPostsInARowEachGetTheirAnswer() {
-        // Each refusal ends its connection before the body is read; the client's next POST must
-        // still find a live connection (a dropped one fails with no response at all).
+        // Each refusal, written before the body is read, says Connection: close, so the client
+        // sends its next POST on a new connection instead of one the server is dropping.
         try (McpTestServer strict = McpTestServer.start(b -> b.allowedOrigins("https://app.example"))) {
             for (int i = 0; i < 50; i++) {
                 assertOnlyTheConfiguredOriginPasses(strict);

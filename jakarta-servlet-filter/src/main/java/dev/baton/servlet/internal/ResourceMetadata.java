@@ -114,6 +114,8 @@ public final class ResourceMetadata {
         response.setHeader("Cache-Control", "public, max-age=3600");
         response.setContentLength(json.length);
         if ("GET".equals(method)) {
+            // Written and closed at once: a GET that declared a body it has not sent ends the connection.
+            UnreadBody.endConnection(request, response);
             try (OutputStream out = response.getOutputStream()) {
                 out.write(json);
             }

@@ -10,14 +10,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * An {@link HttpServletRequest} with the headers, parameters and attributes a test gives it, for
- * the classes that only use those; every other method answers {@code null}.
+ * An {@link HttpServletRequest} with the headers, parameters, attributes, protocol and declared
+ * body length a test gives it, for the classes that only use those; every other method answers
+ * {@code null}.
  */
 final class FakeRequest {
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
     private final Map<String, String[]> parameters = new LinkedHashMap<>();
     private final Map<String, Object> attributes = new LinkedHashMap<>();
     private RuntimeException parameterFailure;
+    private String protocol = "HTTP/1.1";
+    private long contentLength = -1;
 
     static FakeRequest get() {
         return new FakeRequest();
@@ -26,6 +29,18 @@ final class FakeRequest {
     /** Adds a header value (names are matched case-insensitively, as the containers do). */
     FakeRequest header(String name, String value) {
         headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(value);
+        return this;
+    }
+
+    /** The request line's protocol, {@code HTTP/1.1} unless set. */
+    FakeRequest protocol(String value) {
+        protocol = value;
+        return this;
+    }
+
+    /** The declared body length, -1 (none declared) unless set. */
+    FakeRequest contentLength(long value) {
+        contentLength = value;
         return this;
     }
 
@@ -48,6 +63,8 @@ final class FakeRequest {
                     case "getHeader" -> headers.getOrDefault(((String) args[0]).toLowerCase(Locale.ROOT), List.of())
                             .stream().findFirst().orElse(null);
                     case "getAttribute" -> attributes.get((String) args[0]);
+                    case "getProtocol" -> protocol;
+                    case "getContentLengthLong" -> contentLength;
                     case "setAttribute" -> attributes.put((String) args[0], args[1]);
                     case "getParameterValues" -> {
                         if (parameterFailure != null) {

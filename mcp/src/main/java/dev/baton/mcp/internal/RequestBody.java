@@ -1,5 +1,6 @@
 package dev.baton.mcp.internal;
 
+import dev.baton.servlet.internal.UnreadBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,8 @@ public final class RequestBody {
         if (bytes.length > maxBytes) {
             throw tooLarge(maxBytes);
         }
+        // Read to its end: a refusal from here on need not end the connection.
+        UnreadBody.markRead(request);
         Charset charset = charsetOf(request);
         return new RequestBody(bytes, new String(bytes, charset));
     }
