@@ -314,6 +314,44 @@ class TokenExchangerCacheTest {
     }
 
     @Test
+    void everyHitIsCountedOnceWhicheverWayTheCacheReadsIt() throws Exception {
+        // Most hits bypass Caffeine's read bookkeeping (ExchangeCache.RECORD_ONE_HIT_IN); each
+        // is still one hit, whether Caffeine or Baton counts it.
+        NamingDispatcher endpoint = new NamingDispatcher(0);
+        server.setDispatcher(endpoint);
+        TokenExchanger exchanger = cached().build();
+
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(exchanger.exchange(ExchangeFixtures.request("alice")).accessToken())
+                    .isEqualTo("token-for-alice");
+        }
+
+        assertThat(exchanger.cacheStats().hits()).isEqualTo(999);
+        assertThat(exchanger.cacheStats().misses()).isEqualTo(1);
+        assertThat(endpoint.requests).hasValue(1);
+    }
+
+    @Test
+    void aHotUsersTokenOutlivesABurstOfOneTimeUsers() throws Exception {
+        // Eviction keeps what is used: hits, even only sampled ones, make the hot user's entry
+        // frequent enough that one-time users do not displace it.
+        NamingDispatcher endpoint = new NamingDispatcher(0);
+        server.setDispatcher(endpoint);
+        TokenExchanger exchanger = cached().maximumCacheSize(20).build();
+
+        for (int i = 0; i < 100; i++) {
+            exchanger.exchange(ExchangeFixtures.request("once-" + i));
+            for (int j = 0; j < 8; j++) {
+                exchanger.exchange(ExchangeFixtures.request("hot"));
+            }
+        }
+
+        assertThat(exchanger.cacheStats().evictions()).isGreaterThanOrEqualTo(80);
+        // The hot user's token came from the endpoint once, 100 one-time users later.
+        assertThat(endpoint.requests).hasValue(101);
+    }
+
+    @Test
     void invalidateDropsOneEntry() throws Exception {
         server.setDispatcher(new Dispatcher() {
             private final AtomicInteger n = new AtomicInteger();

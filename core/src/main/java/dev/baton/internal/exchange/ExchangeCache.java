@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.baton.ExchangeCacheStats;
 import dev.baton.ExchangeEvent.Source;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiFunction;
 
@@ -26,8 +28,18 @@ import java.util.function.BiFunction;
  * when the cache is off). Single-flight, expiry and bounds are Caffeine's; Baton adds what
  * Caffeine cannot do per entry: the negative cache of {@code invalid_grant} and refresh-ahead, a
  * background exchange once a set fraction of an entry's life has passed. Not API.
+ *
+ * <p>A cache hit tells Caffeine's eviction policy about itself only one time in
+ * {@value #RECORD_ONE_HIT_IN}: the others read the entry without the bookkeeping (a read buffer
+ * and, when it fills, a maintenance pass on the caller's thread over the entry's frequency, order
+ * and timer), which every thread reading the same hot entry would otherwise contend on. Caffeine's
+ * own read buffer is lossy by design (reads are dropped when it is full), and a sample of the hits
+ * keeps each key's relative frequency and recency, which is what its eviction compares.
  */
 final class ExchangeCache {
+    /** One hit in this many goes through Caffeine's read bookkeeping; the rest are counted by Baton. */
+    static final int RECORD_ONE_HIT_IN = 8;
+
     private final TokenEndpointCalls calls;
     private final SharedLoads loads;
     private final ExchangeStats stats = new ExchangeStats();
@@ -37,6 +49,8 @@ final class ExchangeCache {
     private final double refreshAhead;
     private final AsyncCache<ExchangeKey, Flight> cache;
     private final Cache<ExchangeKey, Denial> denials;
+    /** Reads without Caffeine's bookkeeping ({@link Policy#getIfPresentQuietly}). */
+    private final Policy<ExchangeKey, Flight> quietly;
     private volatile boolean closed;
 
     /**
@@ -55,6 +69,7 @@ final class ExchangeCache {
         if (!settings.cacheEnabled()) {
             this.cache = null;
             this.denials = null;
+            this.quietly = null;
             return;
         }
         Ticker ticker = () -> {
@@ -71,6 +86,7 @@ final class ExchangeCache {
                 .executor(Runnable::run)
                 .recordStats(() -> stats)
                 .buildAsync();
+        this.quietly = cache.synchronous().policy();
         this.denials = settings.negativeCacheTtl().isZero() ? null : Caffeine.newBuilder()
                 .maximumSize(settings.maximumCacheSize())
                 .expireAfterWrite(settings.negativeCacheTtl())
@@ -97,6 +113,12 @@ final class ExchangeCache {
             stats.recordHits(1);
             return CompletableFuture.completedFuture(new Served(null, denied.failure(), Source.CACHE));
         }
+        if (ThreadLocalRandom.current().nextInt(RECORD_ONE_HIT_IN) != 0) {
+            Served hit = quietHit(key, request, subject);
+            if (hit != null) {
+                return CompletableFuture.completedFuture(hit);
+            }
+        }
         Load load = new Load(request, here);
         // Caffeine counts a miss when load ran for this call, a hit otherwise.
         Flight flight = (Flight) cache.get(key, load);
@@ -112,6 +134,25 @@ final class ExchangeCache {
         }
         maybeRefresh(key, flight, now, request, subject);
         return CompletableFuture.completedFuture(new Served(flight.token, null, Source.CACHE));
+    }
+
+    /**
+     * The answer from a cached token that can still be served, read without Caffeine's bookkeeping
+     * and counted as a hit here; {@code null} when there is none (nothing cached, an exchange in
+     * flight, or a token at its end), which the recorded lookup then handles.
+     */
+    private Served quietHit(ExchangeKey key, ExchangeRequest request, TokenHash subject) {
+        Flight cached = (Flight) quietly.getIfPresentQuietly(key);
+        if (cached == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        if (!cached.servableAt(now)) {
+            return null;
+        }
+        stats.recordHits(1);
+        maybeRefresh(key, cached, now, request, subject);
+        return new Served(cached.token, null, Source.CACHE);
     }
 
     /**
