@@ -315,8 +315,8 @@ class TokenExchangerCacheTest {
 
     @Test
     void everyHitIsCountedOnceWhicheverWayTheCacheReadsIt() throws Exception {
-        // Most hits bypass Caffeine's read bookkeeping (ExchangeCache.RECORD_ONE_HIT_IN); each
-        // is still one hit, whether Caffeine or Baton counts it.
+        // Hits this close together bypass Caffeine's read bookkeeping but for one a millisecond
+        // (ExchangeCache.REPORT_INTERVAL_NANOS); each is one hit, whether Caffeine or Baton counts it.
         NamingDispatcher endpoint = new NamingDispatcher(0);
         server.setDispatcher(endpoint);
         TokenExchanger exchanger = cached().build();
@@ -333,8 +333,8 @@ class TokenExchangerCacheTest {
 
     @Test
     void aHotUsersTokenOutlivesABurstOfOneTimeUsers() throws Exception {
-        // Eviction keeps what is used: hits, even only sampled ones, make the hot user's entry
-        // frequent enough that one-time users do not displace it.
+        // Eviction keeps what is used: the hits reported to Caffeine's policy (here the first of
+        // each round of eight) keep the hot user's entry from being displaced by one-time users.
         NamingDispatcher endpoint = new NamingDispatcher(0);
         server.setDispatcher(endpoint);
         TokenExchanger exchanger = cached().maximumCacheSize(20).build();
@@ -349,6 +349,27 @@ class TokenExchangerCacheTest {
         assertThat(exchanger.cacheStats().evictions()).isGreaterThanOrEqualTo(80);
         // The hot user's token came from the endpoint once, 100 one-time users later.
         assertThat(endpoint.requests).hasValue(101);
+    }
+
+    @Test
+    void aSingleHitStillCountsForEviction() throws Exception {
+        // An entry read less than once a millisecond has each hit reported to Caffeine's policy:
+        // one hit is enough to set the entry apart from users seen only once.
+        NamingDispatcher endpoint = new NamingDispatcher(0);
+        server.setDispatcher(endpoint);
+        TokenExchanger exchanger = cached().maximumCacheSize(20).build();
+        exchanger.exchange(ExchangeFixtures.request("regular"));
+        for (int i = 0; i < 5; i++) {
+            exchanger.exchange(ExchangeFixtures.request("early-" + i));
+        }
+        exchanger.exchange(ExchangeFixtures.request("regular"));
+
+        for (int i = 0; i < 100; i++) {
+            exchanger.exchange(ExchangeFixtures.request("once-" + i));
+        }
+        exchanger.exchange(ExchangeFixtures.request("regular"));
+
+        assertThat(endpoint.requests).hasValue(106);
     }
 
     @Test

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiFunction;
 
@@ -29,16 +28,17 @@ import java.util.function.BiFunction;
  * Caffeine cannot do per entry: the negative cache of {@code invalid_grant} and refresh-ahead, a
  * background exchange once a set fraction of an entry's life has passed. Not API.
  *
- * <p>A cache hit tells Caffeine's eviction policy about itself only one time in
- * {@value #RECORD_ONE_HIT_IN}: the others read the entry without the bookkeeping (a read buffer
- * and, when it fills, a maintenance pass on the caller's thread over the entry's frequency, order
- * and timer), which every thread reading the same hot entry would otherwise contend on. Caffeine's
- * own read buffer is lossy by design (reads are dropped when it is full), and a sample of the hits
- * keeps each key's relative frequency and recency, which is what its eviction compares.
+ * <p>A cache hit is reported to Caffeine's eviction policy (a read buffer and, when it fills, a
+ * maintenance pass on the caller's thread over the entry's frequency, order and timer) at most once
+ * per {@link #REPORT_INTERVAL_NANOS} per entry: an entry read less often has every hit reported, as
+ * before; a hot entry read by many threads at once, which would have them all contend on that
+ * bookkeeping, has one read a millisecond reported, more than its frequency counter (which stops
+ * at 15) can tell apart. The other hits read the entry without the policy
+ * ({@link Policy#getIfPresentQuietly}) and are counted here.
  */
 final class ExchangeCache {
-    /** One hit in this many goes through Caffeine's read bookkeeping; the rest are counted by Baton. */
-    static final int RECORD_ONE_HIT_IN = 8;
+    /** The least time between two hits of one entry reported to Caffeine's eviction policy: 1 ms. */
+    static final long REPORT_INTERVAL_NANOS = 1_000_000;
 
     private final TokenEndpointCalls calls;
     private final SharedLoads loads;
@@ -113,11 +113,9 @@ final class ExchangeCache {
             stats.recordHits(1);
             return CompletableFuture.completedFuture(new Served(null, denied.failure(), Source.CACHE));
         }
-        if (ThreadLocalRandom.current().nextInt(RECORD_ONE_HIT_IN) != 0) {
-            Served hit = quietHit(key, request, subject);
-            if (hit != null) {
-                return CompletableFuture.completedFuture(hit);
-            }
+        Served hit = quietHit(key, request, subject);
+        if (hit != null) {
+            return CompletableFuture.completedFuture(hit);
         }
         Load load = new Load(request, here);
         // Caffeine counts a miss when load ran for this call, a hit otherwise.
@@ -138,12 +136,12 @@ final class ExchangeCache {
 
     /**
      * The answer from a cached token that can still be served, read without Caffeine's bookkeeping
-     * and counted as a hit here; {@code null} when there is none (nothing cached, an exchange in
-     * flight, or a token at its end), which the recorded lookup then handles.
+     * and counted as a hit here; {@code null} when the lookup is Caffeine's to make: nothing cached,
+     * an exchange in flight, a token at its end, or a hit due to be reported to the eviction policy.
      */
     private Served quietHit(ExchangeKey key, ExchangeRequest request, TokenHash subject) {
-        Flight cached = (Flight) quietly.getIfPresentQuietly(key);
-        if (cached == null) {
+        Flight cached = quietly.getIfPresentQuietly(key);
+        if (cached == null || !cached.quietRead()) {
             return null;
         }
         Instant now = clock.instant();
@@ -330,6 +328,24 @@ final class ExchangeCache {
         private Instant refreshAt;
         /** 1 while a refresh-ahead exchange runs for this token. */
         private volatile int refreshing;
+        /**
+         * When a hit of this entry is next reported to Caffeine's policy ({@link System#nanoTime()}):
+         * the first hit always is. Written only by the reads that report, once a millisecond at most.
+         */
+        private volatile long reportAt = System.nanoTime();
+
+        /**
+         * Whether this read may skip Caffeine's bookkeeping; when it may not, the next report is
+         * due {@link #REPORT_INTERVAL_NANOS} later (two threads may both report at that moment).
+         */
+        boolean quietRead() {
+            long now = System.nanoTime();
+            if (now - reportAt < 0) {
+                return true;
+            }
+            reportAt = now + REPORT_INTERVAL_NANOS;
+            return false;
+        }
 
         /** The token and its instants; called once, before {@link #finish}. */
         void hold(ExchangedToken token, Instant staleAt, Instant refreshAt) {

@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An exchanger's counters, in Caffeine's own {@link ConcurrentStatsCounter}, fed by Caffeine as
- * the cache's {@link StatsCounter}: Caffeine counts the lookups (a hit for a call served from the
- * cache or joining an exchange in flight, a miss for the call that starts one) and the evictions.
- * Baton records what Caffeine cannot see: each token endpoint exchange where it ends
+ * the cache's {@link StatsCounter}: Caffeine counts the lookups it makes (a hit for a call served
+ * from the cache or joining an exchange in flight, a miss for the call that starts one) and the
+ * evictions. Baton records what Caffeine cannot see: the hits read without Caffeine's bookkeeping
+ * ({@code ExchangeCache.quietHit}); each token endpoint exchange where it ends
  * ({@link #exchanged}), since Caffeine would count only those started through its lookup and not
  * background refreshes nor the calls made with the cache off; the answers of the negative cache;
  * the calls made with the cache off, each a miss; and the refresh-ahead exchanges started. Not API.
