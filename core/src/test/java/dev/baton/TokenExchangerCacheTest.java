@@ -316,7 +316,7 @@ class TokenExchangerCacheTest {
     @Test
     void everyHitIsCountedOnceWhicheverWayTheCacheReadsIt() throws Exception {
         // Hits this close together bypass Caffeine's read bookkeeping but for one a millisecond
-        // (ExchangeCache.REPORT_INTERVAL_NANOS); each is one hit, whether Caffeine or Baton counts it.
+        // (Flight.REPORT_INTERVAL_NANOS); each is one hit, whether Caffeine or Baton counts it.
         NamingDispatcher endpoint = new NamingDispatcher(0);
         server.setDispatcher(endpoint);
         TokenExchanger exchanger = cached().build();
