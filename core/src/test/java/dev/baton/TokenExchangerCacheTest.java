@@ -62,6 +62,20 @@ class TokenExchangerCacheTest {
         return ExchangeFixtures.exchanger(server).clock(clock);
     }
 
+    /** A token endpoint that answers at once with a token named after each subject, counting calls. */
+    private NamingDispatcher namingEndpoint() {
+        NamingDispatcher endpoint = new NamingDispatcher(0);
+        server.setDispatcher(endpoint);
+        return endpoint;
+    }
+
+    /** One exchange for each of {@code count} users, {@code prefix-0} to {@code prefix-(count - 1)}. */
+    private static void oneTimeUsers(TokenExchanger exchanger, String prefix, int count) throws TokenExchangeException {
+        for (int i = 0; i < count; i++) {
+            exchanger.exchange(ExchangeFixtures.request(prefix + "-" + i));
+        }
+    }
+
     @Test
     void servesRepeatedExchangeFromCache() throws Exception {
         server.enqueue(issued("backend-token", 300));
@@ -303,12 +317,10 @@ class TokenExchangerCacheTest {
 
     @Test
     void cacheIsBoundedAndEvicts() throws Exception {
-        server.setDispatcher(new NamingDispatcher(0));
+        namingEndpoint();
         TokenExchanger exchanger = cached().maximumCacheSize(10).build();
 
-        for (int i = 0; i < 60; i++) {
-            exchanger.exchange(ExchangeFixtures.request("user-" + i));
-        }
+        oneTimeUsers(exchanger, "user", 60);
 
         assertThat(exchanger.cacheStats().evictions()).isGreaterThanOrEqualTo(50);
     }
@@ -317,8 +329,7 @@ class TokenExchangerCacheTest {
     void everyHitIsCountedOnceWhicheverWayTheCacheReadsIt() throws Exception {
         // Hits this close together bypass Caffeine's read bookkeeping but for one a millisecond
         // (Flight.REPORT_INTERVAL_NANOS); each is one hit, whether Caffeine or Baton counts it.
-        NamingDispatcher endpoint = new NamingDispatcher(0);
-        server.setDispatcher(endpoint);
+        NamingDispatcher endpoint = namingEndpoint();
         TokenExchanger exchanger = cached().build();
 
         for (int i = 0; i < 1_000; i++) {
@@ -335,8 +346,7 @@ class TokenExchangerCacheTest {
     void aHotUsersTokenOutlivesABurstOfOneTimeUsers() throws Exception {
         // Eviction keeps what is used: the hits reported to Caffeine's policy (here the first of
         // each round of eight) keep the hot user's entry from being displaced by one-time users.
-        NamingDispatcher endpoint = new NamingDispatcher(0);
-        server.setDispatcher(endpoint);
+        NamingDispatcher endpoint = namingEndpoint();
         TokenExchanger exchanger = cached().maximumCacheSize(20).build();
 
         for (int i = 0; i < 100; i++) {
@@ -355,18 +365,13 @@ class TokenExchangerCacheTest {
     void aSingleHitStillCountsForEviction() throws Exception {
         // An entry read less than once a millisecond has each hit reported to Caffeine's policy:
         // one hit is enough to set the entry apart from users seen only once.
-        NamingDispatcher endpoint = new NamingDispatcher(0);
-        server.setDispatcher(endpoint);
+        NamingDispatcher endpoint = namingEndpoint();
         TokenExchanger exchanger = cached().maximumCacheSize(20).build();
         exchanger.exchange(ExchangeFixtures.request("regular"));
-        for (int i = 0; i < 5; i++) {
-            exchanger.exchange(ExchangeFixtures.request("early-" + i));
-        }
+        oneTimeUsers(exchanger, "early", 5);
         exchanger.exchange(ExchangeFixtures.request("regular"));
 
-        for (int i = 0; i < 100; i++) {
-            exchanger.exchange(ExchangeFixtures.request("once-" + i));
-        }
+        oneTimeUsers(exchanger, "once", 100);
         exchanger.exchange(ExchangeFixtures.request("regular"));
 
         assertThat(endpoint.requests).hasValue(106);
